@@ -1,0 +1,116 @@
+//! The exit-status table of `orchctl`, in one place.
+//!
+//! Scripts branch on these numbers, so they are part of the CLI contract (CLI.md): never
+//! renumber a variant, only add new ones at the end.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+/// How `orchctl` ends. The discriminant is the process exit status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Exit {
+    /// 0: the command did what was asked (also `--help`, `--version`, a closed stdout pipe).
+    Ok = 0,
+    /// 1: any failure not covered below (I/O, unexpected responses).
+    Other = 1,
+    /// 2: the invocation was wrong: unknown flag, bad value, missing `--reason` off a terminal.
+    Usage = 2,
+    /// 3: no credentials, or the server rejected them.
+    NotAuthenticated = 3,
+    /// 4: authenticated, but the operator's role does not allow this.
+    Forbidden = 4,
+    /// 5: the named resource does not exist.
+    NotFound = 5,
+    /// 6: the server refused the change: a conflict, or the input failed validation.
+    Conflict = 6,
+    /// 7: the server could not be reached or answered that it is unavailable.
+    Unavailable = 7,
+}
+
+impl Exit {
+    /// Every exit status, in numeric order.
+    pub const ALL: [Exit; 8] = [
+        Exit::Ok,
+        Exit::Other,
+        Exit::Usage,
+        Exit::NotAuthenticated,
+        Exit::Forbidden,
+        Exit::NotFound,
+        Exit::Conflict,
+        Exit::Unavailable,
+    ];
+
+    /// The process exit status.
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// A few words for the EXIT STATUS section of `--help` and the man page.
+    pub const fn meaning(self) -> &'static str {
+        match self {
+            Exit::Ok => "ok",
+            Exit::Other => "other error",
+            Exit::Usage => "usage error",
+            Exit::NotAuthenticated => "not authenticated",
+            Exit::Forbidden => "forbidden",
+            Exit::NotFound => "not found",
+            Exit::Conflict => "conflict or validation failed",
+            Exit::Unavailable => "server unavailable",
+        }
+    }
+
+    /// The exit status for a clap parse outcome: `--help` and `--version` print to stdout and
+    /// succeed; everything else clap reports is a usage error.
+    pub fn of_clap_error(err: &clap::Error) -> Exit {
+        if err.use_stderr() {
+            Exit::Usage
+        } else {
+            Exit::Ok
+        }
+    }
+
+    /// The exit-status table as shown at the end of `orchctl --help`.
+    pub fn help_section() -> String {
+        let mut text = String::from("Exit status:\n");
+        for exit in Exit::ALL {
+            // Writing to a String cannot fail.
+            let _ = writeln!(text, "  {}  {}", exit.code(), exit.meaning());
+        }
+        text
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Exit;
+
+    #[test]
+    fn codes_match_the_documented_table() {
+        let documented = [
+            (Exit::Ok, 0),
+            (Exit::Other, 1),
+            (Exit::Usage, 2),
+            (Exit::NotAuthenticated, 3),
+            (Exit::Forbidden, 4),
+            (Exit::NotFound, 5),
+            (Exit::Conflict, 6),
+            (Exit::Unavailable, 7),
+        ];
+        for (exit, code) in documented {
+            assert_eq!(exit.code(), code, "{exit:?}");
+        }
+    }
+
+    #[test]
+    fn all_lists_every_code_once_in_order() {
+        let codes: Vec<u8> = Exit::ALL.iter().map(|exit| exit.code()).collect();
+        assert_eq!(codes, (0..=7).collect::<Vec<u8>>());
+    }
+}

@@ -1,0 +1,81 @@
+//! Files generated from the clap definition and committed under `completions/`: one
+//! completion script per shell and the man pages. The integration test regenerates them and
+//! fails on drift (`ORCH_BLESS=1 cargo nextest run -p orchctl` rewrites them).
+
+use std::path::PathBuf;
+
+use clap::CommandFactory as _;
+use clap_complete::Generator as _;
+
+use crate::cli::Cli;
+use crate::commands::completion::CompletionShell;
+
+/// The name the scripts complete and the man pages document.
+pub const BIN_NAME: &str = "orchctl";
+
+/// The completion script for `shell`, as `orchctl completion SHELL` prints it.
+pub fn completion(shell: CompletionShell) -> Vec<u8> {
+    let mut script = Vec::new();
+    // Rendering into memory: clap_complete panics when its writer fails, a Vec never does.
+    clap_complete::generate(
+        shell.generator(),
+        &mut Cli::command(),
+        BIN_NAME,
+        &mut script,
+    );
+    script
+}
+
+/// Every generated file as (path relative to `completions/`, contents), in a stable order.
+///
+/// Fails only if rendering a man page fails, which it does not for in-memory output.
+pub fn render_all() -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for shell in CompletionShell::ALL {
+        let name = shell.generator().file_name(BIN_NAME);
+        files.push((PathBuf::from(name), completion(shell)));
+    }
+    for (name, page) in man_pages()? {
+        files.push((PathBuf::from("man").join(name), page));
+    }
+    Ok(files)
+}
+
+/// One man page for `orchctl` and one for each visible subcommand, nested ones included
+/// (`orchctl-completion.1`), named as `clap_mangen::generate_to` would name them.
+fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    fn render(
+        cmd: &clap::Command,
+        source: &str,
+        pages: &mut Vec<(String, Vec<u8>)>,
+    ) -> std::io::Result<()> {
+        let man = clap_mangen::Man::new(cmd.clone()).source(source);
+        let mut page = Vec::new();
+        man.render(&mut page)?;
+        pages.push((man.get_filename(), page));
+        for sub in cmd.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+            render(sub, source, pages)?;
+        }
+        Ok(())
+    }
+
+    // `orchctl help` needs no page of its own; building fills in the pages' display names.
+    let mut cmd = Cli::command()
+        .bin_name(BIN_NAME)
+        .disable_help_subcommand(true);
+    cmd.build();
+    let source = format!("{BIN_NAME} {}", env!("CARGO_PKG_VERSION"));
+    let mut pages = Vec::new();
+    render(&cmd, &source, &mut pages)?;
+    // clap_mangen files `after_long_help` under EXTRA; on the root page that text is the
+    // exit-status table, which man pages conventionally call EXIT STATUS.
+    if let Some((_, root)) = pages.first_mut() {
+        let page = String::from_utf8_lossy(root).replacen(
+            ".SH EXTRA\nExit status:\n",
+            ".SH \"EXIT STATUS\"\n",
+            1,
+        );
+        *root = page.into_bytes();
+    }
+    Ok(pages)
+}

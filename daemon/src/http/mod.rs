@@ -1,0 +1,78 @@
+//! The HTTP layer: routes, middleware, and the problem+json error funnel. Only this module
+//! knows HTTP; handlers stay thin and call services.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use orch_core::problem::ErrorCode;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::redis::RedisClient;
+use crate::request_log::RequestLogWriter;
+use crate::settings::Settings;
+use crate::store::Store;
+
+pub mod context;
+pub mod error;
+pub mod limits;
+pub mod routes;
+
+pub use error::AppError;
+
+/// Shared by every handler; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub store: Arc<dyn Store>,
+    pub redis: Option<RedisClient>,
+    pub request_log: RequestLogWriter,
+}
+
+/// The whole application router. Every node serves the probes; the tenant, admin and
+/// webhook routes are mounted only on nodes with the `api` role.
+pub fn router(state: AppState) -> Router {
+    let api_limit = state.settings.api.max_body_bytes;
+    Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        // Innermost first: the size guard runs inside the panic guard, which runs inside
+        // the request context, so even a panic is answered and logged with the request id.
+        .layer(DefaultBodyLimit::max(api_limit.as_usize()))
+        .layer(middleware::from_fn_with_state(
+            api_limit,
+            limits::refuse_oversized,
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            context::middleware,
+        ))
+        .with_state(state)
+}
+
+async fn not_found(uri: axum::http::Uri) -> AppError {
+    AppError::new(ErrorCode::NotFound, format!("no route for {}", uri.path()))
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> AppError {
+    AppError::new(
+        ErrorCode::MethodNotAllowed,
+        format!("{method} is not allowed on {}", uri.path()),
+    )
+}
+
+fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    AppError::Internal(format!("handler panicked: {message}")).into_response()
+}

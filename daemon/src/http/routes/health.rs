@@ -1,0 +1,28 @@
+//! `GET /healthz` (process up) and `GET /readyz` (dependencies reachable, schema current).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use orch_core::api::health::Health;
+
+use crate::http::AppState;
+use crate::readiness;
+
+pub async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    })
+}
+
+/// 200 when every part is ready; 503 naming the parts that are not.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let report = readiness::check(state.store.as_ref(), state.redis.as_ref()).await;
+    if report.is_ready() {
+        (StatusCode::OK, Json(report)).into_response()
+    } else {
+        tracing::warn!(failed = ?report.failed(), "not ready");
+        (StatusCode::SERVICE_UNAVAILABLE, Json(report)).into_response()
+    }
+}

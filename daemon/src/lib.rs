@@ -1,0 +1,12 @@
+//! `orchd`: the orch daemon as a library, so tests start it in-process on port 0.
+
+pub mod cli;
+pub mod http;
+pub mod readiness;
+pub mod redis;
+pub mod request_log;
+pub mod settings;
+pub mod shutdown;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,117 @@
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use orchd::cli::{Cli, Command};
+use orchd::settings::Settings;
+use orchd::startup::{self, Application};
+use orchd::{readiness, redis::RedisClient, shutdown, telemetry};
+
+/// Exit code for settings that cannot be used (like a usage error).
+const EXIT_BAD_SETTINGS: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref(), &cli.overrides.clone().into()) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("orchd: invalid settings: {err}");
+            return ExitCode::from(EXIT_BAD_SETTINGS);
+        }
+    };
+    if let Err(err) = telemetry::init(&settings.log) {
+        eprintln!("orchd: {err}");
+        return ExitCode::from(EXIT_BAD_SETTINGS);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("orchd: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve => serve(settings).await,
+            Command::Migrate => migrate(settings).await,
+            Command::Check => check(settings).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            tracing::error!(error = format!("{err:#}"), "orchd failed");
+            eprintln!("orchd: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
+    let app = Application::build(settings).await?;
+    app.run_until(shutdown::signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn migrate(settings: Settings) -> anyhow::Result<ExitCode> {
+    let store = startup::open_store(&settings).await?;
+    let applied = store.migrate().await.context("migrating")?;
+    let status = store.migration_status().await?;
+    if applied.is_empty() {
+        println!("schema is current (applied: {:?})", status.applied);
+    } else {
+        println!("applied migrations {applied:?}; schema is current");
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Settings are valid (we got here); now check connectivity, printing one line per part.
+async fn check(settings: Settings) -> anyhow::Result<ExitCode> {
+    println!("settings: ok");
+    let store = startup::open_store(&settings).await?;
+    let redis = settings
+        .redis_url
+        .as_ref()
+        .map(|url| RedisClient::new(url, &settings.redis_prefix))
+        .transpose()?;
+    let report = readiness::check(store.as_ref(), redis.as_ref()).await;
+    let mut ok = true;
+    for part in &report.checks {
+        let target = match part.name.as_str() {
+            "storage" => format!(" ({})", settings.effective_database_url()),
+            "redis" => settings
+                .redis_url
+                .as_ref()
+                .map(|u| format!(" ({u})"))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        match &part.error {
+            None => println!("{}{target}: ok ({} ms)", part.name, part.latency_ms),
+            // Pending migrations are applied by `serve` or `migrate`: not a failure.
+            Some(err) if part.name == "migrations" && err.starts_with("pending") => {
+                println!(
+                    "{}: {err} (orchd serve or orchd migrate applies them)",
+                    part.name
+                );
+            }
+            Some(err) => {
+                ok = false;
+                println!("{}{target}: FAILED: {err}", part.name);
+            }
+        }
+    }
+    if settings.redis_url.is_none() {
+        println!("redis: not configured (embedded dispatch)");
+    }
+    store.close().await;
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,162 @@
+//! Building and running the application. `Application::build` takes settings and binds the
+//! listener (port 0 works, for tests); `run_until` serves until the shutdown future
+//! resolves, then drains in-flight requests, flushes the request log and closes the pool.
+
+use std::future::{Future, IntoFuture};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+use crate::http::{self, AppState};
+use crate::redis::{RedisClient, RedisError};
+use crate::request_log::{RequestLogTask, RequestLogWriter};
+use crate::settings::{Settings, SettingsError};
+use crate::store::{self, Store, StoreError, StoreOptions};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("storage ({url}): {source}")]
+    Store { url: String, source: StoreError },
+    #[error(transparent)]
+    Redis(#[from] RedisError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    state: AppState,
+    request_log_task: RequestLogTask,
+}
+
+impl Application {
+    /// Opens storage (applying pending migrations), prepares Redis, binds the listener.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let store = open_store(&settings).await?;
+        let applied = store
+            .migrate()
+            .await
+            .map_err(|source| StartupError::Store {
+                url: settings.effective_database_url().redacted(),
+                source,
+            })?;
+        if !applied.is_empty() {
+            tracing::info!(versions = ?applied, "applied database migrations");
+        }
+        let redis = match &settings.redis_url {
+            Some(url) => Some(RedisClient::new(url, &settings.redis_prefix)?),
+            None => None,
+        };
+        let (request_log, request_log_task) = RequestLogWriter::spawn(
+            store.clone(),
+            settings.storage.request_log_batch,
+            settings.storage.request_log_flush.as_duration(),
+        );
+        let addr = settings.listen_addr()?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let local_addr = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        tracing::info!(
+            addr = %local_addr,
+            backend = store.backend().as_str(),
+            database = %settings.effective_database_url(),
+            redis = settings.redis_url.as_ref().map(|u| u.redacted()),
+            roles = %settings.roles,
+            version = env!("CARGO_PKG_VERSION"),
+            "orchd listening"
+        );
+        let state = AppState {
+            settings: Arc::new(settings),
+            store,
+            redis,
+            request_log,
+        };
+        Ok(Self {
+            listener,
+            local_addr,
+            state,
+            request_log_task,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves; in-flight requests get `shutdown_grace` to finish.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartupError> {
+        let Self {
+            listener,
+            state,
+            request_log_task,
+            ..
+        } = self;
+        let grace = state.settings.shutdown_grace.as_duration();
+        let store = state.store.clone();
+        let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let mut server = tokio::spawn(
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stop_rx.await;
+                })
+                .into_future(),
+        );
+        let served = tokio::select! {
+            result = &mut server => result,
+            () = shutdown => {
+                let _ = stop_tx.send(());
+                match tokio::time::timeout(grace, &mut server).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        tracing::warn!(grace_ms = grace.as_millis() as u64, "requests still running after the grace period; closing them");
+                        server.abort();
+                        Ok(Ok(()))
+                    }
+                }
+            }
+        };
+        request_log_task.shutdown().await;
+        store.close().await;
+        tracing::info!("orchd stopped");
+        match served {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(err)) => Err(StartupError::Serve(err)),
+            Err(join) => Err(StartupError::Serve(std::io::Error::other(join.to_string()))),
+        }
+    }
+}
+
+/// Opens the configured store without migrating.
+pub async fn open_store(settings: &Settings) -> Result<Arc<dyn Store>, StartupError> {
+    let url = settings.effective_database_url();
+    let options = StoreOptions {
+        max_connections: settings.storage.max_connections,
+        acquire_timeout: settings.storage.acquire_timeout.as_duration(),
+    };
+    store::connect(&url, &options)
+        .await
+        .map_err(|source| StartupError::Store {
+            url: url.redacted(),
+            source,
+        })
+}

@@ -1,0 +1,138 @@
+//! Schema migrations, embedded in the binary: one folder per backend
+//! (`migrations/postgres`, `migrations/sqlite`), the same versions in both.
+//!
+//! A test checks these lists against the folders, so a new file cannot be forgotten here.
+
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+use super::{MigrationStatus, StoreError};
+
+/// One migration file.
+#[derive(Debug, Clone, Copy)]
+pub struct EmbeddedMigration {
+    pub version: i64,
+    pub description: &'static str,
+    pub file_name: &'static str,
+    pub sql: &'static str,
+}
+
+macro_rules! embed {
+    ($dir:literal, [$(($version:literal, $description:literal, $file:literal)),+ $(,)?]) => {
+        &[$(EmbeddedMigration {
+            version: $version,
+            description: $description,
+            file_name: $file,
+            sql: include_str!(concat!("../../../migrations/", $dir, "/", $file)),
+        }),+]
+    };
+}
+
+pub const POSTGRES: &[EmbeddedMigration] =
+    embed!("postgres", [(1, "schema v0", "0001_schema_v0.sql")]);
+
+pub const SQLITE: &[EmbeddedMigration] = embed!("sqlite", [(1, "schema v0", "0001_schema_v0.sql")]);
+
+pub(super) fn migrator(list: &'static [EmbeddedMigration]) -> Migrator {
+    Migrator::with_migrations(
+        list.iter()
+            .map(|m| {
+                Migration::new(
+                    m.version,
+                    m.description.into(),
+                    MigrationType::Simple,
+                    m.sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Compares what the database recorded (`version`, `checksum`, `success`) with this build.
+pub(super) fn status(
+    list: &'static [EmbeddedMigration],
+    applied: &[(i64, Vec<u8>, bool)],
+) -> Result<MigrationStatus, StoreError> {
+    if let Some((version, _, _)) = applied.iter().find(|(_, _, success)| !success) {
+        return Err(StoreError::Migration(format!(
+            "migration {version} failed part-way; repair the database before starting"
+        )));
+    }
+    let known = migrator(list);
+    let mut status = MigrationStatus::default();
+    for m in known.iter() {
+        match applied.iter().find(|(v, _, _)| *v == m.version) {
+            Some((_, checksum, _)) if checksum.as_slice() == m.checksum.as_ref() => {
+                status.applied.push(m.version);
+            }
+            Some(_) => status.modified.push(m.version),
+            None => status.pending.push(m.version),
+        }
+    }
+    status.unknown = applied
+        .iter()
+        .map(|(v, _, _)| *v)
+        .filter(|v| !known.version_exists(*v))
+        .collect();
+    Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files_in(dir: &str) -> Vec<String> {
+        let path = format!("{}/../migrations/{dir}", env!("CARGO_MANIFEST_DIR"));
+        let mut names: Vec<String> = std::fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn embedded_lists_match_the_folders() {
+        for (dir, list) in [("postgres", POSTGRES), ("sqlite", SQLITE)] {
+            let embedded: Vec<String> = list.iter().map(|m| m.file_name.to_owned()).collect();
+            assert_eq!(
+                embedded,
+                files_in(dir),
+                "migrations/{dir} and store/migrations.rs disagree: list every file"
+            );
+            for m in list {
+                let prefix: i64 = m.file_name[..4].parse().unwrap();
+                assert_eq!(prefix, m.version, "{}", m.file_name);
+            }
+        }
+    }
+
+    #[test]
+    fn both_backends_have_the_same_versions() {
+        let pg: Vec<i64> = POSTGRES.iter().map(|m| m.version).collect();
+        let lite: Vec<i64> = SQLITE.iter().map(|m| m.version).collect();
+        assert_eq!(pg, lite);
+    }
+
+    #[test]
+    fn status_reports_pending_modified_and_unknown() {
+        let m = migrator(POSTGRES);
+        let first = m.iter().next().unwrap();
+        let s = status(POSTGRES, &[]).unwrap();
+        assert_eq!(s.pending, vec![1]);
+        assert!(!s.is_current());
+        let s = status(POSTGRES, &[(1, first.checksum.to_vec(), true)]).unwrap();
+        assert!(s.is_current());
+        let s = status(POSTGRES, &[(1, vec![0; 48], true)]).unwrap();
+        assert_eq!(s.modified, vec![1]);
+        let s = status(
+            POSTGRES,
+            &[(1, first.checksum.to_vec(), true), (99, vec![], true)],
+        )
+        .unwrap();
+        assert_eq!(s.unknown, vec![99]);
+        assert!(status(POSTGRES, &[(1, vec![], false)]).is_err());
+    }
+}

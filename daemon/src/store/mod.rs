@@ -1,0 +1,153 @@
+//! Storage: one interface, two backends (Postgres and embedded SQLite), picked by the
+//! `database_url` scheme. Only this module knows SQL.
+//!
+//! The interface is a set of per-resource traits (`RequestLogStore`, …) gathered by
+//! [`Store`]. Each backend implements every trait in one file per resource, and the
+//! conformance suite (`daemon/tests/it/conformance`) runs the same tests against both.
+//! Operations that must be atomic across tables (an inbox row and its job, a mutation and
+//! its audit row) are single store operations, so each backend owns its transaction.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::request_log::{RequestLogEntry, RequestLogQuery};
+use crate::settings::ConnectionUrl;
+
+pub mod migrations;
+mod postgres;
+mod sqlite;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// Which backend a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Postgres => "postgres",
+            Backend::Sqlite => "sqlite",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database cannot be reached (connection refused, pool timeout, I/O).
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or state precondition failed.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    /// A value read back could not be decoded (corrupt or foreign data).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error("storage error: {0}")]
+    Other(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        use sqlx::Error as E;
+        match err {
+            E::RowNotFound => StoreError::NotFound,
+            E::PoolTimedOut | E::PoolClosed | E::Io(_) | E::Tls(_) | E::WorkerCrashed => {
+                StoreError::Unavailable(err.to_string())
+            }
+            E::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.to_string()),
+            E::ColumnDecode { .. } | E::Decode(_) => StoreError::Corrupt(err.to_string()),
+            E::Migrate(m) => StoreError::Migration(m.to_string()),
+            other => StoreError::Other(other.to_string()),
+        }
+    }
+}
+
+/// Applied and pending schema migrations of a database.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MigrationStatus {
+    pub applied: Vec<i64>,
+    /// Known to this build, not yet applied.
+    pub pending: Vec<i64>,
+    /// Applied, but their SQL differs from this build's: an applied migration was edited.
+    pub modified: Vec<i64>,
+    /// Applied by a newer build this one does not know.
+    pub unknown: Vec<i64>,
+}
+
+impl MigrationStatus {
+    /// True when this build can run against the schema.
+    pub fn is_current(&self) -> bool {
+        self.pending.is_empty() && self.modified.is_empty()
+    }
+}
+
+/// Pool settings shared by both backends.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The request log: one row per API request, written in batches.
+#[async_trait]
+pub trait RequestLogStore {
+    async fn insert_request_logs(&self, entries: &[RequestLogEntry]) -> Result<(), StoreError>;
+    /// Newest first.
+    async fn list_request_logs(
+        &self,
+        query: &RequestLogQuery,
+    ) -> Result<Vec<RequestLogEntry>, StoreError>;
+}
+
+/// Everything orchd stores, on one backend.
+#[async_trait]
+pub trait Store: RequestLogStore + Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+    /// One round trip to the database.
+    async fn ping(&self) -> Result<(), StoreError>;
+    /// Applies pending migrations (serialised across nodes); returns the versions applied.
+    async fn migrate(&self) -> Result<Vec<i64>, StoreError>;
+    async fn migration_status(&self) -> Result<MigrationStatus, StoreError>;
+    /// Closes the pool, waiting for checked-out connections.
+    async fn close(&self);
+}
+
+/// Opens the store named by `url` (`postgres://…`, `postgresql://…` or `sqlite://…`).
+/// Does not migrate.
+pub async fn connect(
+    url: &ConnectionUrl,
+    options: &StoreOptions,
+) -> Result<Arc<dyn Store>, StoreError> {
+    match url.scheme() {
+        Some("postgres" | "postgresql") => Ok(Arc::new(PgStore::connect(url, options).await?)),
+        Some("sqlite") => Ok(Arc::new(SqliteStore::connect(url, options).await?)),
+        _ => Err(StoreError::Other(format!(
+            "unsupported database url {}: expected postgres:// or sqlite://",
+            url.redacted()
+        ))),
+    }
+}
+
+fn rows_limit(limit: u32) -> i64 {
+    i64::from(limit.clamp(1, orch_core::api::list::MAX_LIMIT))
+}

@@ -1,0 +1,7 @@
+//! The storage conformance suite: every test runs against both backends
+//! (`conformance::<area>::postgres::…` and `…::sqlite::…`), each on a fresh database.
+//! Every store operation added later gets its tests here.
+
+mod migrations;
+mod request_log;
+mod schema;

@@ -1,0 +1,106 @@
+//! `TestApp::spawn`: orchd in-process on port 0 with its own database and Redis prefix.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use orch_core::units::HumanDuration;
+use orchd::request_log::RequestLogWriter;
+use orchd::settings::{ConnectionUrl, Settings};
+use orchd::startup::Application;
+use orchd::store::Store;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use super::{Kind, TestDb};
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub store: Arc<dyn Store>,
+    pub request_log: RequestLogWriter,
+    pub redis_prefix: String,
+    pub redis: Option<orchd::redis::RedisClient>,
+    pub db: TestDb,
+    stop: oneshot::Sender<()>,
+    handle: JoinHandle<()>,
+}
+
+impl TestApp {
+    /// orchd on a fresh database of `kind`; `None` when that backend is unavailable
+    /// outside CI.
+    pub async fn spawn(kind: Kind) -> Option<Self> {
+        Self::spawn_with(kind, |_, _| {}).await
+    }
+
+    /// Like `spawn`, with a chance to adjust settings (the `TestDb` is passed for URLs).
+    pub async fn spawn_with(
+        kind: Kind,
+        adjust: impl FnOnce(&mut Settings, &TestDb),
+    ) -> Option<Self> {
+        let db = TestDb::new(kind).await?;
+        let redis_prefix = format!("orch-test:{}:", uuid::Uuid::new_v4().simple());
+        let mut settings = Settings {
+            listen: "127.0.0.1:0".to_owned(),
+            data_dir: db.dir.path().to_owned(),
+            database_url: Some(ConnectionUrl::new(db.url.clone())),
+            redis_prefix: redis_prefix.clone(),
+            shutdown_grace: HumanDuration(Duration::from_secs(5)),
+            ..Settings::default()
+        };
+        settings.storage.max_connections = 4;
+        settings.storage.acquire_timeout = HumanDuration(Duration::from_secs(1));
+        settings.storage.request_log_flush = HumanDuration(Duration::from_millis(50));
+        adjust(&mut settings, &db);
+        settings.validate().expect("test settings are valid");
+
+        let app = Application::build(settings).await.expect("orchd starts");
+        let addr = app.local_addr();
+        let store = app.state().store.clone();
+        let request_log = app.state().request_log.clone();
+        let redis = app.state().redis.clone();
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(async move {
+            app.run_until(async {
+                let _ = stop_rx.await;
+            })
+            .await
+            .expect("orchd ran cleanly");
+        });
+        Some(Self {
+            addr,
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .expect("http client"),
+            store,
+            request_log,
+            redis_prefix,
+            redis,
+            db,
+            stop: stop_tx,
+            handle,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request reaches orchd")
+    }
+
+    /// Graceful shutdown, as on SIGTERM; waits until orchd has stopped and hands back the
+    /// database for checks after shutdown. (Merely dropping a `TestApp` also stops it: the
+    /// stop channel closes.)
+    pub async fn stop(self) -> TestDb {
+        let _ = self.stop.send(());
+        self.handle.await.expect("orchd task");
+        self.db
+    }
+}

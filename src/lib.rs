@@ -1,0 +1,14 @@
+//! `orch-core`: the domain core of orch, shared by the daemon (`orchd`) and the CLI (`orchctl`).
+//!
+//! Architecture invariant: this crate does no I/O — no database, no network, no files, no
+//! server. It holds data types, parsing and validation that both sides must agree on.
+
+pub mod api;
+pub mod ids;
+pub mod problem;
+pub mod request_id;
+pub mod tenant;
+pub mod trace;
+pub mod units;
+
+pub use problem::{ErrorCode, Problem};

@@ -4,8 +4,11 @@
 //! server. It holds data types, parsing and validation that both sides must agree on.
 
 pub mod api;
+pub mod audit;
+pub mod canonical;
 pub mod ids;
 pub mod problem;
+pub mod rbac;
 pub mod request_id;
 pub mod tenant;
 pub mod trace;

@@ -42,6 +42,12 @@ pub enum Command {
     Migrate,
     /// Validate settings and check connectivity to storage (and Redis), then exit.
     Check,
+    /// Create an admin operator and print its API key on stdout (for scripted set-ups).
+    BootstrapAdmin {
+        /// Name of the new operator.
+        #[arg(long, default_value = "admin")]
+        name: String,
+    },
 }
 
 /// Flags that override settings keys; each also reads its environment variable.

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod http;
+pub mod identity;
 pub mod readiness;
 pub mod redis;
 pub mod request_log;
@@ -9,4 +10,5 @@ pub mod settings;
 pub mod shutdown;
 pub mod startup;
 pub mod store;
+pub mod secrets;
 pub mod telemetry;

@@ -5,7 +5,12 @@ use clap::Parser;
 use orchd::cli::{Cli, Command};
 use orchd::settings::Settings;
 use orchd::startup::{self, Application};
+use orchd::identity::bootstrap;
+use orchd::identity::operators::{OperatorService, valid_name};
+use orchd::identity::signing::SigningKey;
 use orchd::{readiness, redis::RedisClient, shutdown, telemetry};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Exit code for settings that cannot be used (like a usage error).
 const EXIT_BAD_SETTINGS: u8 = 2;
@@ -38,6 +43,7 @@ fn main() -> ExitCode {
             Command::Serve => serve(settings).await,
             Command::Migrate => migrate(settings).await,
             Command::Check => check(settings).await,
+            Command::BootstrapAdmin { name } => bootstrap_admin(settings, &name).await,
         }
     });
     match result {
@@ -53,6 +59,26 @@ fn main() -> ExitCode {
 async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     let app = Application::build(settings).await?;
     app.run_until(shutdown::signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn bootstrap_admin(settings: Settings, name: &str) -> anyhow::Result<ExitCode> {
+    if !valid_name(name) {
+        anyhow::bail!("invalid operator name {name:?}: 1–64 of letters, digits, '.', '_', '@', '-'");
+    }
+    let store = startup::open_store(&settings).await?;
+    store.migrate().await.context("migrating")?;
+    let operators = OperatorService::new(
+        store.clone(),
+        Arc::new(SigningKey::load(&settings)?),
+        Duration::from_secs(settings.auth.operator_token_ttl_s),
+    );
+    let issued = bootstrap::create_admin(&operators, name, "created with orchd bootstrap-admin")
+        .await
+        .with_context(|| format!("creating operator {name:?}"))?;
+    store.close().await;
+    // The key goes to stdout only, for the script that asked for it.
+    println!("{}", issued.api_key);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -145,6 +145,8 @@ pub struct OtelSettings {
 pub struct AuthSettings {
     pub issuers: Vec<IssuerSettings>,
     pub max_token_ttl_s: u64,
+    /// Lifetime of operator tokens (exchanged for API keys).
+    pub operator_token_ttl_s: u64,
     /// A SecretRef to the key that signs operator, client-credential and impersonation
     /// tokens; unset → a key generated in `data_dir` on first start.
     pub signing_key_ref: Option<String>,
@@ -155,6 +157,7 @@ impl Default for AuthSettings {
         Self {
             issuers: Vec::new(),
             max_token_ttl_s: 900,
+            operator_token_ttl_s: 900,
             signing_key_ref: None,
         }
     }
@@ -561,6 +564,9 @@ impl Settings {
         }
         if !(1..=86_400).contains(&self.auth.max_token_ttl_s) {
             return Err(invalid("auth.max_token_ttl_s", "must be 1–86400 seconds"));
+        }
+        if !(30..=86_400).contains(&self.auth.operator_token_ttl_s) {
+            return Err(invalid("auth.operator_token_ttl_s", "must be 30–86400 seconds"));
         }
         let mut seen = BTreeSet::new();
         for issuer in &self.auth.issuers {

@@ -5,10 +5,16 @@
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 
 use crate::http::{self, AppState};
+use crate::identity::IdentityError;
+use crate::identity::audit::AuditService;
+use crate::identity::bootstrap;
+use crate::identity::operators::OperatorService;
+use crate::identity::signing::SigningKey;
 use crate::redis::{RedisClient, RedisError};
 use crate::request_log::{RequestLogTask, RequestLogWriter};
 use crate::settings::{Settings, SettingsError};
@@ -22,6 +28,8 @@ pub enum StartupError {
     Store { url: String, source: StoreError },
     #[error(transparent)]
     Redis(#[from] RedisError),
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -56,6 +64,16 @@ impl Application {
             Some(url) => Some(RedisClient::new(url, &settings.redis_prefix)?),
             None => None,
         };
+        let signing_key = Arc::new(SigningKey::load(&settings)?);
+        let operators = OperatorService::new(
+            store.clone(),
+            signing_key,
+            Duration::from_secs(settings.auth.operator_token_ttl_s),
+        );
+        let audit = AuditService::new(store.clone());
+        if settings.roles.api {
+            bootstrap::ensure_first_admin(&operators, &settings.data_dir).await?;
+        }
         let (request_log, request_log_task) = RequestLogWriter::spawn(
             store.clone(),
             settings.storage.request_log_batch,
@@ -82,6 +100,8 @@ impl Application {
             store,
             redis,
             request_log,
+            operators,
+            audit,
         };
         Ok(Self {
             listener,

@@ -1,4 +1,7 @@
 //! Request and response types of the HTTP API, shared by `orchd` and `orchctl`.
 
+pub mod audit;
+pub mod auth;
 pub mod health;
 pub mod list;
+pub mod operators;

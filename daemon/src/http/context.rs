@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 use tracing::Instrument;
 
 use super::AppState;
+use super::auth::Principal;
 use crate::request_log::RequestLogEntry;
 
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -77,6 +78,10 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         span_id = %trace.span_id,
         method = %method,
         route = route.as_deref().unwrap_or(""),
+        // Filled in by authentication, so later lines say who is acting.
+        operator = tracing::field::Empty,
+        operator_id = tracing::field::Empty,
+        tenant = tracing::field::Empty,
     );
     let ctx = RequestContext {
         request_id: request_id.clone(),
@@ -108,6 +113,10 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             tracing::info!(status, duration_ms, path = %path, "request completed");
         }
     });
+    let operator_id = match response.extensions().get::<Principal>() {
+        Some(Principal::Operator(id)) => Some(*id),
+        None => None,
+    };
     if !is_probe(&path) {
         state.request_log.record(RequestLogEntry {
             id: new_id(),
@@ -118,7 +127,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             status,
             duration_us: u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
             tenant_id: None,
-            operator_id: None,
+            operator_id,
             impersonated_by: None,
             impersonation_id: None,
             request_id,

@@ -2,9 +2,9 @@
 //! RFC 9457 `application/problem+json` response carrying the stable `code`, the request id
 //! and the trace id. Internal causes are logged once, never sent to the caller.
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use orch_core::problem::{ErrorCode, PROBLEM_CONTENT_TYPE, Problem};
+use orch_core::problem::{ErrorCode, FieldError, PROBLEM_CONTENT_TYPE, Problem};
 use serde_json::{Map, Value};
 
 use super::context;
@@ -13,12 +13,8 @@ use crate::store::StoreError;
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// A client-facing problem with its code, detail and code-specific members.
-    #[error("{code}: {detail}")]
-    Problem {
-        code: ErrorCode,
-        detail: String,
-        extensions: Map<String, Value>,
-    },
+    #[error("{}: {}", .0.code, .0.detail)]
+    Problem(Box<ProblemError>),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A bug or an unexpected failure; the message is logged, not returned.
@@ -26,18 +22,36 @@ pub enum AppError {
     Internal(String),
 }
 
+#[derive(Debug)]
+pub struct ProblemError {
+    pub code: ErrorCode,
+    pub detail: String,
+    pub extensions: Map<String, Value>,
+    pub headers: Vec<(HeaderName, String)>,
+}
+
 impl AppError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        Self::Problem {
+        Self::Problem(Box::new(ProblemError {
             code,
             detail: detail.into(),
             extensions: Map::new(),
-        }
+            headers: Vec::new(),
+        }))
     }
 
+    /// Adds a code-specific member to the problem body.
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
-        if let Self::Problem { extensions, .. } = &mut self {
-            extensions.insert(key.to_owned(), value.into());
+        if let Self::Problem(p) = &mut self {
+            p.extensions.insert(key.to_owned(), value.into());
+        }
+        self
+    }
+
+    /// Adds a response header (e.g. `WWW-Authenticate`, `Retry-After`).
+    pub fn with_header(mut self, name: HeaderName, value: impl Into<String>) -> Self {
+        if let Self::Problem(p) = &mut self {
+            p.headers.push((name, value.into()));
         }
         self
     }
@@ -46,33 +60,48 @@ impl AppError {
         Self::new(ErrorCode::NotFound, detail)
     }
 
-    fn to_problem(&self) -> Problem {
+    /// 400 `validation_failed` with one field error.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::new(ErrorCode::ValidationFailed, format!("{field}: {message}")).with(
+            "errors",
+            serde_json::to_value(vec![FieldError {
+                field: field.to_owned(),
+                message,
+            }])
+            .unwrap_or(Value::Null),
+        )
+    }
+
+    fn to_problem(&self) -> (Problem, &[(HeaderName, String)]) {
         match self {
-            AppError::Problem {
-                code,
-                detail,
-                extensions,
-            } => {
-                let mut p = Problem::new(*code, detail.clone());
-                for (k, v) in extensions {
-                    p = p.with_extension(k, v.clone());
+            AppError::Problem(p) => {
+                let mut problem = Problem::new(p.code, p.detail.clone());
+                for (k, v) in &p.extensions {
+                    problem = problem.with_extension(k, v.clone());
                 }
-                p
+                (problem, &p.headers)
             }
-            AppError::Store(StoreError::Unavailable(_)) => Problem::new(
-                ErrorCode::StorageUnavailable,
-                "storage is unavailable; retry later",
+            AppError::Store(StoreError::Unavailable(_)) => (
+                Problem::new(
+                    ErrorCode::StorageUnavailable,
+                    "storage is unavailable; retry later",
+                ),
+                &[],
             ),
             AppError::Store(StoreError::NotFound) => {
-                Problem::new(ErrorCode::NotFound, "no such resource")
+                (Problem::new(ErrorCode::NotFound, "no such resource"), &[])
             }
-            AppError::Store(StoreError::Conflict(_)) => Problem::new(
-                ErrorCode::Conflict,
-                "the resource changed or already exists",
+            AppError::Store(StoreError::Conflict(_)) => (
+                Problem::new(ErrorCode::Conflict, "the resource changed or already exists"),
+                &[],
             ),
-            AppError::Store(_) | AppError::Internal(_) => Problem::new(
-                ErrorCode::Internal,
-                "internal error; the request id locates it in the logs",
+            AppError::Store(_) | AppError::Internal(_) => (
+                Problem::new(
+                    ErrorCode::Internal,
+                    "internal error; the request id locates it in the logs",
+                ),
+                &[],
             ),
         }
     }
@@ -80,9 +109,9 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let mut problem = self.to_problem();
+        let (mut problem, headers) = self.to_problem();
         match &self {
-            AppError::Problem { .. } => {}
+            AppError::Problem(_) => {}
             AppError::Store(StoreError::Unavailable(cause)) => {
                 tracing::warn!(error = %cause, "storage unavailable");
             }
@@ -93,7 +122,13 @@ impl IntoResponse for AppError {
             problem.request_id = Some(ctx.request_id.clone());
             problem.trace_id = Some(ctx.trace.trace_id.to_hex());
         }
-        problem_response(&problem)
+        let mut response = problem_response(&problem);
+        for (name, value) in headers {
+            if let Ok(v) = HeaderValue::from_str(value) {
+                response.headers_mut().append(name.clone(), v);
+            }
+        }
+        response
     }
 }
 

@@ -8,17 +8,22 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use orch_core::problem::ErrorCode;
 use tower_http::catch_panic::CatchPanicLayer;
 
+use crate::identity::audit::AuditService;
+use crate::identity::operators::OperatorService;
 use crate::redis::RedisClient;
 use crate::request_log::RequestLogWriter;
 use crate::settings::Settings;
 use crate::store::Store;
 
+pub mod admin;
+pub mod auth;
 pub mod context;
 pub mod error;
+pub mod extract;
 pub mod limits;
 pub mod routes;
 
@@ -31,16 +36,23 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub redis: Option<RedisClient>,
     pub request_log: RequestLogWriter,
+    pub operators: OperatorService,
+    pub audit: AuditService,
 }
 
 /// The whole application router. Every node serves the probes; the tenant, admin and
 /// webhook routes are mounted only on nodes with the `api` role.
 pub fn router(state: AppState) -> Router {
     let api_limit = state.settings.api.max_body_bytes;
-    Router::new()
+    let mut app = Router::new()
         .route("/healthz", get(routes::health::healthz))
-        .route("/readyz", get(routes::health::readyz))
-        .fallback(not_found)
+        .route("/readyz", get(routes::health::readyz));
+    if state.settings.roles.api {
+        app = app
+            .route("/v1/auth/operator/token", post(routes::auth::operator_token))
+            .merge(admin::router(&state));
+    }
+    app.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // Innermost first: the size guard runs inside the panic guard, which runs inside
         // the request context, so even a panic is answered and logged with the request id.

@@ -12,6 +12,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use orch_core::audit::{AuditDraft, AuditRecord};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::identity::audit::AuditQuery;
+use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
 use crate::request_log::{RequestLogEntry, RequestLogQuery};
 use crate::settings::ConnectionUrl;
 
@@ -119,9 +125,64 @@ pub trait RequestLogStore {
     ) -> Result<Vec<RequestLogEntry>, StoreError>;
 }
 
+/// Operators and their API keys. Every mutation takes the audit row it must write in the
+/// same transaction; if the audit row cannot be written, nothing changes.
+#[async_trait]
+pub trait OperatorStore {
+    /// Inserts an operator and its first key. `Conflict` if the name is taken.
+    async fn create_operator(
+        &self,
+        operator: &OperatorRecord,
+        key: &ApiKeyRecord,
+        audit: AuditDraft,
+    ) -> Result<AuditRecord, StoreError>;
+    async fn get_operator(&self, id: Uuid) -> Result<Option<OperatorRecord>, StoreError>;
+    /// Oldest first.
+    async fn list_operators(&self) -> Result<Vec<OperatorRecord>, StoreError>;
+    async fn count_operators(&self) -> Result<u64, StoreError>;
+    /// A key (revoked or not) by its public id, with its operator.
+    async fn find_operator_key(
+        &self,
+        lookup_id: &str,
+    ) -> Result<Option<(ApiKeyRecord, OperatorRecord)>, StoreError>;
+    /// The operator, if it is enabled and `key_id` is one of its unrevoked keys.
+    async fn active_operator(
+        &self,
+        operator_id: Uuid,
+        key_id: Uuid,
+    ) -> Result<Option<OperatorRecord>, StoreError>;
+    /// Disables an enabled operator and revokes its keys. `NotFound` if there is no enabled
+    /// operator with that id.
+    async fn disable_operator(
+        &self,
+        id: Uuid,
+        at: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<AuditRecord, StoreError>;
+    /// Adds `key` and revokes every other key of the operator. `NotFound` if there is no
+    /// enabled operator with that id.
+    async fn rotate_operator_key(
+        &self,
+        operator_id: Uuid,
+        key: &ApiKeyRecord,
+        audit: AuditDraft,
+    ) -> Result<AuditRecord, StoreError>;
+}
+
+/// The hash-chained operator audit log. Appends are serialised so the chain never forks.
+#[async_trait]
+pub trait AuditStore {
+    /// Appends one row on its own.
+    async fn append_audit(&self, draft: AuditDraft) -> Result<AuditRecord, StoreError>;
+    /// Newest first, filtered.
+    async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError>;
+    /// Rows with `seq > after_seq`, in chain order.
+    async fn audit_chain(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
+}
+
 /// Everything orchd stores, on one backend.
 #[async_trait]
-pub trait Store: RequestLogStore + Send + Sync + 'static {
+pub trait Store: RequestLogStore + OperatorStore + AuditStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     /// One round trip to the database.
     async fn ping(&self) -> Result<(), StoreError>;

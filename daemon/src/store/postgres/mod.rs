@@ -10,6 +10,8 @@ use super::migrations::{self, POSTGRES};
 use super::{Backend, MigrationStatus, Store, StoreError, StoreOptions};
 use crate::settings::ConnectionUrl;
 
+mod audit;
+mod operators;
 mod request_log;
 
 /// Advisory lock key serialising `migrate` across nodes ("orchmigr" in ASCII).

@@ -19,6 +19,8 @@ use super::migrations::{self, SQLITE};
 use super::{Backend, MigrationStatus, Store, StoreError, StoreOptions};
 use crate::settings::ConnectionUrl;
 
+mod audit;
+mod operators;
 mod request_log;
 
 /// Storage in an SQLite file.
@@ -71,6 +73,12 @@ impl SqliteStore {
     /// The underlying pool, for backend-specific tests.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// A write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so writers
+    /// queue (busy timeout) instead of failing when a read transaction upgrades.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 }
 

@@ -83,6 +83,50 @@ impl TestApp {
         })
     }
 
+    /// The bootstrap admin's API key (written by orchd on a fresh database).
+    pub fn admin_key(&self) -> String {
+        let path = self.db.dir.path().join("bootstrap-admin.key");
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("no bootstrap key at {}: {e}", path.display()))
+            .trim()
+            .to_owned()
+    }
+
+    /// Exchanges an operator API key for a token.
+    pub async fn operator_token(&self, api_key: &str) -> String {
+        let res = self
+            .client
+            .post(self.url("/v1/auth/operator/token"))
+            .json(&serde_json::json!({ "api_key": api_key }))
+            .send()
+            .await
+            .expect("token request");
+        assert_eq!(res.status(), 200, "token exchange failed");
+        let body: serde_json::Value = res.json().await.expect("token body");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// A token of the bootstrap admin.
+    pub async fn admin_token(&self) -> String {
+        self.operator_token(&self.admin_key()).await
+    }
+
+    /// Creates an operator with `role` (as the bootstrap admin); returns its API key.
+    pub async fn create_operator(&self, name: &str, role: &str) -> String {
+        let admin = self.admin_token().await;
+        let res = self
+            .client
+            .post(self.url("/v1/admin/operators"))
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({ "name": name, "role": role, "reason": "test set-up" }))
+            .send()
+            .await
+            .expect("create operator");
+        assert_eq!(res.status(), 201, "create operator {name}");
+        let body: serde_json::Value = res.json().await.expect("operator body");
+        body["api_key"].as_str().expect("api_key").to_owned()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }

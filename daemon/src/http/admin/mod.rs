@@ -1,0 +1,57 @@
+//! The operator API (`/v1/admin/*`). Every route is declared once, in the table below, with
+//! the permission it needs and the action name its audit rows carry; the router and the
+//! per-route guard are built from that table, and the RBAC tests iterate it.
+
+use axum::Router;
+use axum::http::Method;
+use axum::middleware;
+use axum::routing::{MethodFilter, on};
+use orch_core::rbac::Permission;
+
+use super::AppState;
+use super::auth::{AdminRoute, operator_guard};
+
+mod audit;
+mod operators;
+mod whoami;
+
+macro_rules! admin_routes {
+    ($($method:ident $path:literal $action:literal => $permission:ident, $handler:path;)+) => {
+        /// Every admin route, with its permission and audit action.
+        pub const ADMIN_ROUTES: &[AdminRoute] = &[$(AdminRoute {
+            method: Method::$method,
+            path: $path,
+            permission: Permission::$permission,
+            action: $action,
+        },)+];
+
+        /// The admin router; each route behind its own guard.
+        pub fn router(state: &AppState) -> Router<AppState> {
+            let mut router = Router::new();
+            $(
+                let route = AdminRoute {
+                    method: Method::$method,
+                    path: $path,
+                    permission: Permission::$permission,
+                    action: $action,
+                };
+                router = router.route(
+                    $path,
+                    on(MethodFilter::$method, $handler)
+                        .route_layer(middleware::from_fn_with_state((state.clone(), route), operator_guard)),
+                );
+            )+
+            router
+        }
+    };
+}
+
+admin_routes! {
+    GET  "/v1/admin/whoami"                   "whoami"             => Any,             whoami::whoami;
+    POST "/v1/admin/operators"                "operators.create"   => OperatorsManage, operators::create;
+    GET  "/v1/admin/operators"                "operators.list"     => OperatorsManage, operators::list;
+    POST "/v1/admin/operators/{id}/disable"   "operators.disable"  => OperatorsManage, operators::disable;
+    POST "/v1/admin/operators/{id}/keys"      "operators.rotate_key" => OperatorsManage, operators::rotate_key;
+    GET  "/v1/admin/audit"                    "audit.list"         => Read,            audit::list;
+    GET  "/v1/admin/audit/verify"             "audit.verify"       => Read,            audit::verify;
+}

@@ -1,0 +1,168 @@
+//! Bearer authentication for the operator API: the per-route guard that verifies the
+//! token, checks the route's permission (recording denials in the audit log), and hands
+//! the handler an [`Actor`].
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::WWW_AUTHENTICATE;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use orch_core::audit::{AuditDraft, AuditResult};
+use orch_core::problem::ErrorCode;
+use orch_core::rbac::Permission;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::AppState;
+use super::context::RequestContext;
+use super::error::AppError;
+use crate::identity::IdentityError;
+use crate::identity::operators::{OperatorAuthError, OperatorRecord};
+use crate::identity::tokens::TokenError;
+
+/// One admin route: what it needs and how its actions are named in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminRoute {
+    pub method: Method,
+    pub path: &'static str,
+    pub permission: Permission,
+    pub action: &'static str,
+}
+
+/// Who made the request; put in response extensions so the request log can record it.
+#[derive(Debug, Clone, Copy)]
+pub enum Principal {
+    Operator(Uuid),
+}
+
+/// The authenticated operator of an admin request.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub operator: OperatorRecord,
+    pub token_expires_at: OffsetDateTime,
+    pub route: AdminRoute,
+    pub request_id: String,
+    pub trace_id: String,
+}
+
+impl Actor {
+    /// An audit draft for this request's action, attributed and correlated.
+    pub fn audit(&self, reason: &str) -> AuditDraft {
+        AuditDraft::new(
+            &self.operator.name,
+            self.operator.role.as_str(),
+            self.route.action,
+            reason,
+        )
+        .operator(self.operator.id)
+        .permission(self.route.permission.as_str())
+        .correlation(Some(self.request_id.clone()), Some(self.trace_id.clone()))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Actor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Actor>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("admin handler mounted without its guard".into()))
+    }
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// 401 without a token (RFC 6750 §3.1: no error code).
+pub fn missing_token() -> AppError {
+    AppError::new(ErrorCode::Unauthenticated, "send Authorization: Bearer <token>")
+        .with_header(WWW_AUTHENTICATE, r#"Bearer realm="orchd""#)
+}
+
+/// 401 for a token that was presented and refused.
+pub fn refused_token(err: &TokenError) -> AppError {
+    match err {
+        TokenError::Missing => missing_token(),
+        TokenError::WrongAudience => AppError::new(
+            ErrorCode::InvalidAudience,
+            "the token's audience is not accepted here",
+        )
+        .with_header(WWW_AUTHENTICATE, r#"Bearer realm="orchd", error="invalid_token""#),
+        TokenError::Invalid(why) => AppError::new(ErrorCode::Unauthenticated, format!("invalid token: {why}"))
+            .with_header(WWW_AUTHENTICATE, r#"Bearer realm="orchd", error="invalid_token""#),
+    }
+}
+
+/// Guards one admin route: authenticate, authorise, then run the handler with an `Actor`.
+pub async fn operator_guard(
+    State((state, route)): State<(AppState, AdminRoute)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let Some(token) = bearer(req.headers()) else {
+        return missing_token().into_response();
+    };
+    let (claims, operator) = match state.operators.authenticate(token).await {
+        Ok(ok) => ok,
+        Err(OperatorAuthError::Token(e)) => return refused_token(&e).into_response(),
+        Err(OperatorAuthError::Inactive | OperatorAuthError::BadKey) => {
+            return refused_token(&TokenError::Invalid(
+                "the operator is disabled or its key was revoked".into(),
+            ))
+            .into_response();
+        }
+        Err(OperatorAuthError::Identity(IdentityError::Store(e))) => return AppError::Store(e).into_response(),
+        Err(OperatorAuthError::Identity(e)) => return AppError::Internal(e.to_string()).into_response(),
+    };
+    let span = tracing::Span::current();
+    span.record("operator", operator.name.as_str());
+    span.record("operator_id", tracing::field::display(operator.id));
+    let (request_id, trace_id) = req
+        .extensions()
+        .get::<RequestContext>()
+        .map(|c| (c.request_id.clone(), c.trace.trace_id.to_hex()))
+        .unwrap_or_default();
+    let actor = Actor {
+        operator,
+        token_expires_at: claims.expires_at(),
+        route,
+        request_id,
+        trace_id,
+    };
+    let principal = Principal::Operator(actor.operator.id);
+    let required = actor.route.permission;
+    if !actor.operator.role.allows(required) {
+        tracing::warn!(
+            role = %actor.operator.role,
+            required_permission = %required,
+            action = actor.route.action,
+            "operator denied"
+        );
+        let denied = actor.audit("").result(AuditResult::Denied);
+        if let Err(err) = state.audit.append(denied).await {
+            tracing::error!(error = %err, "could not record a denied operator call in the audit log");
+        }
+        let mut res = AppError::new(
+            ErrorCode::Forbidden,
+            format!("role {} lacks permission {required}", actor.operator.role),
+        )
+        .with("required_permission", required.as_str())
+        .into_response();
+        res.extensions_mut().insert(principal);
+        return res;
+    }
+    req.extensions_mut().insert(actor);
+    let mut res = next.run(req).await;
+    res.extensions_mut().insert(principal);
+    res
+}

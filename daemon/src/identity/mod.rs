@@ -1,0 +1,26 @@
+//! Identity and access: orchd's signing key, operator API keys and tokens, the bootstrap
+//! admin, tenant tokens (own and external issuers), and the audit trail of operator actions.
+
+pub mod api_keys;
+pub mod audit;
+pub mod bootstrap;
+pub mod operators;
+pub mod signing;
+pub mod tokens;
+
+use crate::secrets::SecretError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("signing key: {0}")]
+    SigningKey(String),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("token: {0}")]
+    Token(String),
+    #[error("key hashing failed: {0}")]
+    Hash(String),
+}

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_orchctl_global_optspecs
-    string join \n server= context= o/output= no-color y/yes v/verbose h/help V/version
+    string join \n server= context= config= o/output= no-color y/yes v/verbose h/help V/version
 end
 
 function __fish_orchctl_needs_command
@@ -26,24 +26,224 @@ end
 
 complete -c orchctl -n "__fish_orchctl_needs_command" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
 complete -c orchctl -n "__fish_orchctl_needs_command" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_needs_command" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_needs_command" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
 json\t'The API\'s own objects, for scripts'
 yaml\t'The API\'s own objects, as YAML'"
 complete -c orchctl -n "__fish_orchctl_needs_command" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
-complete -c orchctl -n "__fish_orchctl_needs_command" -s y -l yes -d 'Do not ask for confirmation; answer yes'
+complete -c orchctl -n "__fish_orchctl_needs_command" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_needs_command" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_needs_command" -s V -l version -d 'Print version'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "login" -d 'Log in to an orchd server with an operator API key and save it as a context'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "logout" -d 'Remove the stored API key and token of the current context'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "whoami" -d 'Show the operator you are authenticated as, its role and permissions'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "context" -d 'List the saved contexts or switch between them'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand login" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand login" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand login" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand login" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand login" -l api-key-stdin -d 'Read the API key from stdin instead of prompting for it'
+complete -c orchctl -n "__fish_orchctl_using_subcommand login" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand login" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand login" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -f -a "list" -d 'List the contexts (never their credentials)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -f -a "use" -d 'Make NAME the current context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from use" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from use" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from use" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from use" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the contexts (never their credentials)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make NAME the current context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -f -a "create" -d 'Create an operator and print its API key (shown only once)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -f -a "list" -d 'List operators'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -f -a "disable" -d 'Disable an operator: its keys and tokens stop working at once'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -f -a "rotate-key" -d 'Issue a new API key for an operator (shown only once) and revoke its older keys'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -l role -d 'The operator\'s role' -r -f -a "readonly\t''
+billing\t''
+support\t''
+admin\t''"
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an operator and print its API key (shown only once)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from help" -f -a "list" -d 'List operators'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Disable an operator: its keys and tokens stop working at once'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from help" -f -a "rotate-key" -d 'Issue a new API key for an operator (shown only once) and revoke its older keys'
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -f -a "list" -d 'List audit rows, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l operator -d 'Only rows of this operator (name)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l action -d 'Only rows of this action, e.g. operators.create' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l tenant -d 'Only rows about this tenant' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l since -d 'Only rows at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l until -d 'Only rows before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l limit -d 'Rows per page (1–500; the server\'s default is 50)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l cursor -d 'Start at this page (the `next_cursor` of an earlier page)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l all -d 'Follow `next_cursor` through every page'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit rows, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
 json\t'The API\'s own objects, for scripts'
 yaml\t'The API\'s own objects, as YAML'"
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s y -l yes -d 'Do not ask for confirmation; answer yes'
+complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from completion help" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "login" -d 'Log in to an orchd server with an operator API key and save it as a context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "logout" -d 'Remove the stored API key and token of the current context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "whoami" -d 'Show the operator you are authenticated as, its role and permissions'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "context" -d 'List the saved contexts or switch between them'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "list" -d 'List the contexts (never their credentials)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make NAME the current context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from operators" -f -a "create" -d 'Create an operator and print its API key (shown only once)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from operators" -f -a "list" -d 'List operators'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from operators" -f -a "disable" -d 'Disable an operator: its keys and tokens stop working at once'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from operators" -f -a "rotate-key" -d 'Issue a new API key for an operator (shown only once) and revoke its older keys'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit rows, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken)'

@@ -237,7 +237,10 @@ impl ChainVerifier {
     /// `seq`, a `prev_hash` that is not the previous row's hash, or a wrong hash).
     pub fn check(&mut self, row: &AuditRecord) -> Result<(), Uuid> {
         self.checked += 1;
-        if row.seq != self.next_seq || row.prev_hash != self.prev_hash || row.hash != row.compute_hash() {
+        if row.seq != self.next_seq
+            || row.prev_hash != self.prev_hash
+            || row.hash != row.compute_hash()
+        {
             return Err(row.id);
         }
         self.prev_hash.clone_from(&row.hash);
@@ -321,13 +324,18 @@ mod tests {
         assert_eq!(verify(&deleted), Err(rows[2].id));
 
         let mut reordered_diff = rows.clone();
-        reordered_diff[3].diff_json = Some(json!({"after": {"name": "bob", "role": "support"}, "before": null}));
+        reordered_diff[3].diff_json =
+            Some(json!({"after": {"name": "bob", "role": "support"}, "before": null}));
         assert_eq!(verify(&reordered_diff), Ok(()), "key order is not content");
 
         let mut rehashed = rows.clone();
         rehashed[1].reason = "forged".into();
         rehashed[1].hash = rehashed[1].compute_hash();
-        assert_eq!(verify(&rehashed), Err(rows[2].id), "the next row still points at the old hash");
+        assert_eq!(
+            verify(&rehashed),
+            Err(rows[2].id),
+            "the next row still points at the old hash"
+        );
     }
 
     #[test]

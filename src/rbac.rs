@@ -60,7 +60,9 @@ impl FromStr for Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown role {s:?}: expected readonly, billing, support or admin"))
+            .ok_or_else(|| {
+                format!("unknown role {s:?}: expected readonly, billing, support or admin")
+            })
     }
 }
 

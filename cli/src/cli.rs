@@ -5,6 +5,7 @@
 
 use std::ffi::OsStr;
 use std::io::{self, IsTerminal as _};
+use std::path::PathBuf;
 
 use clap::{Args, Parser, ValueEnum};
 
@@ -20,7 +21,10 @@ use crate::exit::Exit;
     long_about = "Operate an orch deployment from the command line.\n\n\
         orchctl is the operator CLI for orchd, a thin client over its HTTP API. Data goes to \
         stdout (a table on a terminal, JSON on a pipe; see --output); diagnostics, prompts and \
-        progress go to stderr.",
+        progress go to stderr.\n\n\
+        Credentials: ORCHCTL_TOKEN (a ready operator token) if set, else ORCHCTL_API_KEY \
+        (exchanged for a short-lived token on each run), else the context saved by \
+        `orchctl login` in the contexts file (see --config).",
     after_long_help = Exit::help_section(),
     arg_required_else_help = true,
     // Wide terminals get readable lines; the `--help` snapshot test pins COLUMNS as well.
@@ -37,7 +41,8 @@ pub struct Cli {
 /// Flags accepted by every subcommand, before or after its name.
 ///
 /// Environment values stay out of `--help` so the help text does not depend on the shell it
-/// runs in (and a future `ORCHCTL_TOKEN` never leaks into a pasted help screen).
+/// runs in. Credentials (`ORCHCTL_TOKEN`, `ORCHCTL_API_KEY`) are not flags at all: they are
+/// read once into [`crate::Env`], so a secret never sits on a command line.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
@@ -61,6 +66,16 @@ pub struct GlobalArgs {
     )]
     pub context: Option<String>,
 
+    /// Contexts file [default: ~/.config/orchctl/config.yaml]
+    #[arg(
+        long,
+        global = true,
+        env = "ORCHCTL_CONFIG",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
+    pub config: Option<PathBuf>,
+
     /// Output format [default: table on a terminal, json otherwise]
     #[arg(short, long, global = true, value_enum, value_name = "FORMAT")]
     pub output: Option<OutputFormat>,
@@ -69,7 +84,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_color: bool,
 
-    /// Do not ask for confirmation; answer yes
+    /// Never prompt: answer yes to confirmations (a missing --reason is then an error)
     #[arg(short, long, global = true)]
     pub yes: bool,
 
@@ -79,11 +94,6 @@ pub struct GlobalArgs {
 }
 
 impl GlobalArgs {
-    /// The output format to print data in: `--output` if given, else by where stdout goes.
-    pub fn output_format(&self) -> OutputFormat {
-        OutputFormat::resolve(self.output, io::stdout().is_terminal())
-    }
-
     /// Whether to colour what goes to stdout.
     pub fn color(&self) -> bool {
         color_enabled(
@@ -170,11 +180,17 @@ mod tests {
             "https://orch.example",
             "--context",
             "prod",
+            "--config",
+            "/tmp/orchctl.yaml",
         ])
         .unwrap();
         assert_eq!(cli.global.output, Some(OutputFormat::Yaml));
         assert!(cli.global.no_color && cli.global.yes && cli.global.verbose);
         assert_eq!(cli.global.server.as_deref(), Some("https://orch.example"));
         assert_eq!(cli.global.context.as_deref(), Some("prod"));
+        assert_eq!(
+            cli.global.config.as_deref(),
+            Some(std::path::Path::new("/tmp/orchctl.yaml"))
+        );
     }
 }

@@ -2,9 +2,10 @@
 
 use std::io;
 
+use crate::client::{ClientError, ErrorResponse};
 use crate::exit::Exit;
 
-/// Why a command failed. `main` prints it on stderr as `error: …` and exits with
+/// Why a command failed. It is printed on stderr as `error: …` and the process exits with
 /// [`CliError::exit_code`].
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -21,12 +22,25 @@ pub enum CliError {
     /// The named resource does not exist.
     #[error("not found: {0}")]
     NotFound(String),
-    /// The server refused the change: a conflict, or the input failed validation.
+    /// The server refused the change: a conflict, or the input failed validation; also a
+    /// check that failed (a broken audit chain).
     #[error("{0}")]
     Conflict(String),
     /// The server could not be reached or said it is unavailable.
     #[error("server unavailable: {0}")]
     Unavailable(String),
+    /// orchd answered with an error status. The exit status follows the HTTP status
+    /// ([`Exit::of_http_status`]); the message is the problem's title, detail, `code` and
+    /// `request_id`.
+    #[error("{0}")]
+    Api(Box<ErrorResponse>),
+    /// The contexts file cannot be used: unreadable, malformed, or readable by others.
+    #[error("{0}")]
+    Config(String),
+    /// Something that should not happen: a response that is not what the API promises, a
+    /// value that cannot be rendered.
+    #[error("{0}")]
+    Unexpected(String),
     /// Local I/O failed; `context` says what orchctl was doing.
     #[error("{context}: {source}")]
     Io {
@@ -45,7 +59,8 @@ impl CliError {
             CliError::NotFound(_) => Exit::NotFound,
             CliError::Conflict(_) => Exit::Conflict,
             CliError::Unavailable(_) => Exit::Unavailable,
-            CliError::Io { .. } => Exit::Other,
+            CliError::Api(response) => Exit::of_http_status(response.status),
+            CliError::Config(_) | CliError::Unexpected(_) | CliError::Io { .. } => Exit::Other,
         }
     }
 
@@ -61,13 +76,45 @@ impl CliError {
             source,
         }
     }
+
+    /// Wraps a failed prompt on the terminal.
+    pub fn prompt(err: dialoguer::Error) -> CliError {
+        let dialoguer::Error::IO(source) = err;
+        CliError::Io {
+            context: "reading from the terminal",
+            source,
+        }
+    }
+}
+
+impl From<ClientError> for CliError {
+    fn from(err: ClientError) -> CliError {
+        match err {
+            ClientError::Status(response) => CliError::Api(response),
+            ClientError::Unavailable(message) => CliError::Unavailable(message),
+            ClientError::InvalidServer(message) => CliError::Usage(message),
+            ClientError::Unexpected(message) => CliError::Unexpected(message),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use std::io;
 
+    use orch_core::problem::{ErrorCode, Problem};
+
     use super::CliError;
+    use crate::client::{ClientError, ErrorResponse};
+
+    fn api(status: u16) -> CliError {
+        CliError::Api(Box::new(ErrorResponse {
+            status,
+            problem: None,
+            body: String::new(),
+            request_id: "r".into(),
+        }))
+    }
 
     #[test]
     fn each_variant_maps_to_its_documented_exit_code() {
@@ -78,11 +125,45 @@ mod tests {
             (CliError::NotFound("x".into()), 5),
             (CliError::Conflict("x".into()), 6),
             (CliError::Unavailable("x".into()), 7),
+            (CliError::Config("x".into()), 1),
+            (CliError::Unexpected("x".into()), 1),
             (CliError::stdout(io::Error::other("disk full")), 1),
+            (api(401), 3),
+            (api(403), 4),
+            (api(404), 5),
+            (api(400), 6),
+            (api(409), 6),
+            (api(422), 6),
+            (api(503), 7),
+            (api(500), 7),
+            (api(418), 1),
         ];
         for (err, code) in cases {
             assert_eq!(err.exit_code().code(), code, "{err:?}");
         }
+    }
+
+    #[test]
+    fn client_errors_keep_their_meaning() {
+        let unavailable = CliError::from(ClientError::Unavailable("refused".into()));
+        assert_eq!(unavailable.exit_code().code(), 7);
+        let bad_url = CliError::from(ClientError::InvalidServer("no scheme".into()));
+        assert_eq!(bad_url.exit_code().code(), 2);
+        let problem = Problem::new(ErrorCode::Forbidden, "role readonly lacks permission");
+        let denied = CliError::from(ClientError::Status(Box::new(ErrorResponse {
+            status: 403,
+            problem: Some(problem),
+            body: String::new(),
+            request_id: "req-1".into(),
+        })));
+        assert_eq!(denied.exit_code().code(), 4);
+        let shown = denied.to_string();
+        assert!(
+            shown.contains("Forbidden: role readonly lacks permission"),
+            "{shown}"
+        );
+        assert!(shown.contains("code: forbidden"), "{shown}");
+        assert!(shown.contains("request_id: req-1"), "{shown}");
     }
 
     #[test]

@@ -70,6 +70,19 @@ impl Exit {
         }
     }
 
+    /// The exit status for an HTTP error status from orchd: 401 → 3, 403 → 4, 404 → 5,
+    /// 400/409/422 (conflict, validation) → 6, 5xx (unavailable, internal) → 7, else 1.
+    pub const fn of_http_status(status: u16) -> Exit {
+        match status {
+            401 => Exit::NotAuthenticated,
+            403 => Exit::Forbidden,
+            404 => Exit::NotFound,
+            400 | 409 | 422 => Exit::Conflict,
+            500..=599 => Exit::Unavailable,
+            _ => Exit::Other,
+        }
+    }
+
     /// The exit-status table as shown at the end of `orchctl --help`.
     pub fn help_section() -> String {
         let mut text = String::from("Exit status:\n");
@@ -105,6 +118,28 @@ mod tests {
         ];
         for (exit, code) in documented {
             assert_eq!(exit.code(), code, "{exit:?}");
+        }
+    }
+
+    #[test]
+    fn http_statuses_map_to_the_documented_codes() {
+        let cases = [
+            (400, 6),
+            (401, 3),
+            (403, 4),
+            (404, 5),
+            (405, 1),
+            (409, 6),
+            (413, 1),
+            (422, 6),
+            (429, 1),
+            (500, 7),
+            (502, 7),
+            (503, 7),
+            (504, 7),
+        ];
+        for (status, code) in cases {
+            assert_eq!(Exit::of_http_status(status).code(), code, "{status}");
         }
     }
 

@@ -1,23 +1,53 @@
-//! `orchctl`, the operator CLI for orch: the clap definition, the commands and the
-//! exit-status table. `main.rs` only parses, runs and maps the outcome to an exit status.
+//! `orchctl`, the operator CLI for orch: the clap definition, the commands, the typed HTTP
+//! client and the exit-status table. `main.rs` only parses, builds the runtime, runs and maps
+//! the outcome to an exit status.
 //!
-//! Architecture invariant: no business logic lives here beyond argument handling and
-//! output; requests go through the typed client in `orch-core`.
+//! Architecture invariant: no business logic lives here beyond argument handling, credential
+//! handling and output; every request goes through [`client::Client`].
+//!
+//! Tests run commands in-process with [`execute`]: the streams are in [`Io`] and the
+//! environment in [`Env`], so they never touch the real terminal or process variables.
 
 use std::ffi::OsString;
-use std::io::{self, Write as _};
+use std::io::{Read, Write};
 
 use clap::{CommandFactory as _, FromArgMatches as _};
 
 pub mod cli;
+pub mod client;
 pub mod commands;
+pub mod config;
+pub mod env;
 pub mod error;
 pub mod exit;
 pub mod generated;
+pub mod output;
+pub mod session;
 
 pub use cli::Cli;
+pub use client::install_crypto_provider;
+pub use env::Env;
 pub use error::CliError;
 pub use exit::Exit;
+
+use crate::client::VerboseLog;
+use crate::session::Ctx;
+
+/// The streams a command runs with.
+pub struct Io<'io> {
+    /// Data: tables, JSON, YAML.
+    pub stdout: &'io mut dyn Write,
+    /// Diagnostics, notes, `-v` lines and errors.
+    pub stderr: &'io mut dyn Write,
+    /// Read only by `login --api-key-stdin`.
+    pub stdin: &'io mut dyn Read,
+    /// Whether orchctl may prompt (stdin and stderr are a terminal). Without one, anything
+    /// that would prompt is a usage error instead.
+    pub is_terminal: bool,
+    /// Whether stdout is a terminal: the default output format is a table there, JSON
+    /// elsewhere.
+    pub stdout_is_terminal: bool,
+}
 
 /// Parses the command line. `--no-color` also turns off colour in clap's own help and
 /// errors, which are printed before the flag could otherwise be read.
@@ -35,9 +65,37 @@ where
     Cli::from_arg_matches(&matches).map_err(|err| err.format(&mut cmd))
 }
 
-/// Runs the parsed command with stdout as its data stream.
-pub fn run(cli: Cli) -> Result<(), CliError> {
-    let mut stdout = io::stdout().lock();
-    cli.command.run(&cli.global, &mut stdout)?;
-    stdout.flush().map_err(CliError::stdout)
+/// Runs the parsed command. With `-v`, one line per request (request id and timing) goes to
+/// stderr when the command ends, whether it succeeded or not.
+pub async fn run(cli: Cli, env: &Env, io: &mut Io<'_>) -> Result<(), CliError> {
+    install_crypto_provider();
+    let log = VerboseLog::new(cli.global.verbose);
+    let outcome = {
+        let mut ctx = Ctx {
+            global: &cli.global,
+            env,
+            io: &mut *io,
+            log: log.clone(),
+        };
+        cli.command.run(&mut ctx).await
+    };
+    let flushed = io.stdout.flush().map_err(CliError::stdout);
+    for line in log.drain() {
+        // Diagnostics are best effort; a closed stderr must not hide the real outcome.
+        let _ = writeln!(io.stderr, "{line}");
+    }
+    outcome.and(flushed)
+}
+
+/// Runs the parsed command and reports the outcome as `main` does: an error is printed on
+/// stderr as `error: …`; a closed stdout is a normal end. Returns the exit status.
+pub async fn execute(cli: Cli, env: &Env, io: &mut Io<'_>) -> Exit {
+    match run(cli, env, io).await {
+        Ok(()) => Exit::Ok,
+        Err(err) if err.is_broken_pipe() => Exit::Ok,
+        Err(err) => {
+            let _ = writeln!(io.stderr, "error: {err}");
+            err.exit_code()
+        }
+    }
 }

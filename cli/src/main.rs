@@ -1,6 +1,7 @@
+use std::io::{self, IsTerminal as _};
 use std::process::ExitCode;
 
-use orchctl::Exit;
+use orchctl::{Env, Exit, Io};
 
 fn main() -> ExitCode {
     let cli = match orchctl::parse(std::env::args_os()) {
@@ -11,12 +12,28 @@ fn main() -> ExitCode {
             return Exit::of_clap_error(&err).into();
         }
     };
-    match orchctl::run(cli) {
-        Ok(()) => Exit::Ok.into(),
-        Err(err) if err.is_broken_pipe() => Exit::Ok.into(),
+    let env = Env::from_process();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
         Err(err) => {
-            eprintln!("error: {err}");
-            err.exit_code().into()
+            eprintln!("error: cannot start the async runtime: {err}");
+            return Exit::Other.into();
         }
-    }
+    };
+    let mut stdout = io::stdout();
+    let mut stderr = io::stderr();
+    let mut stdin = io::stdin();
+    let mut streams = Io {
+        is_terminal: stdin.is_terminal() && stderr.is_terminal(),
+        stdout_is_terminal: stdout.is_terminal(),
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        stdin: &mut stdin,
+    };
+    runtime
+        .block_on(orchctl::execute(cli, &env, &mut streams))
+        .into()
 }

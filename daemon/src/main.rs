@@ -3,11 +3,11 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use orchd::cli::{Cli, Command};
-use orchd::settings::Settings;
-use orchd::startup::{self, Application};
 use orchd::identity::bootstrap;
 use orchd::identity::operators::{OperatorService, valid_name};
 use orchd::identity::signing::SigningKey;
+use orchd::settings::Settings;
+use orchd::startup::{self, Application};
 use orchd::{readiness, redis::RedisClient, shutdown, telemetry};
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,7 +64,9 @@ async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
 
 async fn bootstrap_admin(settings: Settings, name: &str) -> anyhow::Result<ExitCode> {
     if !valid_name(name) {
-        anyhow::bail!("invalid operator name {name:?}: 1–64 of letters, digits, '.', '_', '@', '-'");
+        anyhow::bail!(
+            "invalid operator name {name:?}: 1–64 of letters, digits, '.', '_', '@', '-'"
+        );
     }
     let store = startup::open_store(&settings).await?;
     store.migrate().await.context("migrating")?;

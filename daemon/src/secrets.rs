@@ -71,8 +71,9 @@ pub fn resolve(reference: &str) -> Result<SecretValue, SecretError> {
                 }
                 PathBuf::from(DOCKER_SECRETS_DIR).join(rest)
             };
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| unavailable(format!("cannot read {}: {}", path.display(), e.kind())))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                unavailable(format!("cannot read {}: {}", path.display(), e.kind()))
+            })?;
             let trimmed = text.strip_suffix('\n').unwrap_or(&text);
             let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed);
             Ok(SecretValue(trimmed.to_owned()))
@@ -102,12 +103,21 @@ mod tests {
     fn errors_name_the_ref_not_the_value() {
         let err = resolve("env:ORCH_TEST_SURELY_UNSET_VAR").unwrap_err();
         assert!(err.to_string().contains("env:ORCH_TEST_SURELY_UNSET_VAR"));
-        assert!(matches!(resolve("file:relative"), Err(SecretError::Malformed { .. })));
-        assert!(matches!(resolve("nope"), Err(SecretError::Malformed { .. })));
+        assert!(matches!(
+            resolve("file:relative"),
+            Err(SecretError::Malformed { .. })
+        ));
+        assert!(matches!(
+            resolve("nope"),
+            Err(SecretError::Malformed { .. })
+        ));
     }
 
     #[test]
     fn debug_hides_the_value() {
-        assert_eq!(format!("{:?}", SecretValue::new("s3cret")), "SecretValue(***)");
+        assert_eq!(
+            format!("{:?}", SecretValue::new("s3cret")),
+            "SecretValue(***)"
+        );
     }
 }

@@ -566,7 +566,10 @@ impl Settings {
             return Err(invalid("auth.max_token_ttl_s", "must be 1–86400 seconds"));
         }
         if !(30..=86_400).contains(&self.auth.operator_token_ttl_s) {
-            return Err(invalid("auth.operator_token_ttl_s", "must be 30–86400 seconds"));
+            return Err(invalid(
+                "auth.operator_token_ttl_s",
+                "must be 30–86400 seconds",
+            ));
         }
         let mut seen = BTreeSet::new();
         for issuer in &self.auth.issuers {

@@ -13,8 +13,11 @@ use crate::http::{self, AppState};
 use crate::identity::IdentityError;
 use crate::identity::audit::AuditService;
 use crate::identity::bootstrap;
+use crate::identity::clients::ClientService;
+use crate::identity::impersonations::ImpersonationService;
 use crate::identity::operators::OperatorService;
 use crate::identity::signing::SigningKey;
+use crate::identity::tenant_tokens::TenantTokenVerifier;
 use crate::redis::{RedisClient, RedisError};
 use crate::request_log::{RequestLogTask, RequestLogWriter};
 use crate::settings::{Settings, SettingsError};
@@ -49,6 +52,7 @@ pub struct Application {
 impl Application {
     /// Opens storage (applying pending migrations), prepares Redis, binds the listener.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        install_tls_provider();
         let store = open_store(&settings).await?;
         let applied = store
             .migrate()
@@ -65,6 +69,12 @@ impl Application {
             None => None,
         };
         let signing_key = Arc::new(SigningKey::load(&settings)?);
+        let tenant_tokens = Arc::new(TenantTokenVerifier::new(
+            &settings.auth,
+            signing_key.clone(),
+        )?);
+        let clients = ClientService::new(store.clone(), tenant_tokens.clone());
+        let impersonations = ImpersonationService::new(store.clone(), tenant_tokens.clone());
         let operators = OperatorService::new(
             store.clone(),
             signing_key,
@@ -102,6 +112,9 @@ impl Application {
             request_log,
             operators,
             audit,
+            tenant_tokens,
+            clients,
+            impersonations,
         };
         Ok(Self {
             listener,
@@ -164,6 +177,12 @@ impl Application {
             Err(join) => Err(StartupError::Serve(std::io::Error::other(join.to_string()))),
         }
     }
+}
+
+/// Outgoing HTTPS (JWKS now, connectors later) uses rustls with the ring provider.
+pub fn install_tls_provider() {
+    // Fails only if a provider is already installed, which is what we want anyway.
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// Opens the configured store without migrating.

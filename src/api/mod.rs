@@ -2,6 +2,8 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clients;
 pub mod health;
+pub mod impersonations;
 pub mod list;
 pub mod operators;

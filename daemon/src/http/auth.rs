@@ -12,10 +12,9 @@ use orch_core::audit::{AuditDraft, AuditResult};
 use orch_core::problem::ErrorCode;
 use orch_core::rbac::Permission;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::AppState;
-use super::context::RequestContext;
+use super::context::{Principal, RequestContext};
 use super::error::AppError;
 use crate::identity::IdentityError;
 use crate::identity::operators::{OperatorAuthError, OperatorRecord};
@@ -28,12 +27,6 @@ pub struct AdminRoute {
     pub path: &'static str,
     pub permission: Permission,
     pub action: &'static str,
-}
-
-/// Who made the request; put in response extensions so the request log can record it.
-#[derive(Debug, Clone, Copy)]
-pub enum Principal {
-    Operator(Uuid),
 }
 
 /// The authenticated operator of an admin request.
@@ -85,8 +78,11 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// 401 without a token (RFC 6750 §3.1: no error code).
 pub fn missing_token() -> AppError {
-    AppError::new(ErrorCode::Unauthenticated, "send Authorization: Bearer <token>")
-        .with_header(WWW_AUTHENTICATE, r#"Bearer realm="orchd""#)
+    AppError::new(
+        ErrorCode::Unauthenticated,
+        "send Authorization: Bearer <token>",
+    )
+    .with_header(WWW_AUTHENTICATE, r#"Bearer realm="orchd""#)
 }
 
 /// 401 for a token that was presented and refused.
@@ -97,9 +93,16 @@ pub fn refused_token(err: &TokenError) -> AppError {
             ErrorCode::InvalidAudience,
             "the token's audience is not accepted here",
         )
-        .with_header(WWW_AUTHENTICATE, r#"Bearer realm="orchd", error="invalid_token""#),
-        TokenError::Invalid(why) => AppError::new(ErrorCode::Unauthenticated, format!("invalid token: {why}"))
-            .with_header(WWW_AUTHENTICATE, r#"Bearer realm="orchd", error="invalid_token""#),
+        .with_header(
+            WWW_AUTHENTICATE,
+            r#"Bearer realm="orchd", error="invalid_token""#,
+        ),
+        TokenError::Invalid(why) => {
+            AppError::new(ErrorCode::Unauthenticated, format!("invalid token: {why}")).with_header(
+                WWW_AUTHENTICATE,
+                r#"Bearer realm="orchd", error="invalid_token""#,
+            )
+        }
     }
 }
 
@@ -121,17 +124,23 @@ pub async fn operator_guard(
             ))
             .into_response();
         }
-        Err(OperatorAuthError::Identity(IdentityError::Store(e))) => return AppError::Store(e).into_response(),
-        Err(OperatorAuthError::Identity(e)) => return AppError::Internal(e.to_string()).into_response(),
+        Err(OperatorAuthError::Identity(IdentityError::Store(e))) => {
+            return AppError::Store(e).into_response();
+        }
+        Err(OperatorAuthError::Identity(e)) => {
+            return AppError::Internal(e.to_string()).into_response();
+        }
     };
-    let span = tracing::Span::current();
-    span.record("operator", operator.name.as_str());
-    span.record("operator_id", tracing::field::display(operator.id));
-    let (request_id, trace_id) = req
-        .extensions()
-        .get::<RequestContext>()
-        .map(|c| (c.request_id.clone(), c.trace.trace_id.to_hex()))
-        .unwrap_or_default();
+    let (request_id, trace_id) = match req.extensions().get::<RequestContext>() {
+        Some(ctx) => {
+            ctx.authenticated(Principal::Operator {
+                id: operator.id,
+                name: operator.name.clone(),
+            });
+            (ctx.request_id.clone(), ctx.trace.trace_id.to_hex())
+        }
+        None => Default::default(),
+    };
     let actor = Actor {
         operator,
         token_expires_at: claims.expires_at(),
@@ -139,7 +148,6 @@ pub async fn operator_guard(
         request_id,
         trace_id,
     };
-    let principal = Principal::Operator(actor.operator.id);
     let required = actor.route.permission;
     if !actor.operator.role.allows(required) {
         tracing::warn!(
@@ -152,17 +160,13 @@ pub async fn operator_guard(
         if let Err(err) = state.audit.append(denied).await {
             tracing::error!(error = %err, "could not record a denied operator call in the audit log");
         }
-        let mut res = AppError::new(
+        return AppError::new(
             ErrorCode::Forbidden,
             format!("role {} lacks permission {required}", actor.operator.role),
         )
         .with("required_permission", required.as_str())
         .into_response();
-        res.extensions_mut().insert(principal);
-        return res;
     }
     req.extensions_mut().insert(actor);
-    let mut res = next.run(req).await;
-    res.extensions_mut().insert(principal);
-    res
+    next.run(req).await
 }

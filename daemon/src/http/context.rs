@@ -16,8 +16,11 @@ use orch_core::trace::{TRACEPARENT, TRACESTATE, TraceContext};
 use time::OffsetDateTime;
 use tracing::Instrument;
 
+use std::sync::{Arc, OnceLock};
+
+use uuid::Uuid;
+
 use super::AppState;
-use super::auth::Principal;
 use crate::request_log::RequestLogEntry;
 
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -28,6 +31,47 @@ pub const X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
 pub struct RequestContext {
     pub request_id: String,
     pub trace: TraceContext,
+    /// Set once by authentication, read by the request log after the response.
+    pub principal: Arc<OnceLock<Principal>>,
+}
+
+impl RequestContext {
+    /// Records who made the request: in the request span (so later log lines say so) and
+    /// for the request log row.
+    pub fn authenticated(&self, principal: Principal) {
+        let span = tracing::Span::current();
+        match &principal {
+            Principal::Operator { id, name } => {
+                span.record("operator", name.as_str());
+                span.record("operator_id", tracing::field::display(id));
+            }
+            Principal::Tenant {
+                tenant,
+                impersonated_by,
+                ..
+            } => {
+                span.record("tenant", tenant.as_str());
+                if let Some(op) = impersonated_by {
+                    span.record("operator_id", tracing::field::display(op));
+                }
+            }
+        }
+        let _ = self.principal.set(principal);
+    }
+}
+
+/// Who made a request.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    Operator {
+        id: Uuid,
+        name: String,
+    },
+    Tenant {
+        tenant: String,
+        impersonated_by: Option<Uuid>,
+        impersonation_id: Option<Uuid>,
+    },
 }
 
 tokio::task_local! {
@@ -86,7 +130,9 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
     let ctx = RequestContext {
         request_id: request_id.clone(),
         trace: trace.clone(),
+        principal: Arc::new(OnceLock::new()),
     };
+    let principal = ctx.principal.clone();
     req.extensions_mut().insert(ctx.clone());
 
     let mut response = CURRENT
@@ -113,9 +159,19 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             tracing::info!(status, duration_ms, path = %path, "request completed");
         }
     });
-    let operator_id = match response.extensions().get::<Principal>() {
-        Some(Principal::Operator(id)) => Some(*id),
-        None => None,
+    let (operator_id, tenant_id, impersonated_by, impersonation_id) = match principal.get() {
+        Some(Principal::Operator { id, .. }) => (Some(*id), None, None, None),
+        Some(Principal::Tenant {
+            tenant,
+            impersonated_by,
+            impersonation_id,
+        }) => (
+            None,
+            Some(tenant.clone()),
+            *impersonated_by,
+            *impersonation_id,
+        ),
+        None => (None, None, None, None),
     };
     if !is_probe(&path) {
         state.request_log.record(RequestLogEntry {
@@ -126,10 +182,10 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             path,
             status,
             duration_us: u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
-            tenant_id: None,
+            tenant_id,
             operator_id,
-            impersonated_by: None,
-            impersonation_id: None,
+            impersonated_by,
+            impersonation_id,
             request_id,
             trace_id: trace.trace_id.to_hex(),
             client_ip,

@@ -93,7 +93,10 @@ impl AppError {
                 (Problem::new(ErrorCode::NotFound, "no such resource"), &[])
             }
             AppError::Store(StoreError::Conflict(_)) => (
-                Problem::new(ErrorCode::Conflict, "the resource changed or already exists"),
+                Problem::new(
+                    ErrorCode::Conflict,
+                    "the resource changed or already exists",
+                ),
                 &[],
             ),
             AppError::Store(_) | AppError::Internal(_) => (

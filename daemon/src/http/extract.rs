@@ -28,7 +28,8 @@ where
             .and_then(|v| v.split(';').next())
             .map(|mime| {
                 let mime = mime.trim().to_ascii_lowercase();
-                mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+                mime == "application/json"
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
             })
             .unwrap_or(false);
         if !is_json {
@@ -39,7 +40,10 @@ where
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::new(ErrorCode::PayloadTooLarge, "the body exceeds the size limit")
+                AppError::new(
+                    ErrorCode::PayloadTooLarge,
+                    "the body exceeds the size limit",
+                )
             } else {
                 AppError::new(ErrorCode::InvalidJson, rejection.body_text())
             }
@@ -71,7 +75,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
                     inner.to_string(),
                 ))
             } else {
-                Err(AppError::new(ErrorCode::InvalidJson, format!("malformed JSON: {inner}")))
+                Err(AppError::new(
+                    ErrorCode::InvalidJson,
+                    format!("malformed JSON: {inner}"),
+                ))
             }
         }
     }
@@ -127,11 +134,15 @@ where
 }
 
 /// An RFC 3339 time from a query parameter.
-pub fn parse_time(field: &str, value: Option<&str>) -> Result<Option<time::OffsetDateTime>, AppError> {
+pub fn parse_time(
+    field: &str,
+    value: Option<&str>,
+) -> Result<Option<time::OffsetDateTime>, AppError> {
     value
         .map(|v| {
-            time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339)
-                .map_err(|_| AppError::invalid_field(field, format!("{v:?} is not an RFC 3339 time")))
+            time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339).map_err(
+                |_| AppError::invalid_field(field, format!("{v:?} is not an RFC 3339 time")),
+            )
         })
         .transpose()
 }

@@ -13,7 +13,10 @@ use orch_core::problem::ErrorCode;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::identity::audit::AuditService;
+use crate::identity::clients::ClientService;
+use crate::identity::impersonations::ImpersonationService;
 use crate::identity::operators::OperatorService;
+use crate::identity::tenant_tokens::TenantTokenVerifier;
 use crate::redis::RedisClient;
 use crate::request_log::RequestLogWriter;
 use crate::settings::Settings;
@@ -26,6 +29,7 @@ pub mod error;
 pub mod extract;
 pub mod limits;
 pub mod routes;
+pub mod tenant_auth;
 
 pub use error::AppError;
 
@@ -38,6 +42,9 @@ pub struct AppState {
     pub request_log: RequestLogWriter,
     pub operators: OperatorService,
     pub audit: AuditService,
+    pub tenant_tokens: Arc<TenantTokenVerifier>,
+    pub clients: ClientService,
+    pub impersonations: ImpersonationService,
 }
 
 /// The whole application router. Every node serves the probes; the tenant, admin and
@@ -49,7 +56,12 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(routes::health::readyz));
     if state.settings.roles.api {
         app = app
-            .route("/v1/auth/operator/token", post(routes::auth::operator_token))
+            .route(
+                "/v1/auth/operator/token",
+                post(routes::auth::operator_token),
+            )
+            .route("/v1/auth/token", post(routes::auth::client_token))
+            .route("/v1/whoami", get(routes::tenant::whoami))
             .merge(admin::router(&state));
     }
     app.fallback(not_found)

@@ -1,8 +1,8 @@
 //! Operator API keys: `orch_op_<12 hex id>_<40 hex secret>`. Only an Argon2id hash of the
 //! whole key is stored, found again through the public id part; the key is shown once.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 use super::IdentityError;
 
@@ -50,7 +50,8 @@ pub fn lookup_id<'a>(prefix: &str, key: &'a str) -> Option<&'a str> {
 pub fn hash(plaintext: &str) -> Result<String, IdentityError> {
     let mut salt_bytes = [0u8; 16];
     getrandom::fill(&mut salt_bytes).map_err(|e| IdentityError::Hash(e.to_string()))?;
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| IdentityError::Hash(e.to_string()))?;
+    let salt =
+        SaltString::encode_b64(&salt_bytes).map_err(|e| IdentityError::Hash(e.to_string()))?;
     Argon2::default()
         .hash_password(plaintext.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -75,7 +76,10 @@ mod tests {
     #[test]
     fn generated_keys_verify_and_parse() {
         let k = generate(OPERATOR_KEY_PREFIX).unwrap();
-        assert_eq!(lookup_id(OPERATOR_KEY_PREFIX, &k.plaintext), Some(k.lookup_id.as_str()));
+        assert_eq!(
+            lookup_id(OPERATOR_KEY_PREFIX, &k.plaintext),
+            Some(k.lookup_id.as_str())
+        );
         assert!(verify(&k.plaintext, &k.hash));
         assert!(!verify(&format!("{}x", k.plaintext), &k.hash));
         assert!(!k.hash.contains(&k.plaintext));
@@ -84,7 +88,12 @@ mod tests {
 
     #[test]
     fn malformed_keys_have_no_id() {
-        for bad in ["", "orch_op_", "orch_op_abc_def", "xorch_op_0123456789ab_0123456789012345678901234567890123456789"] {
+        for bad in [
+            "",
+            "orch_op_",
+            "orch_op_abc_def",
+            "xorch_op_0123456789ab_0123456789012345678901234567890123456789",
+        ] {
             assert_eq!(lookup_id(OPERATOR_KEY_PREFIX, bad), None, "{bad}");
         }
     }

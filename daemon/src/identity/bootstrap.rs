@@ -24,7 +24,13 @@ pub async fn ensure_first_admin(
     if operators.count().await? > 0 {
         return Ok(None);
     }
-    let issued = match create_admin(operators, BOOTSTRAP_ADMIN_NAME, "bootstrap admin on first start").await {
+    let issued = match create_admin(
+        operators,
+        BOOTSTRAP_ADMIN_NAME,
+        "bootstrap admin on first start",
+    )
+    .await
+    {
         Ok(issued) => issued,
         // Another node bootstrapped at the same moment.
         Err(IdentityError::Store(StoreError::Conflict(_))) => return Ok(None),
@@ -51,7 +57,10 @@ pub async fn create_admin(
         .create(name, Role::Admin, None, |op| {
             AuditDraft::new("system", "system", "operators.bootstrap", reason)
                 .target("operator", op.id)
-                .diff(serde_json::Value::Null, serde_json::json!({"name": op.name, "role": op.role}))
+                .diff(
+                    serde_json::Value::Null,
+                    serde_json::json!({"name": op.name, "role": op.role}),
+                )
         })
         .await
 }

@@ -4,8 +4,11 @@
 pub mod api_keys;
 pub mod audit;
 pub mod bootstrap;
+pub mod clients;
+pub mod impersonations;
 pub mod operators;
 pub mod signing;
+pub mod tenant_tokens;
 pub mod tokens;
 
 use crate::secrets::SecretError;

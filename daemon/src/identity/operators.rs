@@ -11,10 +11,10 @@ use orch_core::rbac::Role;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::IdentityError;
 use super::api_keys::{self, OPERATOR_KEY_PREFIX};
 use super::signing::SigningKey;
 use super::tokens::{self, OperatorClaims, TokenError};
-use super::IdentityError;
 use crate::store::{Store, StoreError};
 
 /// An operator row.
@@ -157,8 +157,12 @@ impl OperatorService {
     }
 
     /// Exchanges an API key for a short-lived operator token.
-    pub async fn exchange_key(&self, api_key: &str) -> Result<OperatorTokenResponse, OperatorAuthError> {
-        let lookup = api_keys::lookup_id(OPERATOR_KEY_PREFIX, api_key).ok_or(OperatorAuthError::BadKey)?;
+    pub async fn exchange_key(
+        &self,
+        api_key: &str,
+    ) -> Result<OperatorTokenResponse, OperatorAuthError> {
+        let lookup =
+            api_keys::lookup_id(OPERATOR_KEY_PREFIX, api_key).ok_or(OperatorAuthError::BadKey)?;
         let (key, operator) = self
             .store
             .find_operator_key(lookup)
@@ -193,7 +197,10 @@ impl OperatorService {
 
     /// Verifies an operator token and that its operator and key are still active, so
     /// disabling an operator or rotating its key takes effect on the next request.
-    pub async fn authenticate(&self, token: &str) -> Result<(OperatorClaims, OperatorRecord), OperatorAuthError> {
+    pub async fn authenticate(
+        &self,
+        token: &str,
+    ) -> Result<(OperatorClaims, OperatorRecord), OperatorAuthError> {
         let claims = tokens::verify_operator_token(&self.key, token)?;
         let operator = self
             .store
@@ -224,7 +231,11 @@ impl OperatorService {
     }
 
     /// Issues a new key and revokes every other key of the operator.
-    pub async fn rotate_key(&self, operator: &OperatorRecord, audit: AuditDraft) -> Result<IssuedOperatorKey, IdentityError> {
+    pub async fn rotate_key(
+        &self,
+        operator: &OperatorRecord,
+        audit: AuditDraft,
+    ) -> Result<IssuedOperatorKey, IdentityError> {
         let generated = api_keys::generate(OPERATOR_KEY_PREFIX)?;
         let key = ApiKeyRecord {
             id: orch_core::ids::new_id(),
@@ -234,7 +245,9 @@ impl OperatorService {
             created_at: OffsetDateTime::now_utc(),
             revoked_at: None,
         };
-        self.store.rotate_operator_key(operator.id, &key, audit).await?;
+        self.store
+            .rotate_operator_key(operator.id, &key, audit)
+            .await?;
         Ok(IssuedOperatorKey {
             operator: operator.view(),
             key_id: key.id,

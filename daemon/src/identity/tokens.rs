@@ -49,7 +49,8 @@ pub enum TokenError {
 
 impl OperatorClaims {
     pub fn operator_id(&self) -> Result<Uuid, TokenError> {
-        Uuid::parse_str(&self.sub).map_err(|_| TokenError::Invalid("sub is not an operator id".into()))
+        Uuid::parse_str(&self.sub)
+            .map_err(|_| TokenError::Invalid("sub is not an operator id".into()))
     }
 
     pub fn expires_at(&self) -> OffsetDateTime {
@@ -86,9 +87,12 @@ pub fn issue_operator_token(
 /// (Whether the operator and key are still active is checked against storage by the caller.)
 pub fn verify_operator_token(key: &SigningKey, token: &str) -> Result<OperatorClaims, TokenError> {
     let header = jsonwebtoken::decode_header(token)
-        .map_err(|e| TokenError::Invalid(format!("malformed: {e}")))?;
+        .map_err(|_| TokenError::Invalid("not a well-formed JWT".into()))?;
     if header.alg != Algorithm::HS256 {
-        return Err(TokenError::Invalid(format!("algorithm {:?} not accepted", header.alg)));
+        return Err(TokenError::Invalid(format!(
+            "algorithm {:?} not accepted",
+            header.alg
+        )));
     }
     match header.kid.as_deref() {
         Some(kid) if kid == key.kid() => {}
@@ -105,13 +109,17 @@ pub fn verify_operator_token(key: &SigningKey, token: &str) -> Result<OperatorCl
     validation.set_issuer(&[ORCHD_ISSUER]);
     validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
     validation.leeway = LEEWAY_S;
-    jsonwebtoken::decode::<OperatorClaims>(token, key.decoding_key(), &validation)
-        .map(|data| data.claims)
+    // Validate first (signature, expiry, audience) on a plain JSON value, then read the
+    // operator claims: a tenant token here must say "wrong audience", not "bad shape".
+    let claims = jsonwebtoken::decode::<serde_json::Value>(token, key.decoding_key(), &validation)
         .map_err(|e| match e.kind() {
             ErrorKind::InvalidAudience => TokenError::WrongAudience,
+            ErrorKind::MissingRequiredClaim(c) if c == "aud" => TokenError::WrongAudience,
             ErrorKind::ExpiredSignature => TokenError::Invalid("expired".into()),
             other => TokenError::Invalid(format!("{other:?}")),
-        })
+        })?
+        .claims;
+    serde_json::from_value(claims).map_err(|_| TokenError::Invalid("not an operator token".into()))
 }
 
 #[cfg(test)]
@@ -127,8 +135,15 @@ mod tests {
     fn round_trip() {
         let k = key('a');
         let id = Uuid::now_v7();
-        let (token, exp) =
-            issue_operator_token(&k, id, "alice", Role::Admin, Uuid::now_v7(), Duration::from_secs(900)).unwrap();
+        let (token, exp) = issue_operator_token(
+            &k,
+            id,
+            "alice",
+            Role::Admin,
+            Uuid::now_v7(),
+            Duration::from_secs(900),
+        )
+        .unwrap();
         let claims = verify_operator_token(&k, &token).unwrap();
         assert_eq!(claims.operator_id().unwrap(), id);
         assert_eq!(claims.role, Role::Admin);
@@ -166,6 +181,9 @@ mod tests {
             key: Uuid::now_v7(),
         };
         let token = k.sign(&claims).unwrap();
-        assert!(matches!(verify_operator_token(&k, &token), Err(TokenError::Invalid(_))));
+        assert!(matches!(
+            verify_operator_token(&k, &token),
+            Err(TokenError::Invalid(_))
+        ));
     }
 }

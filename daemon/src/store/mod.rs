@@ -17,6 +17,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::identity::audit::AuditQuery;
+use crate::identity::clients::TenantClientRecord;
+use crate::identity::impersonations::{ImpersonationQuery, ImpersonationRecord};
 use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
 use crate::request_log::{RequestLogEntry, RequestLogQuery};
 use crate::settings::ConnectionUrl;
@@ -177,12 +179,76 @@ pub trait AuditStore {
     /// Newest first, filtered.
     async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError>;
     /// Rows with `seq > after_seq`, in chain order.
-    async fn audit_chain(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
+    async fn audit_chain(&self, after_seq: i64, limit: u32)
+    -> Result<Vec<AuditRecord>, StoreError>;
+}
+
+/// Tenant clients (client credentials). Mutations are audited in the same transaction.
+#[async_trait]
+pub trait TenantClientStore {
+    /// `Conflict` if the client id is taken.
+    async fn create_tenant_client(
+        &self,
+        client: &TenantClientRecord,
+        audit: AuditDraft,
+    ) -> Result<AuditRecord, StoreError>;
+    /// The tenant's clients that are not deleted, oldest first.
+    async fn list_tenant_clients(
+        &self,
+        tenant: &str,
+    ) -> Result<Vec<TenantClientRecord>, StoreError>;
+    /// A client by its `client_id`, deleted or not.
+    async fn find_tenant_client(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<TenantClientRecord>, StoreError>;
+    /// Soft-deletes a client of `tenant`. `NotFound` if absent or already deleted.
+    async fn delete_tenant_client(
+        &self,
+        tenant: &str,
+        id: Uuid,
+        at: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<AuditRecord, StoreError>;
+}
+
+/// Impersonations. Start and stop are audited in the same transaction.
+#[async_trait]
+pub trait ImpersonationStore {
+    async fn create_impersonation(
+        &self,
+        impersonation: &ImpersonationRecord,
+        audit: AuditDraft,
+    ) -> Result<AuditRecord, StoreError>;
+    async fn get_impersonation(&self, id: Uuid) -> Result<Option<ImpersonationRecord>, StoreError>;
+    /// Newest first.
+    async fn list_impersonations(
+        &self,
+        query: &ImpersonationQuery,
+    ) -> Result<Vec<ImpersonationRecord>, StoreError>;
+    /// Stops a running impersonation. `NotFound` if absent or already stopped.
+    async fn stop_impersonation(
+        &self,
+        id: Uuid,
+        stopped_by: Uuid,
+        reason: &str,
+        at: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<AuditRecord, StoreError>;
 }
 
 /// Everything orchd stores, on one backend.
 #[async_trait]
-pub trait Store: RequestLogStore + OperatorStore + AuditStore + Send + Sync + 'static {
+pub trait Store:
+    RequestLogStore
+    + OperatorStore
+    + AuditStore
+    + TenantClientStore
+    + ImpersonationStore
+    + Send
+    + Sync
+    + 'static
+{
     fn backend(&self) -> Backend;
     /// One round trip to the database.
     async fn ping(&self) -> Result<(), StoreError>;
@@ -207,6 +273,11 @@ pub async fn connect(
             url.redacted()
         ))),
     }
+}
+
+/// Scopes are stored as a space-separated list.
+fn scopes_from_text(text: &str) -> Vec<orch_core::rbac::Scope> {
+    orch_core::rbac::Scope::parse_claim(text)
 }
 
 fn rows_limit(limit: u32) -> i64 {

@@ -8,4 +8,5 @@
 mod api;
 mod conformance;
 mod helpers;
+mod orchctl;
 mod process;

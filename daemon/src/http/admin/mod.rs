@@ -12,6 +12,8 @@ use super::AppState;
 use super::auth::{AdminRoute, operator_guard};
 
 mod audit;
+mod clients;
+mod impersonations;
 mod operators;
 mod whoami;
 
@@ -54,4 +56,10 @@ admin_routes! {
     POST "/v1/admin/operators/{id}/keys"      "operators.rotate_key" => OperatorsManage, operators::rotate_key;
     GET  "/v1/admin/audit"                    "audit.list"         => Read,            audit::list;
     GET  "/v1/admin/audit/verify"             "audit.verify"       => Read,            audit::verify;
+    POST "/v1/admin/tenants/{t}/clients"      "clients.create"     => ClientsManage,   clients::create;
+    GET  "/v1/admin/tenants/{t}/clients"      "clients.list"       => ClientsManage,   clients::list;
+    DELETE "/v1/admin/tenants/{t}/clients/{id}" "clients.delete"  => ClientsManage,   clients::delete;
+    POST "/v1/admin/impersonations"           "impersonation.start" => Impersonate,    impersonations::start;
+    GET  "/v1/admin/impersonations"           "impersonation.list" => Read,            impersonations::list;
+    DELETE "/v1/admin/impersonations/{id}"    "impersonation.stop" => Impersonate,     impersonations::stop;
 }

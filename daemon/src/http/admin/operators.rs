@@ -4,15 +4,17 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use orch_core::api::operators::{CreateOperatorRequest, IssuedOperatorKey, OperatorView, ReasonRequest};
 use orch_core::api::list::Page;
+use orch_core::api::operators::{
+    CreateOperatorRequest, IssuedOperatorKey, OperatorView, ReasonRequest,
+};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::http::AppState;
 use crate::http::auth::Actor;
 use crate::http::error::AppError;
 use crate::http::extract::{ApiJson, require_reason};
-use crate::http::AppState;
 use crate::identity::IdentityError;
 use crate::identity::operators::valid_name;
 use crate::store::StoreError;
@@ -23,7 +25,9 @@ fn identity_error(err: IdentityError, name: &str) -> AppError {
             orch_core::ErrorCode::Conflict,
             format!("an operator named {name:?} already exists"),
         ),
-        IdentityError::Store(StoreError::NotFound) => AppError::not_found("no such enabled operator"),
+        IdentityError::Store(StoreError::NotFound) => {
+            AppError::not_found("no such enabled operator")
+        }
         IdentityError::Store(e) => AppError::Store(e),
         other => AppError::Internal(other.to_string()),
     }
@@ -48,10 +52,10 @@ pub async fn create(
     let issued = state
         .operators
         .create(&body.name, body.role, Some(actor.operator.id), |op| {
-            actor
-                .audit(reason)
-                .target("operator", op.id)
-                .diff(serde_json::Value::Null, json!({"name": op.name, "role": op.role}))
+            actor.audit(reason).target("operator", op.id).diff(
+                serde_json::Value::Null,
+                json!({"name": op.name, "role": op.role}),
+            )
         })
         .await
         .map_err(|e| identity_error(e, &body.name))?;
@@ -118,10 +122,10 @@ pub async fn rotate_key(
         .map_err(|e| identity_error(e, ""))?
         .filter(|o| o.disabled_at.is_none())
         .ok_or_else(|| AppError::not_found(format!("no enabled operator {id}")))?;
-    let draft = actor
-        .audit(reason)
-        .target("operator", id)
-        .diff(json!({"keys": "previous keys"}), json!({"keys": "one new key; previous keys revoked"}));
+    let draft = actor.audit(reason).target("operator", id).diff(
+        json!({"keys": "previous keys"}),
+        json!({"keys": "one new key; previous keys revoked"}),
+    );
     let issued = state
         .operators
         .rotate_key(&operator, draft)

@@ -1,4 +1,5 @@
 //! One file per resource.
 
-pub mod health;
 pub mod auth;
+pub mod health;
+pub mod tenant;

@@ -34,7 +34,12 @@ pub(super) async fn append_in_tx(
         Some((seq, hash)) => (seq + 1, hash.as_str()),
         None => (1, GENESIS_HASH),
     };
-    let record = draft.seal(orch_core::ids::new_id(), seq, OffsetDateTime::now_utc(), prev);
+    let record = draft.seal(
+        orch_core::ids::new_id(),
+        seq,
+        OffsetDateTime::now_utc(),
+        prev,
+    );
     sqlx::query(
         "INSERT INTO operator_audit_log (id, seq, ts, operator_id, operator_name, operator_role, action, \
          target_type, target_id, tenant_id, reason, diff_json, result, required_permission, request_id, \
@@ -75,8 +80,9 @@ impl AuditStore for PgStore {
     }
 
     async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
-        let mut q: QueryBuilder<Postgres> =
-            QueryBuilder::new(format!("SELECT {COLUMNS} FROM operator_audit_log WHERE true"));
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+            "SELECT {COLUMNS} FROM operator_audit_log WHERE true"
+        ));
         if let Some(op) = &query.operator {
             q.push(" AND (operator_name = ")
                 .push_bind(op)
@@ -99,12 +105,17 @@ impl AuditStore for PgStore {
         if let Some(v) = query.before_seq {
             q.push(" AND seq < ").push_bind(v);
         }
-        q.push(" ORDER BY seq DESC LIMIT ").push_bind(rows_limit(query.limit));
+        q.push(" ORDER BY seq DESC LIMIT ")
+            .push_bind(rows_limit(query.limit));
         let rows = q.build().fetch_all(self.pool()).await?;
         rows.iter().map(decode).collect()
     }
 
-    async fn audit_chain(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+    async fn audit_chain(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM operator_audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
         )))

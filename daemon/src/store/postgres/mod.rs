@@ -13,6 +13,7 @@ use crate::settings::ConnectionUrl;
 mod audit;
 mod operators;
 mod request_log;
+mod tenants;
 
 /// Advisory lock key serialising `migrate` across nodes ("orchmigr" in ASCII).
 const MIGRATION_LOCK_KEY: i64 = 0x6f72_6368_6d69_6772;

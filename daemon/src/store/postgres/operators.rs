@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use orch_core::audit::{AuditDraft, AuditRecord};
-use sqlx::postgres::PgRow;
 use sqlx::Row;
+use sqlx::postgres::PgRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -10,8 +10,7 @@ use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
 use crate::store::{OperatorStore, StoreError};
 
 const OPERATOR_COLUMNS: &str = "o.id, o.name, o.role, o.created_by, o.created_at, o.disabled_at";
-const KEY_COLUMNS: &str =
-    "k.id AS key_id, k.operator_id, k.key_prefix, k.key_hash, k.created_at AS key_created_at, k.revoked_at";
+const KEY_COLUMNS: &str = "k.id AS key_id, k.operator_id, k.key_prefix, k.key_hash, k.created_at AS key_created_at, k.revoked_at";
 
 #[async_trait]
 impl OperatorStore for PgStore {
@@ -132,11 +131,12 @@ impl OperatorStore for PgStore {
         audit: AuditDraft,
     ) -> Result<AuditRecord, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let enabled: Option<Uuid> =
-            sqlx::query_scalar("SELECT id FROM operators WHERE id = $1 AND disabled_at IS NULL FOR UPDATE")
-                .bind(operator_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let enabled: Option<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM operators WHERE id = $1 AND disabled_at IS NULL FOR UPDATE",
+        )
+        .bind(operator_id)
+        .fetch_optional(&mut *tx)
+        .await?;
         if enabled.is_none() {
             return Err(StoreError::NotFound);
         }

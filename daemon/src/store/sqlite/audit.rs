@@ -26,7 +26,12 @@ pub(super) async fn append_in_tx(
         Some((seq, hash)) => (seq + 1, hash.as_str()),
         None => (1, GENESIS_HASH),
     };
-    let record = draft.seal(orch_core::ids::new_id(), seq, OffsetDateTime::now_utc(), prev);
+    let record = draft.seal(
+        orch_core::ids::new_id(),
+        seq,
+        OffsetDateTime::now_utc(),
+        prev,
+    );
     let diff = record
         .diff_json
         .as_ref()
@@ -73,8 +78,9 @@ impl AuditStore for SqliteStore {
     }
 
     async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new(format!("SELECT {COLUMNS} FROM operator_audit_log WHERE 1 = 1"));
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {COLUMNS} FROM operator_audit_log WHERE 1 = 1"
+        ));
         if let Some(op) = &query.operator {
             q.push(" AND (operator_name = ")
                 .push_bind(op.clone())
@@ -97,12 +103,17 @@ impl AuditStore for SqliteStore {
         if let Some(v) = query.before_seq {
             q.push(" AND seq < ").push_bind(v);
         }
-        q.push(" ORDER BY seq DESC LIMIT ").push_bind(rows_limit(query.limit));
+        q.push(" ORDER BY seq DESC LIMIT ")
+            .push_bind(rows_limit(query.limit));
         let rows = q.build().fetch_all(self.pool()).await?;
         rows.iter().map(decode).collect()
     }
 
-    async fn audit_chain(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+    async fn audit_chain(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM operator_audit_log WHERE seq > ? ORDER BY seq LIMIT ?"
         )))

@@ -22,6 +22,7 @@ use crate::settings::ConnectionUrl;
 mod audit;
 mod operators;
 mod request_log;
+mod tenants;
 
 /// Storage in an SQLite file.
 #[derive(Clone)]
@@ -77,7 +78,9 @@ impl SqliteStore {
 
     /// A write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so writers
     /// queue (busy timeout) instead of failing when a read transaction upgrades.
-    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 }

@@ -10,8 +10,7 @@ use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
 use crate::store::{OperatorStore, StoreError};
 
 const OPERATOR_COLUMNS: &str = "o.id, o.name, o.role, o.created_by, o.created_at, o.disabled_at";
-const KEY_COLUMNS: &str =
-    "k.id AS key_id, k.operator_id, k.key_prefix, k.key_hash, k.created_at AS key_created_at, k.revoked_at";
+const KEY_COLUMNS: &str = "k.id AS key_id, k.operator_id, k.key_prefix, k.key_hash, k.created_at AS key_created_at, k.revoked_at";
 
 #[async_trait]
 impl OperatorStore for SqliteStore {
@@ -105,11 +104,13 @@ impl OperatorStore for SqliteStore {
         audit: AuditDraft,
     ) -> Result<AuditRecord, StoreError> {
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE operators SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL")
-            .bind(to_micros(at))
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE operators SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL",
+        )
+        .bind(to_micros(at))
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }

@@ -69,10 +69,7 @@ impl TestApp {
         });
         Some(Self {
             addr,
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(10))
-                .build()
-                .expect("http client"),
+            client: super::http(),
             store,
             request_log,
             redis_prefix,

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod db;
 pub mod proxy;
+pub mod tokens;
 
 pub use app::TestApp;
 pub use db::{Kind, TestDb};
@@ -11,6 +12,16 @@ pub use proxy::TcpProxy;
 
 use std::net::ToSocketAddrs;
 use std::time::Duration;
+
+/// An HTTP client for tests. reqwest is built without a bundled TLS provider (orchd installs
+/// ring's), so install it here too before building a client.
+pub fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("http client")
+}
 
 pub fn postgres_url() -> String {
     std::env::var("ORCH_TEST_POSTGRES_URL")

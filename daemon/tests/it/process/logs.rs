@@ -16,7 +16,7 @@ async fn json_log_lines_carry_request_id_and_trace_id() {
         .env("RUST_LOG", "debug");
     let mut orchd = Orchd::spawn(cmd);
     let addr = orchd.wait_listening(Duration::from_secs(20));
-    let client = reqwest::Client::new();
+    let client = crate::helpers::http();
     for path in ["/readyz", "/v1/unknown"] {
         let res = client
             .get(format!("http://{addr}{path}"))

@@ -13,6 +13,7 @@ use serde_json::Value;
 mod cli;
 mod logs;
 mod postgres;
+mod secrets;
 mod serve;
 
 /// A running `orchd` whose stdout lines are collected as they come.

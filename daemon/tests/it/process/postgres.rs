@@ -77,7 +77,9 @@ async fn migrate_then_serve_on_an_empty_postgres_database() {
     let mut orchd = Orchd::spawn(cmd);
     let addr = orchd.wait_listening(Duration::from_secs(20));
     assert_eq!(
-        reqwest::get(format!("http://{addr}/readyz"))
+        crate::helpers::http()
+            .get(format!("http://{addr}/readyz"))
+            .send()
             .await
             .unwrap()
             .status(),
@@ -110,7 +112,9 @@ async fn serve_migrates_an_empty_postgres_database() {
     let mut orchd = Orchd::spawn(cmd);
     let addr = orchd.wait_listening(Duration::from_secs(20));
     assert_eq!(
-        reqwest::get(format!("http://{addr}/readyz"))
+        crate::helpers::http()
+            .get(format!("http://{addr}/readyz"))
+            .send()
             .await
             .unwrap()
             .status(),

@@ -13,7 +13,11 @@ async fn embedded_default_starts_serves_and_exits_cleanly_on_sigterm() {
     let started = std::time::Instant::now();
     let mut orchd = Orchd::spawn(cmd);
     let addr = orchd.wait_listening(Duration::from_secs(20));
-    let res = reqwest::get(format!("http://{addr}/readyz")).await.unwrap();
+    let res = crate::helpers::http()
+        .get(format!("http://{addr}/readyz"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     eprintln!("cold start to /readyz 200: {:?}", started.elapsed());
     assert!(
@@ -41,7 +45,9 @@ async fn restart_reuses_the_embedded_database() {
         let mut orchd = Orchd::spawn(cmd);
         let addr = orchd.wait_listening(Duration::from_secs(20));
         assert_eq!(
-            reqwest::get(format!("http://{addr}/readyz"))
+            crate::helpers::http()
+                .get(format!("http://{addr}/readyz"))
+                .send()
                 .await
                 .unwrap()
                 .status(),

@@ -1,0 +1,580 @@
+//! The typed HTTP client of the operator API — the only HTTP code in `orchctl`.
+//!
+//! Every request carries a fresh `X-Request-Id` and, once authenticated, the operator token
+//! as a bearer token. Every non-2xx answer becomes [`ClientError::Status`] holding the
+//! server's problem document (or, if the body is not one, the status and body text); a
+//! server that cannot be reached in time is [`ClientError::Unavailable`]. The bodies are the
+//! DTOs of `orch_core::api`, shared with `orchd`.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use orch_core::api::audit::AuditVerifyResponse;
+use orch_core::api::auth::{OperatorTokenRequest, OperatorTokenResponse, WhoAmI};
+use orch_core::api::list::Page;
+use orch_core::api::operators::{
+    CreateOperatorRequest, IssuedOperatorKey, OperatorView, ReasonRequest,
+};
+use orch_core::audit::AuditRecord;
+use orch_core::problem::Problem;
+use orch_core::request_id::generate_request_id;
+use reqwest::header::{ACCEPT, HeaderValue, USER_AGENT};
+use reqwest::{Method, Url};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+/// The header orchd reads (and echoes) the request id from.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// How long to wait for a TCP (and TLS) connection.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one request may take in all, headers and body.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How much of a non-problem error body is kept for the message.
+const MAX_BODY_SHOWN: usize = 500;
+
+/// Installs rustls' ring crypto provider as the process default, once; later calls (and a
+/// provider installed by someone else first) are fine. reqwest is built without a provider
+/// of its own, so this must run before the first [`Client`] is built.
+pub fn install_crypto_provider() {
+    // An Err only says a provider is installed already, which is all we need.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// orchd answered with a non-2xx status.
+    #[error("{0}")]
+    Status(Box<ErrorResponse>),
+    /// The server could not be reached, or did not answer in time.
+    #[error("{0}")]
+    Unavailable(String),
+    /// The server URL is not an `http`/`https` URL.
+    #[error("{0}")]
+    InvalidServer(String),
+    /// The request could not be built, or a 2xx body is not what the API promises.
+    #[error("{0}")]
+    Unexpected(String),
+}
+
+/// A non-2xx answer of orchd.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `application/problem+json` body, when the body is one.
+    pub problem: Option<Problem>,
+    /// The body text when it is not a problem document (empty otherwise).
+    pub body: String,
+    /// The request id: the problem's, else the echoed header, else the one we sent.
+    pub request_id: String,
+}
+
+impl fmt::Display for ErrorResponse {
+    /// The problem's title, detail, `code` and `request_id`, nothing else.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.problem {
+            Some(problem) => {
+                f.write_str(&problem.title)?;
+                if let Some(detail) = problem.detail.as_deref().filter(|d| !d.is_empty()) {
+                    write!(f, ": {detail}")?;
+                }
+                write!(f, "\n  code: {}", problem.code)?;
+            }
+            None => {
+                write!(f, "HTTP {}", self.status)?;
+                let body = self.body.trim();
+                if !body.is_empty() {
+                    write!(f, ": {body}")?;
+                }
+            }
+        }
+        write!(f, "\n  request_id: {}", self.request_id)
+    }
+}
+
+/// Where `-v` collects one line per request (method, path, status, time, request id); the
+/// command prints them on stderr when it ends. Disabled, it records nothing.
+#[derive(Clone, Debug, Default)]
+pub struct VerboseLog(Option<Arc<Mutex<Vec<String>>>>);
+
+impl VerboseLog {
+    /// A log that records when `enabled` (the `-v` flag).
+    pub fn new(enabled: bool) -> VerboseLog {
+        VerboseLog(enabled.then(Arc::default))
+    }
+
+    fn push(&self, line: String) {
+        if let Some(lines) = &self.0 {
+            lines
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(line);
+        }
+    }
+
+    /// Takes the lines recorded so far.
+    pub fn drain(&self) -> Vec<String> {
+        match &self.0 {
+            Some(lines) => {
+                std::mem::take(&mut *lines.lock().unwrap_or_else(PoisonError::into_inner))
+            }
+            None => Vec::new(),
+        }
+    }
+}
+
+/// An operator bearer token; never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+struct Token(String);
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(***)")
+    }
+}
+
+/// Filters of `GET /v1/admin/audit`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditListQuery {
+    pub operator: Option<String>,
+    pub action: Option<String>,
+    pub tenant: Option<String>,
+    /// RFC 3339.
+    pub since: Option<String>,
+    /// RFC 3339.
+    pub until: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+impl AuditListQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        let text = [
+            ("operator", &self.operator),
+            ("action", &self.action),
+            ("tenant", &self.tenant),
+            ("since", &self.since),
+            ("until", &self.until),
+            ("cursor", &self.cursor),
+        ];
+        for (name, value) in text {
+            if let Some(value) = value {
+                pairs.push((name, value.clone()));
+            }
+        }
+        if let Some(limit) = self.limit {
+            pairs.push(("limit", limit.to_string()));
+        }
+        pairs
+    }
+}
+
+/// A client of one orchd server, optionally authenticated as an operator.
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    token: Option<Token>,
+    log: VerboseLog,
+}
+
+impl Client {
+    /// A client of `server` (an `http` or `https` base URL, possibly with a path prefix).
+    /// Needs [`install_crypto_provider`] to have run.
+    pub fn new(server: &str, log: VerboseLog) -> Result<Client, ClientError> {
+        let base = parse_server(server)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .map_err(|e| ClientError::Unexpected(format!("cannot set up HTTP: {e}")))?;
+        Ok(Client {
+            http,
+            base,
+            token: None,
+            log,
+        })
+    }
+
+    /// The same client, sending `token` as its bearer token.
+    pub fn with_token(mut self, token: String) -> Client {
+        self.token = Some(Token(token));
+        self
+    }
+
+    /// The server's base URL, as normalised (with a trailing `/`).
+    pub fn server(&self) -> &str {
+        self.base.as_str()
+    }
+
+    /// `POST /v1/auth/operator/token`: exchanges an operator API key for a short-lived token.
+    pub async fn operator_token(
+        &self,
+        api_key: &str,
+    ) -> Result<OperatorTokenResponse, ClientError> {
+        let body = OperatorTokenRequest {
+            api_key: api_key.to_owned(),
+        };
+        self.send(Method::POST, "v1/auth/operator/token", &[], Some(&body))
+            .await
+    }
+
+    /// `GET /v1/admin/whoami`.
+    pub async fn whoami(&self) -> Result<WhoAmI, ClientError> {
+        self.send(Method::GET, "v1/admin/whoami", &[], None::<&()>)
+            .await
+    }
+
+    /// `POST /v1/admin/operators`: the new operator and its API key (shown once).
+    pub async fn create_operator(
+        &self,
+        request: &CreateOperatorRequest,
+    ) -> Result<IssuedOperatorKey, ClientError> {
+        self.send(Method::POST, "v1/admin/operators", &[], Some(request))
+            .await
+    }
+
+    /// `GET /v1/admin/operators`, one page.
+    pub async fn list_operators(
+        &self,
+        cursor: Option<&str>,
+    ) -> Result<Page<OperatorView>, ClientError> {
+        let query: Vec<(&str, String)> = cursor
+            .map(|c| ("cursor", c.to_owned()))
+            .into_iter()
+            .collect();
+        self.send(Method::GET, "v1/admin/operators", &query, None::<&()>)
+            .await
+    }
+
+    /// `POST /v1/admin/operators/{id}/disable`.
+    pub async fn disable_operator(
+        &self,
+        id: Uuid,
+        reason: &str,
+    ) -> Result<OperatorView, ClientError> {
+        let body = ReasonRequest {
+            reason: reason.to_owned(),
+        };
+        let path = format!("v1/admin/operators/{id}/disable");
+        self.send(Method::POST, &path, &[], Some(&body)).await
+    }
+
+    /// `POST /v1/admin/operators/{id}/keys`: a new API key (shown once); older keys are revoked.
+    pub async fn rotate_operator_key(
+        &self,
+        id: Uuid,
+        reason: &str,
+    ) -> Result<IssuedOperatorKey, ClientError> {
+        let body = ReasonRequest {
+            reason: reason.to_owned(),
+        };
+        let path = format!("v1/admin/operators/{id}/keys");
+        self.send(Method::POST, &path, &[], Some(&body)).await
+    }
+
+    /// `GET /v1/admin/audit`, one page, newest first.
+    pub async fn list_audit(
+        &self,
+        query: &AuditListQuery,
+    ) -> Result<Page<AuditRecord>, ClientError> {
+        self.send(Method::GET, "v1/admin/audit", &query.pairs(), None::<&()>)
+            .await
+    }
+
+    /// `GET /v1/admin/audit/verify`: checks the audit log's hash chain.
+    pub async fn verify_audit(&self) -> Result<AuditVerifyResponse, ClientError> {
+        self.send(Method::GET, "v1/admin/audit/verify", &[], None::<&()>)
+            .await
+    }
+
+    /// Sends one request and decodes a 2xx JSON body as `T`.
+    async fn send<T, B>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&B>,
+    ) -> Result<T, ClientError>
+    where
+        T: DeserializeOwned,
+        B: Serialize + ?Sized,
+    {
+        let mut url = self.base.join(path).map_err(|e| {
+            ClientError::Unexpected(format!("cannot build the URL for {path}: {e}"))
+        })?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let request_id = generate_request_id();
+        let mut request = self
+            .http
+            .request(method.clone(), url)
+            .header(REQUEST_ID_HEADER, &request_id)
+            .header(ACCEPT, "application/json")
+            .header(USER_AGENT, concat!("orchctl/", env!("CARGO_PKG_VERSION")));
+        if let Some(Token(token)) = &self.token {
+            let mut value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
+                ClientError::Unexpected("the operator token is not a valid header value".into())
+            })?;
+            value.set_sensitive(true);
+            request = request.header(reqwest::header::AUTHORIZATION, value);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let shown = format!("{method} /{path}");
+        let started = Instant::now();
+        let outcome = self.exchange(request).await;
+        let elapsed = started.elapsed().as_millis();
+        match &outcome {
+            Ok(Answer { status, .. }) => self.log.push(format!(
+                "{shown} -> {status} in {elapsed} ms (request id {request_id})"
+            )),
+            Err(_) => self.log.push(format!(
+                "{shown} -> failed after {elapsed} ms (request id {request_id})"
+            )),
+        }
+        let answer = outcome?;
+        if (200..300).contains(&answer.status) {
+            serde_json::from_slice(&answer.body).map_err(|e| {
+                ClientError::Unexpected(format!(
+                    "unexpected response to {shown} (request id {request_id}): {e}"
+                ))
+            })
+        } else {
+            let request_id = answer.echoed_request_id.unwrap_or(request_id);
+            Err(ClientError::Status(Box::new(error_response(
+                answer.status,
+                &answer.body,
+                request_id,
+            ))))
+        }
+    }
+
+    /// Sends the request and reads the whole body; transport failures are `Unavailable`.
+    async fn exchange(&self, request: reqwest::RequestBuilder) -> Result<Answer, ClientError> {
+        let response = request.send().await.map_err(|e| self.transport_error(&e))?;
+        let status = response.status().as_u16();
+        let echoed_request_id = response
+            .headers()
+            .get(REQUEST_ID_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(&e))?
+            .to_vec();
+        Ok(Answer {
+            status,
+            echoed_request_id,
+            body,
+        })
+    }
+
+    fn transport_error(&self, err: &reqwest::Error) -> ClientError {
+        let server = self.base.as_str().trim_end_matches('/');
+        if err.is_builder() {
+            return ClientError::Unexpected(format!(
+                "cannot build the request: {}",
+                root_cause(err)
+            ));
+        }
+        if err.is_timeout() {
+            let what = if err.is_connect() {
+                "did not accept a connection"
+            } else {
+                "did not answer"
+            };
+            return ClientError::Unavailable(format!("{server} {what} in time"));
+        }
+        if err.is_connect() {
+            return ClientError::Unavailable(format!(
+                "cannot connect to {server}: {}",
+                root_cause(err)
+            ));
+        }
+        ClientError::Unavailable(format!("request to {server} failed: {}", root_cause(err)))
+    }
+}
+
+/// What came back: the status, the echoed `X-Request-Id` and the whole body.
+struct Answer {
+    status: u16,
+    echoed_request_id: Option<String>,
+    body: Vec<u8>,
+}
+
+/// The innermost error's message, e.g. `Connection refused (os error 111)`.
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = err;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+/// A non-2xx answer: the problem document if the body is one, else the status and text.
+/// `request_id` (the echoed or sent one) stands in when the problem names none.
+fn error_response(status: u16, bytes: &[u8], request_id: String) -> ErrorResponse {
+    match serde_json::from_slice::<Problem>(bytes) {
+        Ok(problem) => ErrorResponse {
+            status,
+            request_id: problem.request_id.clone().unwrap_or(request_id),
+            problem: Some(problem),
+            body: String::new(),
+        },
+        Err(_) => {
+            let text = String::from_utf8_lossy(bytes);
+            let body: String = text.chars().take(MAX_BODY_SHOWN).collect();
+            ErrorResponse {
+                status,
+                problem: None,
+                body,
+                request_id,
+            }
+        }
+    }
+}
+
+/// Parses a server base URL: `http` or `https`, no query, always ending in `/` so request
+/// paths join below any path prefix.
+pub fn parse_server(server: &str) -> Result<Url, ClientError> {
+    let trimmed = server.trim();
+    let mut url = Url::parse(trimmed).map_err(|e| {
+        ClientError::InvalidServer(format!(
+            "invalid server URL {trimmed:?}: {e} (expected e.g. https://orch.example.com)"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(ClientError::InvalidServer(format!(
+            "invalid server URL {trimmed:?}: expected an http:// or https:// URL"
+        )));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ClientError::InvalidServer(format!(
+            "invalid server URL {trimmed:?}: a server URL has no query or fragment"
+        )));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ClientError::InvalidServer(
+            "invalid server URL: credentials do not belong in the URL; use orchctl login".into(),
+        ));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use orch_core::problem::{ErrorCode, Problem};
+
+    use super::*;
+
+    #[test]
+    fn server_urls_are_normalised_and_checked() {
+        assert_eq!(
+            parse_server("http://127.0.0.1:8080").unwrap().as_str(),
+            "http://127.0.0.1:8080/"
+        );
+        assert_eq!(
+            parse_server("https://ops.example/orch").unwrap().as_str(),
+            "https://ops.example/orch/"
+        );
+        let joined = parse_server("https://ops.example/orch")
+            .unwrap()
+            .join("v1/admin/whoami")
+            .unwrap();
+        assert_eq!(joined.as_str(), "https://ops.example/orch/v1/admin/whoami");
+        for bad in [
+            "",
+            "orch.example",
+            "ftp://orch.example",
+            "https://orch.example/?x=1",
+            "https://user:pw@orch.example",
+        ] {
+            assert!(
+                matches!(parse_server(bad), Err(ClientError::InvalidServer(_))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn problem_bodies_are_parsed_and_others_kept_as_text() {
+        let mut problem = Problem::new(ErrorCode::Conflict, "name taken");
+        problem.request_id = Some("from-server".into());
+        let bytes = serde_json::to_vec(&problem).unwrap();
+        let parsed = error_response(409, &bytes, "sent".into());
+        assert_eq!(parsed.problem.as_ref().unwrap().code, "conflict");
+        assert_eq!(parsed.request_id, "from-server");
+        assert_eq!(
+            parsed.to_string(),
+            "Conflict: name taken\n  code: conflict\n  request_id: from-server"
+        );
+
+        let gateway = error_response(502, b"<html>Bad gateway</html>", "sent".into());
+        assert!(gateway.problem.is_none());
+        assert_eq!(gateway.request_id, "sent");
+        assert_eq!(
+            gateway.to_string(),
+            "HTTP 502: <html>Bad gateway</html>\n  request_id: sent"
+        );
+        let long = error_response(500, "x".repeat(10_000).as_bytes(), "sent".into());
+        assert_eq!(long.body.len(), MAX_BODY_SHOWN);
+    }
+
+    #[test]
+    fn audit_query_sends_only_the_given_filters() {
+        let query = AuditListQuery {
+            operator: Some("alice".into()),
+            limit: Some(10),
+            ..AuditListQuery::default()
+        };
+        assert_eq!(
+            query.pairs(),
+            vec![("operator", "alice".to_owned()), ("limit", "10".to_owned())]
+        );
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        install_crypto_provider();
+        let client = Client::new("http://127.0.0.1:1", VerboseLog::new(false))
+            .unwrap()
+            .with_token("secret-token-value".into());
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("secret-token-value"), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_unavailable_and_logged() {
+        install_crypto_provider();
+        // Bind then drop a listener: nothing listens on that port any more.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log = VerboseLog::new(true);
+        let client = Client::new(&format!("http://127.0.0.1:{port}"), log.clone()).unwrap();
+        let err = client.whoami().await.unwrap_err();
+        assert!(matches!(err, ClientError::Unavailable(_)), "{err:?}");
+        let lines = log.drain();
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            lines[0].starts_with("GET /v1/admin/whoami -> failed after"),
+            "{lines:?}"
+        );
+        assert!(lines[0].contains("request id "), "{lines:?}");
+    }
+}

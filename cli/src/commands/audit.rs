@@ -1,0 +1,214 @@
+//! `orchctl audit list | verify`: read the operator audit log and check its hash chain.
+
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use orch_core::api::list::{MAX_LIMIT, Page};
+use orch_core::audit::AuditRecord;
+use orch_core::units::HumanDuration;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::cli::OutputFormat;
+use crate::client::AuditListQuery;
+use crate::error::CliError;
+use crate::output;
+use crate::session::Ctx;
+
+/// Read the operator audit log and verify its hash chain
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// List audit rows, newest first
+    List(ListArgs),
+    /// Check the audit log's hash chain (exit status 6 when it is broken)
+    Verify,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only rows of this operator (name)
+    #[arg(long, value_name = "NAME")]
+    pub operator: Option<String>,
+    /// Only rows of this action, e.g. operators.create
+    #[arg(long, value_name = "ACTION")]
+    pub action: Option<String>,
+    /// Only rows about this tenant
+    #[arg(long, value_name = "TENANT")]
+    pub tenant: Option<String>,
+    /// Only rows at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d
+    #[arg(long, value_name = "TIME", value_parser = parse_time_arg)]
+    pub since: Option<TimeArg>,
+    /// Only rows before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d
+    #[arg(long, value_name = "TIME", value_parser = parse_time_arg)]
+    pub until: Option<TimeArg>,
+    /// Rows per page (1–500; the server's default is 50)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_LIMIT)))]
+    pub limit: Option<u32>,
+    /// Start at this page (the `next_cursor` of an earlier page)
+    #[arg(long, value_name = "CURSOR")]
+    pub cursor: Option<String>,
+    /// Follow `next_cursor` through every page
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// A point in time given on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeArg {
+    At(OffsetDateTime),
+    Ago(Duration),
+}
+
+impl TimeArg {
+    /// RFC 3339, resolving a duration ago against `now`.
+    fn to_rfc3339(self, now: OffsetDateTime) -> Result<String, CliError> {
+        let at = match self {
+            TimeArg::At(at) => at,
+            TimeArg::Ago(ago) => now - ago,
+        };
+        at.format(&Rfc3339)
+            .map_err(|e| CliError::Usage(format!("cannot use that time: {e}")))
+    }
+}
+
+fn parse_time_arg(text: &str) -> Result<TimeArg, String> {
+    if let Ok(at) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(TimeArg::At(at));
+    }
+    HumanDuration::parse(text)
+        .map(|d| TimeArg::Ago(d.as_duration()))
+        .map_err(|_| {
+            "expected an RFC 3339 time (2026-01-31T12:00:00Z) or a duration ago (10m, 24h, 7d)"
+                .to_owned()
+        })
+}
+
+pub async fn run(args: &AuditArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
+    match &args.command {
+        AuditCommand::List(list) => list_rows(list, ctx).await,
+        AuditCommand::Verify => verify(ctx).await,
+    }
+}
+
+async fn list_rows(args: &ListArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
+    let now = OffsetDateTime::now_utc();
+    let mut query = AuditListQuery {
+        operator: args.operator.clone(),
+        action: args.action.clone(),
+        tenant: args.tenant.clone(),
+        since: args.since.map(|t| t.to_rfc3339(now)).transpose()?,
+        until: args.until.map(|t| t.to_rfc3339(now)).transpose()?,
+        limit: args.limit,
+        cursor: args.cursor.clone(),
+    };
+    let session = ctx.session().await?;
+    let mut rows = Page {
+        items: Vec::new(),
+        next_cursor: None,
+    };
+    loop {
+        let page = session.client.list_audit(&query).await?;
+        rows.items.extend(page.items);
+        rows.next_cursor = page.next_cursor;
+        match &rows.next_cursor {
+            // A server that hands back the cursor it was given would loop forever.
+            Some(next) if args.all && query.cursor.as_ref() != Some(next) => {
+                query.cursor = Some(next.clone());
+            }
+            _ => break,
+        }
+    }
+    match ctx.format() {
+        OutputFormat::Table => {
+            let mut table = output::table([
+                "SEQ", "TIME", "OPERATOR", "ROLE", "ACTION", "RESULT", "TARGET", "TENANT", "REASON",
+            ]);
+            for row in &rows.items {
+                table.add_row(row_cells(row));
+            }
+            output::write_table(ctx.io.stdout, &table)?;
+            if let Some(next) = &rows.next_cursor {
+                output::write_line(
+                    ctx.io.stderr,
+                    &format!("More rows: pass --all, or --cursor {next} for the next page."),
+                )?;
+            }
+            Ok(())
+        }
+        format => output::write_data(ctx.io.stdout, format, &rows),
+    }
+}
+
+fn row_cells(row: &AuditRecord) -> Vec<String> {
+    let target = match (&row.target_type, &row.target_id) {
+        (Some(kind), Some(id)) => format!("{kind}/{id}"),
+        (Some(kind), None) => kind.clone(),
+        (None, Some(id)) => id.clone(),
+        (None, None) => "-".to_owned(),
+    };
+    vec![
+        row.seq.to_string(),
+        output::time(row.ts),
+        row.operator_name.clone(),
+        row.operator_role.clone(),
+        row.action.clone(),
+        row.result.as_str().to_owned(),
+        target,
+        output::or_dash(row.tenant_id.as_deref()),
+        if row.reason.is_empty() {
+            "-".to_owned()
+        } else {
+            row.reason.clone()
+        },
+    ]
+}
+
+async fn verify(ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
+    let session = ctx.session().await?;
+    let report = session.client.verify_audit().await?;
+    match ctx.format() {
+        OutputFormat::Table => {
+            let line = if report.ok {
+                format!("Audit chain OK: {} rows checked.", report.checked)
+            } else {
+                format!(
+                    "Audit chain BROKEN at row {} ({} rows checked).",
+                    output::or_dash(report.first_bad_id),
+                    report.checked
+                )
+            };
+            output::write_line(ctx.io.stdout, &line)?;
+        }
+        format => output::write_data(ctx.io.stdout, format, &report)?,
+    }
+    if report.ok {
+        Ok(())
+    } else {
+        Err(CliError::Conflict(format!(
+            "the audit log's hash chain is broken at row {}",
+            output::or_dash(report.first_bad_id)
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_rfc3339_or_a_duration_ago() {
+        let now = OffsetDateTime::from_unix_timestamp(1_893_456_000).unwrap();
+        let ago = parse_time_arg("90m").unwrap();
+        assert_eq!(ago, TimeArg::Ago(Duration::from_secs(5400)));
+        assert_eq!(ago.to_rfc3339(now).unwrap(), "2029-12-31T22:30:00Z");
+        let at = parse_time_arg("2026-01-31T12:00:00Z").unwrap();
+        assert_eq!(at.to_rfc3339(now).unwrap(), "2026-01-31T12:00:00Z");
+        assert!(parse_time_arg("yesterday").is_err());
+    }
+}

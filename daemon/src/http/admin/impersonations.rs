@@ -1,0 +1,139 @@
+//! `/v1/admin/impersonations`: act as a tenant for a bounded time, with a reason.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use orch_core::api::impersonations::{
+    DEFAULT_IMPERSONATION_TTL_S, ImpersonationView, MAX_IMPERSONATION_TTL_S,
+    StartImpersonationRequest, StartedImpersonation,
+};
+use orch_core::api::list::{Page, effective_limit};
+use orch_core::api::operators::ReasonRequest;
+use orch_core::rbac::Scope;
+use orch_core::tenant::TenantSlug;
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::http::AppState;
+use crate::http::auth::Actor;
+use crate::http::error::AppError;
+use crate::http::extract::{ApiJson, ApiQuery, require_reason};
+use crate::identity::IdentityError;
+use crate::identity::impersonations::ImpersonationQuery;
+use crate::store::StoreError;
+
+fn identity_error(err: IdentityError) -> AppError {
+    match err {
+        IdentityError::Store(StoreError::NotFound) => {
+            AppError::not_found("no running impersonation with that id")
+        }
+        IdentityError::Store(e) => AppError::Store(e),
+        other => AppError::Internal(other.to_string()),
+    }
+}
+
+pub async fn start(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiJson(body): ApiJson<StartImpersonationRequest>,
+) -> Result<(StatusCode, Json<StartedImpersonation>), AppError> {
+    let reason = require_reason(&body.reason)?;
+    let tenant = TenantSlug::parse(&body.tenant)
+        .map_err(|e| AppError::invalid_field("tenant", e.to_string()))?;
+    let ttl_s = body.ttl_s.unwrap_or(DEFAULT_IMPERSONATION_TTL_S);
+    if !(1..=MAX_IMPERSONATION_TTL_S).contains(&ttl_s) {
+        return Err(AppError::invalid_field(
+            "ttl_s",
+            format!("must be 1–{MAX_IMPERSONATION_TTL_S} seconds"),
+        ));
+    }
+    let mut scopes = body.scopes.unwrap_or_else(|| Scope::ALL.to_vec());
+    scopes.sort();
+    scopes.dedup();
+    let started = state
+        .impersonations
+        .start(actor.operator.id, tenant.as_str(), reason, ttl_s, scopes, |imp| {
+            actor
+                .audit(reason)
+                .tenant(&imp.tenant_id)
+                .target("impersonation", imp.id)
+                .impersonation(Some(imp.id))
+                .diff(
+                    serde_json::Value::Null,
+                    json!({"tenant": imp.tenant_id, "scopes": imp.scopes, "expires_at": imp.expires_at.unix_timestamp()}),
+                )
+        })
+        .await
+        .map_err(identity_error)?;
+    tracing::warn!(
+        tenant = %started.tenant,
+        impersonation_id = %started.id,
+        ttl_s,
+        "impersonation started"
+    );
+    Ok((StatusCode::CREATED, Json(started)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    tenant: Option<String>,
+    active: Option<bool>,
+    limit: Option<u32>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Json<Page<ImpersonationView>>, AppError> {
+    let items = state
+        .impersonations
+        .list(&ImpersonationQuery {
+            tenant: params.tenant,
+            active_only: params.active.unwrap_or(false),
+            limit: effective_limit(params.limit),
+        })
+        .await
+        .map_err(identity_error)?;
+    Ok(Json(Page {
+        items: items.iter().map(|i| i.view()).collect(),
+        next_cursor: None,
+    }))
+}
+
+pub async fn stop(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReasonRequest>,
+) -> Result<Json<ImpersonationView>, AppError> {
+    let reason = require_reason(&body.reason)?;
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| AppError::not_found(format!("no impersonation {id:?}")))?;
+    let current = state
+        .impersonations
+        .get(id)
+        .await
+        .map_err(identity_error)?
+        .ok_or_else(|| AppError::not_found(format!("no impersonation {id}")))?;
+    let draft = actor
+        .audit(reason)
+        .tenant(&current.tenant_id)
+        .target("impersonation", id)
+        .impersonation(Some(id))
+        .diff(json!({"stopped": false}), json!({"stopped": true}));
+    state
+        .impersonations
+        .stop(id, actor.operator.id, reason, draft)
+        .await
+        .map_err(identity_error)?;
+    let stopped = state
+        .impersonations
+        .get(id)
+        .await
+        .map_err(identity_error)?
+        .ok_or_else(|| AppError::not_found(format!("no impersonation {id}")))?;
+    tracing::warn!(impersonation_id = %id, "impersonation stopped");
+    Ok(Json(stopped.view()))
+}

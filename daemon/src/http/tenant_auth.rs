@@ -1,0 +1,82 @@
+//! Bearer authentication for the tenant API: `TenantCaller` verifies the token (an
+//! operator token here is refused as the wrong audience), refuses a stopped or expired
+//! impersonation, and checks scopes per handler.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::WWW_AUTHENTICATE;
+use axum::http::request::Parts;
+use orch_core::problem::ErrorCode;
+use orch_core::rbac::Scope;
+
+use super::AppState;
+use super::auth::{bearer, missing_token, refused_token};
+use super::context::{Principal, RequestContext};
+use super::error::AppError;
+use crate::identity::IdentityError;
+use crate::identity::tenant_tokens::TenantPrincipal;
+use crate::identity::tokens::TokenError;
+
+/// The tenant service (or impersonating operator) making a request.
+#[derive(Debug, Clone)]
+pub struct TenantCaller(pub TenantPrincipal);
+
+impl TenantCaller {
+    /// 403 `insufficient_scope` unless the token carries `scope`.
+    pub fn require(&self, scope: Scope) -> Result<(), AppError> {
+        if self.0.scopes.contains(&scope) {
+            return Ok(());
+        }
+        Err(AppError::new(
+            ErrorCode::InsufficientScope,
+            format!("this call needs scope {scope}"),
+        )
+        .with("required_scope", scope.as_str())
+        .with_header(
+            WWW_AUTHENTICATE,
+            format!(r#"Bearer error="insufficient_scope", scope="{scope}""#),
+        ))
+    }
+
+    pub fn tenant(&self) -> &str {
+        &self.0.tenant
+    }
+}
+
+impl FromRequestParts<AppState> for TenantCaller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(&parts.headers).ok_or_else(missing_token)?;
+        let principal = state
+            .tenant_tokens
+            .verify(token)
+            .await
+            .map_err(|e| refused_token(&e))?;
+        if let Some(imp) = principal.impersonation {
+            let active = state
+                .impersonations
+                .is_active(imp.id)
+                .await
+                .map_err(|e| match e {
+                    IdentityError::Store(s) => AppError::Store(s),
+                    other => AppError::Internal(other.to_string()),
+                })?;
+            if !active {
+                return Err(refused_token(&TokenError::Invalid(
+                    "the impersonation was stopped or has expired".into(),
+                )));
+            }
+        }
+        if let Some(ctx) = parts.extensions.get::<RequestContext>() {
+            ctx.authenticated(Principal::Tenant {
+                tenant: principal.tenant.clone(),
+                impersonated_by: principal.impersonation.map(|i| i.operator_id),
+                impersonation_id: principal.impersonation.map(|i| i.id),
+            });
+        }
+        Ok(Self(principal))
+    }
+}

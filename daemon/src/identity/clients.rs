@@ -1,0 +1,191 @@
+//! Tenant clients (OAuth2 client credentials) for tenants without their own issuer:
+//! `client_id` + a secret stored only as a hash, exchanged for a short-lived tenant token
+//! signed by orchd.
+
+use std::sync::Arc;
+
+use orch_core::api::auth::AccessTokenResponse;
+use orch_core::api::clients::{ClientView, IssuedClient};
+use orch_core::audit::AuditDraft;
+use orch_core::rbac::Scope;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::IdentityError;
+use super::api_keys;
+use super::tenant_tokens::{TenantClaims, TenantTokenVerifier};
+use super::tokens::{ORCHD_ISSUER, TENANT_AUDIENCE};
+use crate::store::Store;
+
+pub const CLIENT_SECRET_PREFIX: &str = "orch_cs_";
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct TenantClientRecord {
+    pub id: Uuid,
+    pub tenant_id: String,
+    pub name: String,
+    pub client_id: String,
+    pub secret_hash: String,
+    pub scopes: Vec<Scope>,
+    pub created_by: Option<Uuid>,
+    pub created_at: OffsetDateTime,
+    pub deleted_at: Option<OffsetDateTime>,
+}
+
+impl std::fmt::Debug for TenantClientRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantClientRecord")
+            .field("id", &self.id)
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .field("scopes", &self.scopes)
+            .field("deleted_at", &self.deleted_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TenantClientRecord {
+    pub fn view(&self) -> ClientView {
+        ClientView {
+            id: self.id,
+            tenant: self.tenant_id.clone(),
+            name: self.name.clone(),
+            client_id: self.client_id.clone(),
+            scopes: self.scopes.clone(),
+            created_at: self.created_at,
+            created_by: self.created_by,
+        }
+    }
+}
+
+/// Why a client-credentials request was refused (RFC 6749 §5.2 error names).
+#[derive(Debug, thiserror::Error)]
+pub enum ClientAuthError {
+    #[error("invalid_client")]
+    InvalidClient,
+    #[error("invalid_scope: {0}")]
+    InvalidScope(String),
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+}
+
+#[derive(Clone)]
+pub struct ClientService {
+    store: Arc<dyn Store>,
+    tokens: Arc<TenantTokenVerifier>,
+}
+
+impl ClientService {
+    pub fn new(store: Arc<dyn Store>, tokens: Arc<TenantTokenVerifier>) -> Self {
+        Self { store, tokens }
+    }
+
+    pub async fn create(
+        &self,
+        tenant: &str,
+        name: &str,
+        scopes: Vec<Scope>,
+        created_by: Uuid,
+        audit: impl FnOnce(&TenantClientRecord) -> AuditDraft,
+    ) -> Result<IssuedClient, IdentityError> {
+        let secret = api_keys::generate(CLIENT_SECRET_PREFIX)?;
+        let mut id_bytes = [0u8; 8];
+        getrandom::fill(&mut id_bytes).map_err(|e| IdentityError::Hash(e.to_string()))?;
+        let mut scopes = scopes;
+        scopes.sort();
+        scopes.dedup();
+        let record = TenantClientRecord {
+            id: orch_core::ids::new_id(),
+            tenant_id: tenant.to_owned(),
+            name: name.to_owned(),
+            client_id: format!("orch_cl_{}", hex::encode(id_bytes)),
+            secret_hash: secret.hash.clone(),
+            scopes,
+            created_by: Some(created_by),
+            created_at: OffsetDateTime::now_utc(),
+            deleted_at: None,
+        };
+        let draft = audit(&record);
+        self.store.create_tenant_client(&record, draft).await?;
+        Ok(IssuedClient {
+            client: record.view(),
+            client_secret: secret.plaintext,
+        })
+    }
+
+    pub async fn list(&self, tenant: &str) -> Result<Vec<TenantClientRecord>, IdentityError> {
+        Ok(self.store.list_tenant_clients(tenant).await?)
+    }
+
+    pub async fn delete(
+        &self,
+        tenant: &str,
+        id: Uuid,
+        audit: AuditDraft,
+    ) -> Result<(), IdentityError> {
+        self.store
+            .delete_tenant_client(tenant, id, OffsetDateTime::now_utc(), audit)
+            .await?;
+        Ok(())
+    }
+
+    /// The client-credentials grant: checks the secret and narrows scopes to what was asked.
+    pub async fn exchange(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+        scope: Option<&str>,
+    ) -> Result<AccessTokenResponse, ClientAuthError> {
+        let client = self
+            .store
+            .find_tenant_client(client_id)
+            .await
+            .map_err(IdentityError::from)?
+            .filter(|c| c.deleted_at.is_none())
+            .ok_or(ClientAuthError::InvalidClient)?;
+        let presented = client_secret.to_owned();
+        let stored = client.secret_hash.clone();
+        let matches = tokio::task::spawn_blocking(move || api_keys::verify(&presented, &stored))
+            .await
+            .unwrap_or(false);
+        if !matches {
+            return Err(ClientAuthError::InvalidClient);
+        }
+        let scopes = match scope.map(str::trim).filter(|s| !s.is_empty()) {
+            None => client.scopes.clone(),
+            Some(asked) => {
+                let mut granted = Vec::new();
+                for word in asked.split_whitespace() {
+                    let s = Scope::parse(word)
+                        .filter(|s| client.scopes.contains(s))
+                        .ok_or_else(|| ClientAuthError::InvalidScope(word.to_owned()))?;
+                    granted.push(s);
+                }
+                granted.sort();
+                granted.dedup();
+                granted
+            }
+        };
+        let ttl = self.tokens.max_ttl_s();
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let claims = TenantClaims {
+            iss: ORCHD_ISSUER.to_owned(),
+            sub: Some(client.client_id.clone()),
+            aud: vec![TENANT_AUDIENCE.to_owned()],
+            iat: now,
+            exp: now + i64::try_from(ttl).unwrap_or(900),
+            tenant: Some(client.tenant_id.clone()),
+            scope: Some(Scope::to_claim(&scopes)),
+            act: None,
+            imp: None,
+            jti: Some(orch_core::ids::new_id().to_string()),
+        };
+        let access_token = self.tokens.issue(&claims)?;
+        Ok(AccessTokenResponse {
+            access_token,
+            token_type: "Bearer".to_owned(),
+            expires_in: ttl,
+            scope: Scope::to_claim(&scopes),
+        })
+    }
+}

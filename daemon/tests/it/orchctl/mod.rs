@@ -1,0 +1,9 @@
+//! `orchctl` against a real orchd, in-process: each command is parsed and run through
+//! `orchctl::execute` with captured streams, no terminal, and credentials injected through
+//! `orchctl::Env` instead of process variables.
+
+mod audit;
+mod credentials;
+mod login;
+mod operators;
+mod support;

@@ -1,0 +1,156 @@
+//! Running `orchctl` commands in-process against a `TestApp`.
+
+use std::path::PathBuf;
+
+use orchctl::{Env, Exit, Io};
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+
+/// What one command did.
+#[derive(Debug)]
+pub struct Output {
+    pub exit: Exit,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// Panics unless the command succeeded.
+    #[track_caller]
+    pub fn ok(self) -> Output {
+        assert_eq!(self.exit, Exit::Ok, "{self:#?}");
+        self
+    }
+
+    /// Panics unless the command ended with `exit`.
+    #[track_caller]
+    pub fn exits(self, exit: Exit) -> Output {
+        assert_eq!(self.exit, exit, "{self:#?}");
+        self
+    }
+
+    /// stdout as JSON.
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:#?}"))
+    }
+
+    /// Everything the command printed.
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// One operator's orchctl: its own contexts file (in the test's temp dir) and environment.
+pub struct Orchctl {
+    pub config: PathBuf,
+    pub server: String,
+    pub env: Env,
+}
+
+impl Orchctl {
+    /// An orchctl whose contexts file is `<temp dir>/<name>/config.yaml` (not created yet).
+    pub fn new(app: &TestApp, name: &str) -> Orchctl {
+        Orchctl {
+            config: app.db.dir.path().join(name).join("config.yaml"),
+            server: app.url(""),
+            env: Env::default(),
+        }
+    }
+
+    /// Runs `orchctl --config FILE ARGS…` with nothing on stdin.
+    pub async fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, "").await
+    }
+
+    /// Runs `orchctl --config FILE ARGS…` with `stdin` as its standard input.
+    pub async fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let config = self.config.to_str().unwrap();
+        let argv = ["orchctl", "--config", config]
+            .into_iter()
+            .chain(args.iter().copied());
+        let cli = match orchctl::parse(argv) {
+            Ok(cli) => cli,
+            Err(err) => {
+                return Output {
+                    exit: Exit::of_clap_error(&err),
+                    stdout: String::new(),
+                    stderr: err.render().to_string(),
+                };
+            }
+        };
+        let mut stdout = Vec::new();
+        let mut stderr = Vec::new();
+        let mut input = stdin.as_bytes();
+        let mut io = Io {
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            stdin: &mut input,
+            is_terminal: false,
+            stdout_is_terminal: false,
+        };
+        let exit = orchctl::execute(cli, &self.env, &mut io).await;
+        Output {
+            exit,
+            stdout: String::from_utf8(stdout).unwrap(),
+            stderr: String::from_utf8(stderr).unwrap(),
+        }
+    }
+
+    /// `orchctl login --server URL --api-key-stdin` with `api_key` on stdin.
+    pub async fn login(&self, api_key: &str) -> Output {
+        self.run_with_stdin(
+            &["login", "--server", &self.server, "--api-key-stdin"],
+            &format!("{api_key}\n"),
+        )
+        .await
+    }
+
+    /// The contexts file as YAML.
+    pub fn config_yaml(&self) -> Value {
+        let text = std::fs::read_to_string(&self.config).unwrap();
+        yaml_serde::from_str(&text).unwrap()
+    }
+
+    /// The contexts file's permission bits.
+    pub fn config_mode(&self) -> u32 {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::metadata(&self.config)
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    }
+}
+
+/// The audit log as the bootstrap admin sees it (newest first), straight from the API.
+pub async fn audit_rows(app: &TestApp) -> Vec<Value> {
+    let token = app.admin_token().await;
+    let res = app
+        .client
+        .get(app.url("/v1/admin/audit?limit=500"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let page: Value = res.json().await.unwrap();
+    page["items"].as_array().unwrap().clone()
+}
+
+/// Panics if `secret` shows up in anything `outputs` printed.
+#[track_caller]
+pub fn assert_never_printed(secret: &str, outputs: &[&Output]) {
+    assert!(
+        secret.len() >= 16,
+        "not a secret worth checking: {secret:?}"
+    );
+    for output in outputs {
+        assert!(
+            !output.all().contains(secret),
+            "a secret was printed: {output:#?}"
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! `/v1/admin/impersonations`, and what a tenant token says about itself (`GET /v1/whoami`).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::rbac::Scope;
+
+/// Default and longest impersonation lifetimes, in seconds.
+pub const DEFAULT_IMPERSONATION_TTL_S: u64 = 900;
+pub const MAX_IMPERSONATION_TTL_S: u64 = 3600;
+
+/// `POST /v1/admin/impersonations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartImpersonationRequest {
+    pub tenant: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub ttl_s: Option<u64>,
+    /// Defaults to every tenant scope.
+    #[serde(default)]
+    pub scopes: Option<Vec<Scope>>,
+}
+
+/// The started impersonation and its tenant token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartedImpersonation {
+    pub id: Uuid,
+    pub token: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    pub tenant: String,
+    pub scopes: Vec<Scope>,
+}
+
+impl fmt::Debug for StartedImpersonation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StartedImpersonation")
+            .field("id", &self.id)
+            .field("token", &"***")
+            .field("expires_at", &self.expires_at)
+            .field("tenant", &self.tenant)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+/// An impersonation as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImpersonationView {
+    pub id: Uuid,
+    pub operator_id: Uuid,
+    pub tenant: String,
+    pub reason: String,
+    pub scopes: Vec<Scope>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub stopped_at: Option<OffsetDateTime>,
+    pub stopped_by: Option<Uuid>,
+    pub stop_reason: Option<String>,
+    /// Neither stopped nor expired.
+    pub active: bool,
+}
+
+/// `GET /v1/whoami` (tenant token): who the token speaks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantWhoAmI {
+    pub tenant: String,
+    pub scopes: Vec<Scope>,
+    pub issuer: String,
+    pub subject: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    pub impersonated_by: Option<Uuid>,
+    pub impersonation_id: Option<Uuid>,
+}

@@ -39,7 +39,10 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove the stored API key and token of the current context')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show the operator you are authenticated as, its role and permissions')
             [CompletionResult]::new('context', 'context', [CompletionResultType]::ParameterValue, 'List the saved contexts or switch between them')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate, apply, diff, show and roll back a tenant''s config')
             [CompletionResult]::new('operators', 'operators', [CompletionResultType]::ParameterValue, 'Create, list and disable operators, and rotate their API keys')
+            [CompletionResult]::new('clients', 'clients', [CompletionResultType]::ParameterValue, 'Create, list and delete a tenant''s API clients (client credentials)')
+            [CompletionResult]::new('impersonate', 'impersonate', [CompletionResultType]::ParameterValue, 'Impersonate a tenant for a while (a tenant token), stop and list impersonations')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the operator audit log and verify its hash chain')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print the completion script for SHELL to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -154,6 +157,188 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         'orchctl;context;help;help' {
             break
         }
+        'orchctl;config' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a config document offline, with the validator orchd runs')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Store a config document as a new version, optionally activating it')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what would change: a document against the active version, or two versions')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the active version of a tenant''s config (or another version) with its document')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List a tenant''s config versions and the moves of its active version')
+            [CompletionResult]::new('activate', 'activate', [CompletionResultType]::ParameterValue, 'Make a stored version the active one')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Make an earlier version active again (asks to confirm unless --yes)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'orchctl;config;validate' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The document, YAML or JSON (''-'' reads stdin)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The document, YAML or JSON (''-'' reads stdin)')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Also check that the document''s `tenant` key names this tenant')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;config;apply' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The document, YAML or JSON (''-'' reads stdin)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The document, YAML or JSON (''-'' reads stdin)')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'The tenant to apply to [default: the document''s `tenant` key, which must match]')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--activate', '--activate', [CompletionResultType]::ParameterName, 'Also make the new version active (needs config.activate)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Validate and print the changes only; store nothing')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;config;diff' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Compare this document (YAML or JSON, ''-'' reads stdin) with the active version')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Compare this document (YAML or JSON, ''-'' reads stdin) with the active version')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'The tenant [default with -f: the document''s `tenant` key, which must match]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Compare two stored versions: from this one…')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, '…to this one')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;config;show' {
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Show this version instead of the active one')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;config;history' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'List every version, not only the newest page')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;config;activate' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;config;rollback' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The version to make active [default: the one active before the current one]')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;config;help' {
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a config document offline, with the validator orchd runs')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Store a config document as a new version, optionally activating it')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what would change: a document against the active version, or two versions')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the active version of a tenant''s config (or another version) with its document')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List a tenant''s config versions and the moves of its active version')
+            [CompletionResult]::new('activate', 'activate', [CompletionResultType]::ParameterValue, 'Make a stored version the active one')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Make an earlier version active again (asks to confirm unless --yes)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'orchctl;config;help;validate' {
+            break
+        }
+        'orchctl;config;help;apply' {
+            break
+        }
+        'orchctl;config;help;diff' {
+            break
+        }
+        'orchctl;config;help;show' {
+            break
+        }
+        'orchctl;config;help;history' {
+            break
+        }
+        'orchctl;config;help;activate' {
+            break
+        }
+        'orchctl;config;help;rollback' {
+            break
+        }
+        'orchctl;config;help;help' {
+            break
+        }
         'orchctl;operators' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
@@ -261,6 +446,186 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         'orchctl;operators;help;help' {
             break
         }
+        'orchctl;clients' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a client for a tenant and print its secret (shown only once)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a tenant''s clients (never their secrets)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a client: its secret stops working at once')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'orchctl;clients;create' {
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'The tenant the client acts for')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'A name for the client, e.g. the service that uses it')
+            [CompletionResult]::new('--scopes', '--scopes', [CompletionResultType]::ParameterName, 'The scopes its tokens may carry, comma-separated')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;clients;list' {
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'The tenant whose clients to list')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;clients;delete' {
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'The tenant the client belongs to (required: the API names clients per tenant)')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;clients;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a client for a tenant and print its secret (shown only once)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a tenant''s clients (never their secrets)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a client: its secret stops working at once')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'orchctl;clients;help;create' {
+            break
+        }
+        'orchctl;clients;help;list' {
+            break
+        }
+        'orchctl;clients;help;delete' {
+            break
+        }
+        'orchctl;clients;help;help' {
+            break
+        }
+        'orchctl;impersonate' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start impersonating a tenant: print a tenant token, or run a command with it')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop an impersonation: its token is refused at once')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List impersonations, newest first')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'orchctl;impersonate;start' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long the token lives: whole seconds up to 1h, e.g. 90s, 10m, 1h')
+            [CompletionResult]::new('--scopes', '--scopes', [CompletionResultType]::ParameterName, 'The token''s scopes, comma-separated [default: all of them]')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD ARGS… with the token in ORCH_TOKEN instead of printing it; everything after --exec belongs to the command, so it comes last')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;impersonate;stop' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;impersonate;list' {
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Only impersonations of this tenant')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Only impersonations neither stopped nor expired')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;impersonate;help' {
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start impersonating a tenant: print a tenant token, or run a command with it')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop an impersonation: its token is refused at once')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List impersonations, newest first')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'orchctl;impersonate;help;start' {
+            break
+        }
+        'orchctl;impersonate;help;stop' {
+            break
+        }
+        'orchctl;impersonate;help;list' {
+            break
+        }
+        'orchctl;impersonate;help;help' {
+            break
+        }
         'orchctl;audit' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
@@ -352,7 +717,10 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove the stored API key and token of the current context')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show the operator you are authenticated as, its role and permissions')
             [CompletionResult]::new('context', 'context', [CompletionResultType]::ParameterValue, 'List the saved contexts or switch between them')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate, apply, diff, show and roll back a tenant''s config')
             [CompletionResult]::new('operators', 'operators', [CompletionResultType]::ParameterValue, 'Create, list and disable operators, and rotate their API keys')
+            [CompletionResult]::new('clients', 'clients', [CompletionResultType]::ParameterValue, 'Create, list and delete a tenant''s API clients (client credentials)')
+            [CompletionResult]::new('impersonate', 'impersonate', [CompletionResultType]::ParameterValue, 'Impersonate a tenant for a while (a tenant token), stop and list impersonations')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the operator audit log and verify its hash chain')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print the completion script for SHELL to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -378,6 +746,37 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         'orchctl;help;context;use' {
             break
         }
+        'orchctl;help;config' {
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a config document offline, with the validator orchd runs')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Store a config document as a new version, optionally activating it')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what would change: a document against the active version, or two versions')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the active version of a tenant''s config (or another version) with its document')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List a tenant''s config versions and the moves of its active version')
+            [CompletionResult]::new('activate', 'activate', [CompletionResultType]::ParameterValue, 'Make a stored version the active one')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Make an earlier version active again (asks to confirm unless --yes)')
+            break
+        }
+        'orchctl;help;config;validate' {
+            break
+        }
+        'orchctl;help;config;apply' {
+            break
+        }
+        'orchctl;help;config;diff' {
+            break
+        }
+        'orchctl;help;config;show' {
+            break
+        }
+        'orchctl;help;config;history' {
+            break
+        }
+        'orchctl;help;config;activate' {
+            break
+        }
+        'orchctl;help;config;rollback' {
+            break
+        }
         'orchctl;help;operators' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an operator and print its API key (shown only once)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List operators')
@@ -395,6 +794,36 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;help;operators;rotate-key' {
+            break
+        }
+        'orchctl;help;clients' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a client for a tenant and print its secret (shown only once)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a tenant''s clients (never their secrets)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a client: its secret stops working at once')
+            break
+        }
+        'orchctl;help;clients;create' {
+            break
+        }
+        'orchctl;help;clients;list' {
+            break
+        }
+        'orchctl;help;clients;delete' {
+            break
+        }
+        'orchctl;help;impersonate' {
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start impersonating a tenant: print a tenant token, or run a command with it')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop an impersonation: its token is refused at once')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List impersonations, newest first')
+            break
+        }
+        'orchctl;help;impersonate;start' {
+            break
+        }
+        'orchctl;help;impersonate;stop' {
+            break
+        }
+        'orchctl;help;impersonate;list' {
             break
         }
         'orchctl;help;audit' {

@@ -39,7 +39,10 @@ complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "login" -d 'Log in t
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "logout" -d 'Remove the stored API key and token of the current context'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "whoami" -d 'Show the operator you are authenticated as, its role and permissions'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "context" -d 'List the saved contexts or switch between them'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "config" -d 'Validate, apply, diff, show and roll back a tenant\'s config'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "clients" -d 'Create, list and delete a tenant\'s API clients (client credentials)'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -110,6 +113,118 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the contexts (never their credentials)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make NAME the current context'
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -f -a "validate" -d 'Check a config document offline, with the validator orchd runs'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -f -a "apply" -d 'Store a config document as a new version, optionally activating it'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -f -a "diff" -d 'Show what would change: a document against the active version, or two versions'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -f -a "show" -d 'Show the active version of a tenant\'s config (or another version) with its document'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -f -a "history" -d 'List a tenant\'s config versions and the moves of its active version'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -f -a "activate" -d 'Make a stored version the active one'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -f -a "rollback" -d 'Make an earlier version active again (asks to confirm unless --yes)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s f -l file -d 'The document, YAML or JSON (\'-\' reads stdin)' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -l tenant -d 'Also check that the document\'s `tenant` key names this tenant' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -s f -l file -d 'The document, YAML or JSON (\'-\' reads stdin)' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l tenant -d 'The tenant to apply to [default: the document\'s `tenant` key, which must match]' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l activate -d 'Also make the new version active (needs config.activate)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l dry-run -d 'Validate and print the changes only; store nothing'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -s f -l file -d 'Compare this document (YAML or JSON, \'-\' reads stdin) with the active version' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l tenant -d 'The tenant [default with -f: the document\'s `tenant` key, which must match]' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l from -d 'Compare two stored versions: from this one…' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l to -d '…to this one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -l version -d 'Show this version instead of the active one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -l all -d 'List every version, not only the newest page'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l to -d 'The version to make active [default: the one active before the current one]' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check a config document offline, with the validator orchd runs'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Store a config document as a new version, optionally activating it'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Show what would change: a document against the active version, or two versions'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the active version of a tenant\'s config (or another version) with its document'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "history" -d 'List a tenant\'s config versions and the moves of its active version'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "activate" -d 'Make a stored version the active one'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "rollback" -d 'Make an earlier version active again (asks to confirm unless --yes)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
@@ -177,6 +292,122 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_se
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Disable an operator: its keys and tokens stop working at once'
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from help" -f -a "rotate-key" -d 'Issue a new API key for an operator (shown only once) and revoke its older keys'
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -f -a "create" -d 'Create a client for a tenant and print its secret (shown only once)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -f -a "list" -d 'List a tenant\'s clients (never their secrets)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -f -a "delete" -d 'Delete a client: its secret stops working at once'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -l tenant -d 'The tenant the client acts for' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -l name -d 'A name for the client, e.g. the service that uses it' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -l scopes -d 'The scopes its tokens may carry, comma-separated' -r -f -a "execute\t''
+jobs:write\t''
+jobs:read\t''
+events:read\t''"
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -l tenant -d 'The tenant whose clients to list' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -l tenant -d 'The tenant the client belongs to (required: the API names clients per tenant)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a client for a tenant and print its secret (shown only once)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a tenant\'s clients (never their secrets)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a client: its secret stops working at once'
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -f -a "start" -d 'Start impersonating a tenant: print a tenant token, or run a command with it'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -f -a "stop" -d 'Stop an impersonation: its token is refused at once'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -f -a "list" -d 'List impersonations, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -l ttl -d 'How long the token lives: whole seconds up to 1h, e.g. 90s, 10m, 1h' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -l scopes -d 'The token\'s scopes, comma-separated [default: all of them]' -r -f -a "execute\t''
+jobs:write\t''
+jobs:read\t''
+events:read\t''"
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -l exec -d 'Run CMD ARGS… with the token in ORCH_TOKEN instead of printing it; everything after --exec belongs to the command, so it comes last' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -l tenant -d 'Only impersonations of this tenant' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -l active -d 'Only impersonations neither stopped nor expired'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start impersonating a tenant: print a tenant token, or run a command with it'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop an impersonation: its token is refused at once'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from help" -f -a "list" -d 'List impersonations, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
@@ -231,19 +462,35 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l no-color 
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "login" -d 'Log in to an orchd server with an operator API key and save it as a context'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "logout" -d 'Remove the stored API key and token of the current context'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "whoami" -d 'Show the operator you are authenticated as, its role and permissions'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "context" -d 'List the saved contexts or switch between them'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context operators audit completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "login" -d 'Log in to an orchd server with an operator API key and save it as a context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "logout" -d 'Remove the stored API key and token of the current context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "whoami" -d 'Show the operator you are authenticated as, its role and permissions'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "context" -d 'List the saved contexts or switch between them'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "config" -d 'Validate, apply, diff, show and roll back a tenant\'s config'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "clients" -d 'Create, list and delete a tenant\'s API clients (client credentials)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "list" -d 'List the contexts (never their credentials)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make NAME the current context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check a config document offline, with the validator orchd runs'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "apply" -d 'Store a config document as a new version, optionally activating it'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "diff" -d 'Show what would change: a document against the active version, or two versions'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show the active version of a tenant\'s config (or another version) with its document'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "history" -d 'List a tenant\'s config versions and the moves of its active version'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "activate" -d 'Make a stored version the active one'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "rollback" -d 'Make an earlier version active again (asks to confirm unless --yes)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from operators" -f -a "create" -d 'Create an operator and print its API key (shown only once)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from operators" -f -a "list" -d 'List operators'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from operators" -f -a "disable" -d 'Disable an operator: its keys and tokens stop working at once'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from operators" -f -a "rotate-key" -d 'Issue a new API key for an operator (shown only once) and revoke its older keys'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from clients" -f -a "create" -d 'Create a client for a tenant and print its secret (shown only once)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from clients" -f -a "list" -d 'List a tenant\'s clients (never their secrets)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from clients" -f -a "delete" -d 'Delete a client: its secret stops working at once'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from impersonate" -f -a "start" -d 'Start impersonating a tenant: print a tenant token, or run a command with it'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from impersonate" -f -a "stop" -d 'Stop an impersonation: its token is refused at once'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from impersonate" -f -a "list" -d 'List impersonations, newest first'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit rows, newest first'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken)'

@@ -6,7 +6,9 @@
 pub mod api;
 pub mod audit;
 pub mod canonical;
+pub mod config;
 pub mod ids;
+pub mod policy;
 pub mod problem;
 pub mod rbac;
 pub mod request_id;

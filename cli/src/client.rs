@@ -12,6 +12,14 @@ use std::time::{Duration, Instant};
 
 use orch_core::api::audit::AuditVerifyResponse;
 use orch_core::api::auth::{OperatorTokenRequest, OperatorTokenResponse, WhoAmI};
+use orch_core::api::clients::{ClientView, CreateClientRequest, IssuedClient};
+use orch_core::api::config::{
+    ActivateConfigRequest, ActiveConfigView, ApplyConfigRequest, ApplyConfigResponse,
+    ConfigDiffView, ConfigPointerView, ConfigVersionView, PointerMoveView, RollbackConfigRequest,
+};
+use orch_core::api::impersonations::{
+    ImpersonationView, StartImpersonationRequest, StartedImpersonation,
+};
 use orch_core::api::list::Page;
 use orch_core::api::operators::{
     CreateOperatorRequest, IssuedOperatorKey, OperatorView, ReasonRequest,
@@ -19,6 +27,7 @@ use orch_core::api::operators::{
 use orch_core::audit::AuditRecord;
 use orch_core::problem::Problem;
 use orch_core::request_id::generate_request_id;
+use orch_core::tenant::TenantSlug;
 use reqwest::header::{ACCEPT, HeaderValue, USER_AGENT};
 use reqwest::{Method, Url};
 use serde::Serialize;
@@ -174,6 +183,27 @@ impl AuditListQuery {
     }
 }
 
+/// Filters of `GET /v1/admin/impersonations`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImpersonationListQuery {
+    pub tenant: Option<TenantSlug>,
+    /// Only impersonations neither stopped nor expired.
+    pub active: bool,
+}
+
+impl ImpersonationListQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if let Some(tenant) = &self.tenant {
+            pairs.push(("tenant", tenant.as_str().to_owned()));
+        }
+        if self.active {
+            pairs.push(("active", "true".to_owned()));
+        }
+        pairs
+    }
+}
+
 /// A client of one orchd server, optionally authenticated as an operator.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -293,6 +323,170 @@ impl Client {
             .await
     }
 
+    /// `POST /v1/admin/tenants/{t}/clients`: the new client and its secret (shown once).
+    pub async fn create_client(
+        &self,
+        tenant: &TenantSlug,
+        request: &CreateClientRequest,
+    ) -> Result<IssuedClient, ClientError> {
+        let path = format!("v1/admin/tenants/{tenant}/clients");
+        self.send(Method::POST, &path, &[], Some(request)).await
+    }
+
+    /// `GET /v1/admin/tenants/{t}/clients`, one page (never the secrets).
+    pub async fn list_clients(
+        &self,
+        tenant: &TenantSlug,
+        cursor: Option<&str>,
+    ) -> Result<Page<ClientView>, ClientError> {
+        let query: Vec<(&str, String)> = cursor
+            .map(|c| ("cursor", c.to_owned()))
+            .into_iter()
+            .collect();
+        let path = format!("v1/admin/tenants/{tenant}/clients");
+        self.send(Method::GET, &path, &query, None::<&()>).await
+    }
+
+    /// `DELETE /v1/admin/tenants/{t}/clients/{id}` (204, no body).
+    pub async fn delete_client(
+        &self,
+        tenant: &TenantSlug,
+        id: Uuid,
+        reason: &str,
+    ) -> Result<(), ClientError> {
+        let body = ReasonRequest {
+            reason: reason.to_owned(),
+        };
+        let path = format!("v1/admin/tenants/{tenant}/clients/{id}");
+        self.send_no_content(Method::DELETE, &path, Some(&body))
+            .await
+    }
+
+    /// `POST /v1/admin/impersonations`: the impersonation and its tenant token.
+    pub async fn start_impersonation(
+        &self,
+        request: &StartImpersonationRequest,
+    ) -> Result<StartedImpersonation, ClientError> {
+        self.send(Method::POST, "v1/admin/impersonations", &[], Some(request))
+            .await
+    }
+
+    /// `DELETE /v1/admin/impersonations/{id}`: the stopped impersonation.
+    pub async fn stop_impersonation(
+        &self,
+        id: Uuid,
+        reason: &str,
+    ) -> Result<ImpersonationView, ClientError> {
+        let body = ReasonRequest {
+            reason: reason.to_owned(),
+        };
+        let path = format!("v1/admin/impersonations/{id}");
+        self.send(Method::DELETE, &path, &[], Some(&body)).await
+    }
+
+    /// `GET /v1/admin/impersonations`, newest first.
+    pub async fn list_impersonations(
+        &self,
+        query: &ImpersonationListQuery,
+    ) -> Result<Page<ImpersonationView>, ClientError> {
+        self.send(
+            Method::GET,
+            "v1/admin/impersonations",
+            &query.pairs(),
+            None::<&()>,
+        )
+        .await
+    }
+
+    /// `POST /v1/admin/tenants/{t}/config`: stores the document as a new version (201), or
+    /// answers with the newest version when the content equals it (200); with `dry_run`,
+    /// validates and diffs against the active version and stores nothing.
+    pub async fn apply_config(
+        &self,
+        tenant: &TenantSlug,
+        request: &ApplyConfigRequest,
+    ) -> Result<ApplyConfigResponse, ClientError> {
+        let path = format!("v1/admin/tenants/{tenant}/config");
+        self.send(Method::POST, &path, &[], Some(request)).await
+    }
+
+    /// `GET /v1/admin/tenants/{t}/config`: the active version with its document (404 when
+    /// no version is active).
+    pub async fn active_config(
+        &self,
+        tenant: &TenantSlug,
+    ) -> Result<ActiveConfigView, ClientError> {
+        let path = format!("v1/admin/tenants/{tenant}/config");
+        self.send(Method::GET, &path, &[], None::<&()>).await
+    }
+
+    /// `GET /v1/admin/tenants/{t}/config/versions`, one page, newest first (no documents).
+    pub async fn config_versions(
+        &self,
+        tenant: &TenantSlug,
+        cursor: Option<&str>,
+    ) -> Result<Page<ConfigVersionView>, ClientError> {
+        let query: Vec<(&str, String)> = cursor
+            .map(|c| ("cursor", c.to_owned()))
+            .into_iter()
+            .collect();
+        let path = format!("v1/admin/tenants/{tenant}/config/versions");
+        self.send(Method::GET, &path, &query, None::<&()>).await
+    }
+
+    /// `GET /v1/admin/tenants/{t}/config/versions/{n}`: one version with its document.
+    pub async fn config_version(
+        &self,
+        tenant: &TenantSlug,
+        version: i32,
+    ) -> Result<ConfigVersionView, ClientError> {
+        let path = format!("v1/admin/tenants/{tenant}/config/versions/{version}");
+        self.send(Method::GET, &path, &[], None::<&()>).await
+    }
+
+    /// `GET /v1/admin/tenants/{t}/config/diff?from=&to=`: the diff between two stored versions.
+    pub async fn config_diff(
+        &self,
+        tenant: &TenantSlug,
+        from: i32,
+        to: i32,
+    ) -> Result<ConfigDiffView, ClientError> {
+        let query = [("from", from.to_string()), ("to", to.to_string())];
+        let path = format!("v1/admin/tenants/{tenant}/config/diff");
+        self.send(Method::GET, &path, &query, None::<&()>).await
+    }
+
+    /// `GET /v1/admin/tenants/{t}/config/history`: the moves of the active-version pointer,
+    /// newest first.
+    pub async fn config_history(
+        &self,
+        tenant: &TenantSlug,
+    ) -> Result<Page<PointerMoveView>, ClientError> {
+        let path = format!("v1/admin/tenants/{tenant}/config/history");
+        self.send(Method::GET, &path, &[], None::<&()>).await
+    }
+
+    /// `POST /v1/admin/tenants/{t}/config/activate`: the pointer after the move.
+    pub async fn activate_config(
+        &self,
+        tenant: &TenantSlug,
+        request: &ActivateConfigRequest,
+    ) -> Result<ConfigPointerView, ClientError> {
+        let path = format!("v1/admin/tenants/{tenant}/config/activate");
+        self.send(Method::POST, &path, &[], Some(request)).await
+    }
+
+    /// `POST /v1/admin/tenants/{t}/config/rollback`: the pointer after the move (409 when
+    /// there is nowhere to roll back to).
+    pub async fn rollback_config(
+        &self,
+        tenant: &TenantSlug,
+        request: &RollbackConfigRequest,
+    ) -> Result<ConfigPointerView, ClientError> {
+        let path = format!("v1/admin/tenants/{tenant}/config/rollback");
+        self.send(Method::POST, &path, &[], Some(request)).await
+    }
+
     /// Sends one request and decodes a 2xx JSON body as `T`.
     async fn send<T, B>(
         &self,
@@ -303,6 +497,39 @@ impl Client {
     ) -> Result<T, ClientError>
     where
         T: DeserializeOwned,
+        B: Serialize + ?Sized,
+    {
+        let success = self.call(method, path, query, body).await?;
+        serde_json::from_slice(&success.body).map_err(|e| {
+            ClientError::Unexpected(format!(
+                "unexpected response to {} (request id {}): {e}",
+                success.shown, success.request_id
+            ))
+        })
+    }
+
+    /// Sends one request whose 2xx answer has no body worth reading (e.g. 204).
+    async fn send_no_content<B>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<(), ClientError>
+    where
+        B: Serialize + ?Sized,
+    {
+        self.call(method, path, &[], body).await.map(|_| ())
+    }
+
+    /// Sends one request and logs it; a non-2xx answer is [`ClientError::Status`].
+    async fn call<B>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&B>,
+    ) -> Result<Success, ClientError>
+    where
         B: Serialize + ?Sized,
     {
         let mut url = self.base.join(path).map_err(|e| {
@@ -342,10 +569,10 @@ impl Client {
         }
         let answer = outcome?;
         if (200..300).contains(&answer.status) {
-            serde_json::from_slice(&answer.body).map_err(|e| {
-                ClientError::Unexpected(format!(
-                    "unexpected response to {shown} (request id {request_id}): {e}"
-                ))
+            Ok(Success {
+                body: answer.body,
+                shown,
+                request_id,
             })
         } else {
             let request_id = answer.echoed_request_id.unwrap_or(request_id);
@@ -409,6 +636,14 @@ struct Answer {
     status: u16,
     echoed_request_id: Option<String>,
     body: Vec<u8>,
+}
+
+/// A 2xx answer: its body, and what to name the request by in messages.
+struct Success {
+    body: Vec<u8>,
+    /// `METHOD /path`.
+    shown: String,
+    request_id: String,
 }
 
 /// The innermost error's message, e.g. `Connection refused (os error 111)`.
@@ -543,6 +778,19 @@ mod tests {
         assert_eq!(
             query.pairs(),
             vec![("operator", "alice".to_owned()), ("limit", "10".to_owned())]
+        );
+    }
+
+    #[test]
+    fn impersonation_query_sends_only_the_given_filters() {
+        assert!(ImpersonationListQuery::default().pairs().is_empty());
+        let query = ImpersonationListQuery {
+            tenant: Some(TenantSlug::parse("acme").unwrap()),
+            active: true,
+        };
+        assert_eq!(
+            query.pairs(),
+            vec![("tenant", "acme".to_owned()), ("active", "true".to_owned())]
         );
     }
 

@@ -47,6 +47,13 @@ pub enum CliError {
         context: &'static str,
         source: io::Error,
     },
+    /// The command of `impersonate start --exec` could not be started.
+    #[error("cannot run {program}: {source}")]
+    Exec { program: String, source: io::Error },
+    /// The command of `impersonate start --exec` ended with this non-zero status; orchctl
+    /// ends with it too, and prints nothing (the command has said what it had to say).
+    #[error("the command exited with status {0}")]
+    CommandExited(u8),
 }
 
 impl CliError {
@@ -61,7 +68,18 @@ impl CliError {
             CliError::Unavailable(_) => Exit::Unavailable,
             CliError::Api(response) => Exit::of_http_status(response.status),
             CliError::Config(_) | CliError::Unexpected(_) | CliError::Io { .. } => Exit::Other,
+            // As shells do: 127 when there is no such command, 126 when it cannot be run.
+            CliError::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => {
+                Exit::Command(127)
+            }
+            CliError::Exec { .. } => Exit::Command(126),
+            CliError::CommandExited(code) => Exit::Command(*code),
         }
+    }
+
+    /// Whether the error speaks for itself and prints nothing: the exec'd command's status.
+    pub fn is_silent(&self) -> bool {
+        matches!(self, CliError::CommandExited(_))
     }
 
     /// True when stdout was closed by the reader (`orchctl … | head`): not a failure.
@@ -137,6 +155,21 @@ mod tests {
             (api(503), 7),
             (api(500), 7),
             (api(418), 1),
+            (CliError::CommandExited(42), 42),
+            (
+                CliError::Exec {
+                    program: "nope".into(),
+                    source: io::ErrorKind::NotFound.into(),
+                },
+                127,
+            ),
+            (
+                CliError::Exec {
+                    program: "/etc".into(),
+                    source: io::ErrorKind::PermissionDenied.into(),
+                },
+                126,
+            ),
         ];
         for (err, code) in cases {
             assert_eq!(err.exit_code().code(), code, "{err:?}");

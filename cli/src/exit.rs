@@ -6,30 +6,33 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-/// How `orchctl` ends. The discriminant is the process exit status.
+/// How `orchctl` ends; [`Exit::code`] is the process exit status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[repr(u8)]
 pub enum Exit {
     /// 0: the command did what was asked (also `--help`, `--version`, a closed stdout pipe).
-    Ok = 0,
+    Ok,
     /// 1: any failure not covered below (I/O, unexpected responses).
-    Other = 1,
+    Other,
     /// 2: the invocation was wrong: unknown flag, bad value, missing `--reason` off a terminal.
-    Usage = 2,
+    Usage,
     /// 3: no credentials, or the server rejected them.
-    NotAuthenticated = 3,
+    NotAuthenticated,
     /// 4: authenticated, but the operator's role does not allow this.
-    Forbidden = 4,
+    Forbidden,
     /// 5: the named resource does not exist.
-    NotFound = 5,
+    NotFound,
     /// 6: the server refused the change: a conflict, or the input failed validation.
-    Conflict = 6,
+    Conflict,
     /// 7: the server could not be reached or answered that it is unavailable.
-    Unavailable = 7,
+    Unavailable,
+    /// The exit status of the command run by `impersonate start --exec`, passed through
+    /// as is (126 or 127 when it could not be run at all, as shells do). Not in [`Exit::ALL`]:
+    /// its numbers are the command's, not orchctl's.
+    Command(u8),
 }
 
 impl Exit {
-    /// Every exit status, in numeric order.
+    /// Every exit status of orchctl's own, in numeric order.
     pub const ALL: [Exit; 8] = [
         Exit::Ok,
         Exit::Other,
@@ -43,7 +46,17 @@ impl Exit {
 
     /// The process exit status.
     pub const fn code(self) -> u8 {
-        self as u8
+        match self {
+            Exit::Ok => 0,
+            Exit::Other => 1,
+            Exit::Usage => 2,
+            Exit::NotAuthenticated => 3,
+            Exit::Forbidden => 4,
+            Exit::NotFound => 5,
+            Exit::Conflict => 6,
+            Exit::Unavailable => 7,
+            Exit::Command(code) => code,
+        }
     }
 
     /// A few words for the EXIT STATUS section of `--help` and the man page.
@@ -57,6 +70,7 @@ impl Exit {
             Exit::NotFound => "not found",
             Exit::Conflict => "conflict or validation failed",
             Exit::Unavailable => "server unavailable",
+            Exit::Command(_) => "the exit status of the command run by --exec",
         }
     }
 
@@ -147,5 +161,12 @@ mod tests {
     fn all_lists_every_code_once_in_order() {
         let codes: Vec<u8> = Exit::ALL.iter().map(|exit| exit.code()).collect();
         assert_eq!(codes, (0..=7).collect::<Vec<u8>>());
+    }
+
+    #[test]
+    fn a_command_status_is_passed_through() {
+        assert_eq!(Exit::Command(3).code(), 3);
+        assert_eq!(Exit::Command(255).code(), 255);
+        assert_ne!(Exit::Command(3), Exit::NotAuthenticated);
     }
 }

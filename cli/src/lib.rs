@@ -39,7 +39,7 @@ pub struct Io<'io> {
     pub stdout: &'io mut dyn Write,
     /// Diagnostics, notes, `-v` lines and errors.
     pub stderr: &'io mut dyn Write,
-    /// Read only by `login --api-key-stdin`.
+    /// Read only by `login --api-key-stdin` and by `-f -` (`config validate | apply | diff`).
     pub stdin: &'io mut dyn Read,
     /// Whether orchctl may prompt (stdin and stderr are a terminal). Without one, anything
     /// that would prompt is a usage error instead.
@@ -88,11 +88,13 @@ pub async fn run(cli: Cli, env: &Env, io: &mut Io<'_>) -> Result<(), CliError> {
 }
 
 /// Runs the parsed command and reports the outcome as `main` does: an error is printed on
-/// stderr as `error: …`; a closed stdout is a normal end. Returns the exit status.
+/// stderr as `error: …`; a closed stdout is a normal end; the failure status of a command run
+/// by `impersonate start --exec` is passed through silently. Returns the exit status.
 pub async fn execute(cli: Cli, env: &Env, io: &mut Io<'_>) -> Exit {
     match run(cli, env, io).await {
         Ok(()) => Exit::Ok,
         Err(err) if err.is_broken_pipe() => Exit::Ok,
+        Err(err) if err.is_silent() => err.exit_code(),
         Err(err) => {
             let _ = writeln!(io.stderr, "error: {err}");
             err.exit_code()

@@ -105,6 +105,9 @@ pub struct OverrideArgs {
         value_name = "URL"
     )]
     pub otel_endpoint: Option<String>,
+    /// Vault address for vault: SecretRefs [key: secrets.vault_addr].
+    #[arg(long, env = "VAULT_ADDR", global = true, value_name = "URL")]
+    pub vault_addr: Option<String>,
     /// SecretRef of the token signing key [key: auth.signing_key_ref].
     #[arg(long, env = "ORCHD_SIGNING_KEY_REF", global = true, value_name = "REF")]
     pub signing_key_ref: Option<String>,
@@ -124,6 +127,8 @@ impl From<OverrideArgs> for Overrides {
             log_level: a.log_level,
             otel_endpoint: a.otel_endpoint,
             signing_key_ref: a.signing_key_ref,
+            vault_addr: a.vault_addr,
+            vault_token_in_env: std::env::var_os("VAULT_TOKEN").is_some(),
         }
     }
 }

@@ -1,14 +1,17 @@
 //! `orchd`: the orch daemon as a library, so tests start it in-process on port 0.
 
 pub mod cli;
+pub mod executor;
 pub mod http;
 pub mod identity;
 pub mod readiness;
 pub mod redis;
 pub mod request_log;
+pub mod resilience;
 pub mod secrets;
 pub mod settings;
 pub mod shutdown;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod tenant_config;

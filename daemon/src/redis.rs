@@ -18,6 +18,7 @@ pub enum RedisError {
 /// A shared handle; clones share the connection.
 #[derive(Clone)]
 pub struct RedisClient {
+    client: redis::Client,
     manager: ConnectionManager,
     prefix: String,
 }
@@ -37,8 +38,10 @@ impl RedisClient {
             .set_response_timeout(Some(Duration::from_secs(2)))
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_millis(500));
-        let manager = ConnectionManager::new_lazy_with_config(client, config).map_err(invalid)?;
+        let manager =
+            ConnectionManager::new_lazy_with_config(client.clone(), config).map_err(invalid)?;
         Ok(Self {
+            client,
             manager,
             prefix: prefix.to_owned(),
         })
@@ -67,6 +70,26 @@ impl RedisClient {
 
     pub fn prefix(&self) -> &str {
         &self.prefix
+    }
+
+    /// A dedicated pub/sub connection (subscriptions cannot share the multiplexed one).
+    pub async fn pubsub(&self) -> Result<redis::aio::PubSub, RedisError> {
+        self.client
+            .get_async_pubsub()
+            .await
+            .map_err(|e| RedisError::Unavailable(e.to_string()))
+    }
+
+    /// Publishes `message` on `channel` (already prefixed by the caller).
+    pub async fn publish(&self, channel: &str, message: &str) -> Result<(), RedisError> {
+        let mut conn = self.manager.clone();
+        redis::cmd("PUBLISH")
+            .arg(channel)
+            .arg(message)
+            .query_async::<i64>(&mut conn)
+            .await
+            .map(drop)
+            .map_err(|e| RedisError::Unavailable(e.to_string()))
     }
 
     /// The shared connection (clone it per use).

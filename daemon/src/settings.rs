@@ -59,6 +59,8 @@ pub struct Settings {
     pub idempotency: IdempotencySettings,
     pub api: ApiSettings,
     pub storage: StorageSettings,
+    pub secrets: SecretSettings,
+    pub config: ConfigReloadSettings,
     /// How long in-flight requests get to finish after SIGTERM / Ctrl-C.
     pub shutdown_grace: HumanDuration,
 }
@@ -80,6 +82,8 @@ impl Default for Settings {
             idempotency: IdempotencySettings::default(),
             api: ApiSettings::default(),
             storage: StorageSettings::default(),
+            secrets: SecretSettings::default(),
+            config: ConfigReloadSettings::default(),
             shutdown_grace: HumanDuration(Duration::from_secs(30)),
         }
     }
@@ -260,6 +264,48 @@ impl Default for StorageSettings {
     }
 }
 
+/// Where SecretRefs resolve.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecretSettings {
+    /// Directory of `docker:NAME` secrets.
+    pub docker_dir: PathBuf,
+    /// Vault address for `vault:` refs (env `VAULT_ADDR`).
+    pub vault_addr: Option<String>,
+    /// A SecretRef to the Vault token; `VAULT_TOKEN` in the environment sets `env:VAULT_TOKEN`.
+    pub vault_token_ref: Option<String>,
+    /// How long a resolved value is reused.
+    pub cache_ttl: HumanDuration,
+}
+
+impl Default for SecretSettings {
+    fn default() -> Self {
+        Self {
+            docker_dir: PathBuf::from(crate::secrets::DOCKER_SECRETS_DIR),
+            vault_addr: None,
+            vault_token_ref: None,
+            cache_ttl: HumanDuration(Duration::from_secs(60)),
+        }
+    }
+}
+
+/// How the active tenant configs each node serves stay current.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConfigReloadSettings {
+    /// Safety net: every node re-reads the pointers this often, in case a change
+    /// notification was missed.
+    pub recheck_interval: HumanDuration,
+}
+
+impl Default for ConfigReloadSettings {
+    fn default() -> Self {
+        Self {
+            recheck_interval: HumanDuration(Duration::from_secs(5)),
+        }
+    }
+}
+
 /// A connection URL that may hold a password: `Debug` and `Display` redact it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -410,6 +456,9 @@ pub struct Overrides {
     pub log_level: Option<String>,
     pub otel_endpoint: Option<String>,
     pub signing_key_ref: Option<String>,
+    pub vault_addr: Option<String>,
+    /// Whether `VAULT_TOKEN` is set (its value is never copied into settings).
+    pub vault_token_in_env: bool,
 }
 
 impl Settings {
@@ -507,6 +556,12 @@ impl Settings {
         if let Some(v) = &o.signing_key_ref {
             self.auth.signing_key_ref = (!v.is_empty()).then(|| v.clone());
         }
+        if let Some(v) = &o.vault_addr {
+            self.secrets.vault_addr = (!v.is_empty()).then(|| v.clone());
+        }
+        if o.vault_token_in_env && self.secrets.vault_token_ref.is_none() {
+            self.secrets.vault_token_ref = Some("env:VAULT_TOKEN".to_owned());
+        }
         Ok(())
     }
 
@@ -598,6 +653,14 @@ impl Settings {
         }
         if !(1..=1024).contains(&self.storage.max_connections) {
             return Err(invalid("storage.max_connections", "must be 1–1024"));
+        }
+        if let Some(r) = &self.secrets.vault_token_ref
+            && let Err(e) = orch_core::config::secret_ref::SecretRef::parse(r)
+        {
+            return Err(invalid("secrets.vault_token_ref", e));
+        }
+        if self.config.recheck_interval.as_duration() < Duration::from_millis(100) {
+            return Err(invalid("config.recheck_interval", "must be at least 100ms"));
         }
         if self.storage.request_log_batch == 0 {
             return Err(invalid("storage.request_log_batch", "must be positive"));

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
+use crate::executor::Executor;
 use crate::http::{self, AppState};
 use crate::identity::IdentityError;
 use crate::identity::audit::AuditService;
@@ -20,8 +21,14 @@ use crate::identity::signing::SigningKey;
 use crate::identity::tenant_tokens::TenantTokenVerifier;
 use crate::redis::{RedisClient, RedisError};
 use crate::request_log::{RequestLogTask, RequestLogWriter};
+use crate::resilience::breakers::BreakerRegistry;
+use crate::resilience::rate_limit::RateLimiter;
+use crate::secrets::SecretResolver;
 use crate::settings::{Settings, SettingsError};
 use crate::store::{self, Store, StoreError, StoreOptions};
+use crate::tenant_config::active::ActiveConfigs;
+use crate::tenant_config::notify::ConfigNotifier;
+use crate::tenant_config::service::ConfigService;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -47,6 +54,22 @@ pub struct Application {
     local_addr: SocketAddr,
     state: AppState,
     request_log_task: RequestLogTask,
+    background: Background,
+}
+
+/// Long-running tasks (config change listeners, rechecks); stopped after the server.
+struct Background {
+    stop: tokio::sync::watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Background {
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
 }
 
 impl Application {
@@ -81,6 +104,24 @@ impl Application {
             Duration::from_secs(settings.auth.operator_token_ttl_s),
         );
         let audit = AuditService::new(store.clone());
+        let secrets = Arc::new(SecretResolver::new(&settings.secrets));
+        let active_configs = ActiveConfigs::new(store.clone());
+        let notifier = ConfigNotifier::new(redis.as_ref());
+        let configs = ConfigService::new(
+            store.clone(),
+            secrets.clone(),
+            active_configs.clone(),
+            notifier.clone(),
+        );
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut background = notifier.spawn_listeners(
+            active_configs,
+            settings.config.recheck_interval.as_duration(),
+            stop_rx.clone(),
+        );
+        let breakers = BreakerRegistry::new(redis.as_ref());
+        background.extend(breakers.spawn_listener(stop_rx));
+        let redis_for_limits = redis.clone();
         if settings.roles.api {
             bootstrap::ensure_first_admin(&operators, &settings.data_dir).await?;
         }
@@ -115,12 +156,23 @@ impl Application {
             tenant_tokens,
             clients,
             impersonations,
+            configs,
+            executor: Arc::new(Executor::new(
+                secrets.clone(),
+                breakers,
+                RateLimiter::new(redis_for_limits.as_ref()),
+            )),
+            secrets,
         };
         Ok(Self {
             listener,
             local_addr,
             state,
             request_log_task,
+            background: Background {
+                stop: stop_tx,
+                tasks: background,
+            },
         })
     }
 
@@ -141,6 +193,7 @@ impl Application {
             listener,
             state,
             request_log_task,
+            background,
             ..
         } = self;
         let grace = state.settings.shutdown_grace.as_duration();
@@ -168,6 +221,7 @@ impl Application {
                 }
             }
         };
+        background.stop().await;
         request_log_task.shutdown().await;
         store.close().await;
         tracing::info!("orchd stopped");

@@ -2,7 +2,10 @@
 
 pub mod audit;
 pub mod auth;
+pub mod breakers;
 pub mod clients;
+pub mod config;
+pub mod execute;
 pub mod health;
 pub mod impersonations;
 pub mod list;

@@ -7,8 +7,11 @@ use crate::error::CliError;
 use crate::session::Ctx;
 
 pub mod audit;
+pub mod clients;
 pub mod completion;
+pub mod config;
 pub mod context;
+pub mod impersonate;
 pub mod login;
 pub mod logout;
 pub mod operators;
@@ -21,7 +24,10 @@ pub enum Command {
     Logout(logout::LogoutArgs),
     Whoami(whoami::WhoamiArgs),
     Context(context::ContextArgs),
+    Config(config::ConfigArgs),
     Operators(operators::OperatorsArgs),
+    Clients(clients::ClientsArgs),
+    Impersonate(impersonate::ImpersonateArgs),
     Audit(audit::AuditArgs),
     Completion(completion::CompletionArgs),
 }
@@ -34,7 +40,10 @@ impl Command {
             Command::Logout(args) => logout::run(&args, ctx),
             Command::Whoami(args) => whoami::run(&args, ctx).await,
             Command::Context(args) => context::run(&args, ctx),
+            Command::Config(args) => config::run(&args, ctx).await,
             Command::Operators(args) => operators::run(&args, ctx).await,
+            Command::Clients(args) => clients::run(&args, ctx).await,
+            Command::Impersonate(args) => impersonate::run(&args, ctx).await,
             Command::Audit(args) => audit::run(&args, ctx).await,
             Command::Completion(args) => completion::run(&args, ctx.io.stdout),
         }

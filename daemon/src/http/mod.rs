@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use orch_core::problem::ErrorCode;
 use tower_http::catch_panic::CatchPanicLayer;
 
+use crate::executor::Executor;
 use crate::identity::audit::AuditService;
 use crate::identity::clients::ClientService;
 use crate::identity::impersonations::ImpersonationService;
@@ -19,8 +20,10 @@ use crate::identity::operators::OperatorService;
 use crate::identity::tenant_tokens::TenantTokenVerifier;
 use crate::redis::RedisClient;
 use crate::request_log::RequestLogWriter;
+use crate::secrets::SecretResolver;
 use crate::settings::Settings;
 use crate::store::Store;
+use crate::tenant_config::service::ConfigService;
 
 pub mod admin;
 pub mod auth;
@@ -45,6 +48,9 @@ pub struct AppState {
     pub tenant_tokens: Arc<TenantTokenVerifier>,
     pub clients: ClientService,
     pub impersonations: ImpersonationService,
+    pub configs: ConfigService,
+    pub secrets: Arc<SecretResolver>,
+    pub executor: Arc<Executor>,
 }
 
 /// The whole application router. Every node serves the probes; the tenant, admin and
@@ -62,6 +68,7 @@ pub fn router(state: AppState) -> Router {
             )
             .route("/v1/auth/token", post(routes::auth::client_token))
             .route("/v1/whoami", get(routes::tenant::whoami))
+            .route("/v1/execute", post(routes::execute::execute))
             .merge(admin::router(&state));
     }
     app.fallback(not_found)

@@ -13,8 +13,9 @@ use super::auth::{bearer, missing_token, refused_token};
 use super::context::{Principal, RequestContext};
 use super::error::AppError;
 use crate::identity::IdentityError;
+use crate::identity::clients::CLIENT_ID_PREFIX;
 use crate::identity::tenant_tokens::TenantPrincipal;
-use crate::identity::tokens::TokenError;
+use crate::identity::tokens::{ORCHD_ISSUER, TokenError};
 
 /// The tenant service (or impersonating operator) making a request.
 #[derive(Debug, Clone)]
@@ -67,6 +68,28 @@ impl FromRequestParts<AppState> for TenantCaller {
             if !active {
                 return Err(refused_token(&TokenError::Invalid(
                     "the impersonation was stopped or has expired".into(),
+                )));
+            }
+        }
+        // Tokens orchd issued to a client stop working when the client is deleted.
+        if principal.issuer == ORCHD_ISSUER
+            && principal.impersonation.is_none()
+            && let Some(client_id) = principal
+                .subject
+                .as_deref()
+                .filter(|s| s.starts_with(CLIENT_ID_PREFIX))
+        {
+            let active = state
+                .clients
+                .is_active(client_id)
+                .await
+                .map_err(|e| match e {
+                    IdentityError::Store(s) => AppError::Store(s),
+                    other => AppError::Internal(other.to_string()),
+                })?;
+            if !active {
+                return Err(refused_token(&TokenError::Invalid(
+                    "the client was deleted".into(),
                 )));
             }
         }

@@ -58,6 +58,15 @@ pub fn hash(plaintext: &str) -> Result<String, IdentityError> {
         .map_err(|e| IdentityError::Hash(e.to_string()))
 }
 
+/// Spends the same effort as a real check, for a credential whose id matched nothing, so
+/// response times do not tell which ids exist.
+pub fn verify_nothing(plaintext: &str) {
+    static DUMMY: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    if let Some(hash) = DUMMY.get_or_init(|| hash("orch-dummy-credential-for-timing").ok()) {
+        let _ = verify(plaintext, hash);
+    }
+}
+
 /// Constant-time check of a presented key against a stored hash.
 pub fn verify(plaintext: &str, stored: &str) -> bool {
     PasswordHash::new(stored)

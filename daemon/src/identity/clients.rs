@@ -18,6 +18,7 @@ use super::tokens::{ORCHD_ISSUER, TENANT_AUDIENCE};
 use crate::store::Store;
 
 pub const CLIENT_SECRET_PREFIX: &str = "orch_cs_";
+pub const CLIENT_ID_PREFIX: &str = "orch_cl_";
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct TenantClientRecord {
@@ -98,7 +99,7 @@ impl ClientService {
             id: orch_core::ids::new_id(),
             tenant_id: tenant.to_owned(),
             name: name.to_owned(),
-            client_id: format!("orch_cl_{}", hex::encode(id_bytes)),
+            client_id: format!("{CLIENT_ID_PREFIX}{}", hex::encode(id_bytes)),
             secret_hash: secret.hash.clone(),
             scopes,
             created_by: Some(created_by),
@@ -129,6 +130,15 @@ impl ClientService {
         Ok(())
     }
 
+    /// Whether a client still exists (tokens it received stop working when it is deleted).
+    pub async fn is_active(&self, client_id: &str) -> Result<bool, IdentityError> {
+        Ok(self
+            .store
+            .find_tenant_client(client_id)
+            .await?
+            .is_some_and(|c| c.deleted_at.is_none()))
+    }
+
     /// The client-credentials grant: checks the secret and narrows scopes to what was asked.
     pub async fn exchange(
         &self,
@@ -136,13 +146,17 @@ impl ClientService {
         client_secret: &str,
         scope: Option<&str>,
     ) -> Result<AccessTokenResponse, ClientAuthError> {
-        let client = self
+        let found = self
             .store
             .find_tenant_client(client_id)
             .await
             .map_err(IdentityError::from)?
-            .filter(|c| c.deleted_at.is_none())
-            .ok_or(ClientAuthError::InvalidClient)?;
+            .filter(|c| c.deleted_at.is_none());
+        let Some(client) = found else {
+            let presented = client_secret.to_owned();
+            let _ = tokio::task::spawn_blocking(move || api_keys::verify_nothing(&presented)).await;
+            return Err(ClientAuthError::InvalidClient);
+        };
         let presented = client_secret.to_owned();
         let stored = client.secret_hash.clone();
         let matches = tokio::task::spawn_blocking(move || api_keys::verify(&presented, &stored))

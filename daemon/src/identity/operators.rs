@@ -163,11 +163,11 @@ impl OperatorService {
     ) -> Result<OperatorTokenResponse, OperatorAuthError> {
         let lookup =
             api_keys::lookup_id(OPERATOR_KEY_PREFIX, api_key).ok_or(OperatorAuthError::BadKey)?;
-        let (key, operator) = self
-            .store
-            .find_operator_key(lookup)
-            .await?
-            .ok_or(OperatorAuthError::BadKey)?;
+        let Some((key, operator)) = self.store.find_operator_key(lookup).await? else {
+            let presented = api_key.to_owned();
+            let _ = tokio::task::spawn_blocking(move || api_keys::verify_nothing(&presented)).await;
+            return Err(OperatorAuthError::BadKey);
+        };
         // Argon2 is CPU-heavy: keep it off the async workers.
         let presented = api_key.to_owned();
         let stored = key.key_hash.clone();

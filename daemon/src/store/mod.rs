@@ -22,6 +22,9 @@ use crate::identity::impersonations::{ImpersonationQuery, ImpersonationRecord};
 use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
 use crate::request_log::{RequestLogEntry, RequestLogQuery};
 use crate::settings::ConnectionUrl;
+use crate::tenant_config::records::{
+    ConfigPointer, ConfigProjection, ConfigVersionRecord, PointerMove,
+};
 
 pub mod migrations;
 mod postgres;
@@ -237,6 +240,61 @@ pub trait ImpersonationStore {
     ) -> Result<AuditRecord, StoreError>;
 }
 
+/// Versioned tenant config: immutable versions with their projections, and the pointer.
+/// Every write is audited in the same transaction.
+#[async_trait]
+pub trait ConfigStore {
+    /// Stores a new version (its number must be the tenant's newest + 1, else `Conflict`)
+    /// with its projection rows. With `activate`, also moves the pointer to it in the same
+    /// transaction (the move's `from_version` is taken from the current pointer) and returns
+    /// the new pointer.
+    async fn create_config_version(
+        &self,
+        version: &ConfigVersionRecord,
+        projection: &ConfigProjection,
+        activate: Option<&PointerMove>,
+        audit: AuditDraft,
+    ) -> Result<Option<ConfigPointer>, StoreError>;
+    async fn latest_config_version(
+        &self,
+        tenant: &str,
+    ) -> Result<Option<ConfigVersionRecord>, StoreError>;
+    async fn get_config_version(
+        &self,
+        tenant: &str,
+        version: i32,
+    ) -> Result<Option<ConfigVersionRecord>, StoreError>;
+    /// Newest first; with `before`, only versions below it.
+    async fn list_config_versions(
+        &self,
+        tenant: &str,
+        before: Option<i32>,
+        limit: u32,
+    ) -> Result<Vec<ConfigVersionRecord>, StoreError>;
+    async fn get_config_projection(
+        &self,
+        tenant: &str,
+        version: i32,
+    ) -> Result<ConfigProjection, StoreError>;
+    async fn get_config_pointer(&self, tenant: &str) -> Result<Option<ConfigPointer>, StoreError>;
+    /// Every tenant with an active version.
+    async fn list_config_pointers(&self) -> Result<Vec<ConfigPointer>, StoreError>;
+    /// Moves the pointer to `mv.to_version` if it still names `mv.from_version` (`None` =
+    /// no pointer yet): `Conflict` if it moved meanwhile, `NotFound` if the version does not
+    /// exist. Records the move in the pointer history.
+    async fn move_config_pointer(
+        &self,
+        mv: &PointerMove,
+        audit: AuditDraft,
+    ) -> Result<ConfigPointer, StoreError>;
+    /// Newest first.
+    async fn config_pointer_history(
+        &self,
+        tenant: &str,
+        limit: u32,
+    ) -> Result<Vec<PointerMove>, StoreError>;
+}
+
 /// Everything orchd stores, on one backend.
 #[async_trait]
 pub trait Store:
@@ -245,6 +303,7 @@ pub trait Store:
     + AuditStore
     + TenantClientStore
     + ImpersonationStore
+    + ConfigStore
     + Send
     + Sync
     + 'static

@@ -10,3 +10,4 @@ mod conformance;
 mod helpers;
 mod orchctl;
 mod process;
+mod secrets;

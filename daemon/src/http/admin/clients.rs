@@ -54,7 +54,7 @@ pub async fn create(
                 actor
                     .audit(reason)
                     .tenant(&c.tenant_id)
-                    .target("tenant_client", &c.client_id)
+                    .target("tenant_client", c.id)
                     .diff(
                         serde_json::Value::Null,
                         json!({"name": c.name, "client_id": c.client_id, "scopes": c.scopes}),

@@ -117,6 +117,12 @@ pub async fn stop(
         .await
         .map_err(identity_error)?
         .ok_or_else(|| AppError::not_found(format!("no impersonation {id}")))?;
+    if current.stopped_at.is_some() {
+        return Err(AppError::new(
+            orch_core::ErrorCode::Conflict,
+            format!("impersonation {id} was already stopped"),
+        ));
+    }
     let draft = actor
         .audit(reason)
         .tenant(&current.tenant_id)

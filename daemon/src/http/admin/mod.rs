@@ -12,7 +12,9 @@ use super::AppState;
 use super::auth::{AdminRoute, operator_guard};
 
 mod audit;
+mod breakers;
 mod clients;
+mod config;
 mod impersonations;
 mod operators;
 mod whoami;
@@ -62,4 +64,16 @@ admin_routes! {
     POST "/v1/admin/impersonations"           "impersonation.start" => Impersonate,    impersonations::start;
     GET  "/v1/admin/impersonations"           "impersonation.list" => Read,            impersonations::list;
     DELETE "/v1/admin/impersonations/{id}"    "impersonation.stop" => Impersonate,     impersonations::stop;
+    GET  "/v1/admin/tenants"                  "tenants.list"       => Read,            config::tenants;
+    POST "/v1/admin/tenants/{t}/config"       "config.apply"       => ConfigWrite,     config::apply;
+    GET  "/v1/admin/tenants/{t}/config"       "config.show"        => Read,            config::show;
+    POST "/v1/admin/config/validate"          "config.validate"    => Read,            config::validate;
+    GET  "/v1/admin/tenants/{t}/config/versions" "config.versions" => Read,            config::versions;
+    GET  "/v1/admin/tenants/{t}/config/versions/{n}" "config.version" => Read,         config::version;
+    GET  "/v1/admin/tenants/{t}/config/diff"  "config.diff"        => Read,            config::diff;
+    GET  "/v1/admin/tenants/{t}/config/history" "config.history"   => Read,            config::history;
+    POST "/v1/admin/tenants/{t}/config/activate" "config.activate" => ConfigActivate,  config::activate;
+    POST "/v1/admin/tenants/{t}/config/rollback" "config.rollback" => ConfigActivate,  config::rollback;
+    GET  "/v1/admin/breakers"                 "breakers.list"      => Read,            breakers::list;
+    POST "/v1/admin/breakers/reset"           "breaker.reset"      => BreakerReset,    breakers::reset;
 }

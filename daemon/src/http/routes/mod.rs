@@ -1,5 +1,6 @@
 //! One file per resource.
 
 pub mod auth;
+pub mod execute;
 pub mod health;
 pub mod tenant;

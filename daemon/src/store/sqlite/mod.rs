@@ -20,6 +20,7 @@ use super::{Backend, MigrationStatus, Store, StoreError, StoreOptions};
 use crate::settings::ConnectionUrl;
 
 mod audit;
+mod configs;
 mod operators;
 mod request_log;
 mod tenants;

@@ -138,6 +138,20 @@ async fn client_credentials_issue_tenant_tokens(kind: Kind) {
         .unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     assert!(!list.to_string().contains(&secret));
+    // A token issued before the delete…
+    let issued: Value = token(
+        &app,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &client_id),
+            ("client_secret", &secret),
+        ],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let early_token = issued["access_token"].as_str().unwrap().to_owned();
     let id = created["client"]["id"].as_str().unwrap();
     let res = app
         .client
@@ -158,6 +172,33 @@ async fn client_credentials_issue_tenant_tokens(kind: Kind) {
     )
     .await;
     assert_eq!(res.status(), 401);
+    // …stops working at once.
+    let res = app
+        .client
+        .get(app.url("/v1/whoami"))
+        .bearer_auth(&early_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    // Create and delete audit rows name the same target.
+    let audit: Value = app
+        .client
+        .get(app.url("/v1/admin/audit?tenant=acme"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let targets: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["target_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets, [id, id]);
     app.stop().await;
 }
 

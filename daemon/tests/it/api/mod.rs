@@ -2,11 +2,14 @@
 
 mod audit;
 mod clients;
+mod config;
 mod correlation;
 mod errors;
+mod execute;
 mod health;
 mod impersonation;
 mod operators;
 mod rbac;
 mod request_log;
+mod resilience;
 mod tenant_auth;

@@ -43,6 +43,39 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
         "DELETE /v1/admin/impersonations/{id}",
         [false, false, true, true],
     ),
+    ("GET /v1/admin/tenants", [true, true, true, true]),
+    (
+        "POST /v1/admin/tenants/{t}/config",
+        [false, false, false, true],
+    ),
+    ("GET /v1/admin/tenants/{t}/config", [true, true, true, true]),
+    ("POST /v1/admin/config/validate", [true, true, true, true]),
+    (
+        "GET /v1/admin/tenants/{t}/config/versions",
+        [true, true, true, true],
+    ),
+    (
+        "GET /v1/admin/tenants/{t}/config/versions/{n}",
+        [true, true, true, true],
+    ),
+    (
+        "GET /v1/admin/tenants/{t}/config/diff",
+        [true, true, true, true],
+    ),
+    (
+        "GET /v1/admin/tenants/{t}/config/history",
+        [true, true, true, true],
+    ),
+    (
+        "POST /v1/admin/tenants/{t}/config/activate",
+        [false, false, false, true],
+    ),
+    (
+        "POST /v1/admin/tenants/{t}/config/rollback",
+        [false, false, false, true],
+    ),
+    ("GET /v1/admin/breakers", [true, true, true, true]),
+    ("POST /v1/admin/breakers/reset", [false, false, true, true]),
 ];
 
 #[test]
@@ -70,6 +103,7 @@ fn route_table_matches_the_hand_written_matrix() {
 fn concrete(path: &str) -> String {
     path.replace("{id}", &uuid::Uuid::now_v7().to_string())
         .replace("{t}", "acme")
+        .replace("{n}", "1")
 }
 
 async fn every_route_and_role_gives_the_documented_answer(kind: Kind) {

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub request_log: RequestLogWriter,
     pub redis_prefix: String,
     pub redis: Option<orchd::redis::RedisClient>,
+    /// The app's shared state, for checks that look inside this node.
+    pub state: orchd::http::AppState,
     pub db: TestDb,
     stop: oneshot::Sender<()>,
     handle: JoinHandle<()>,
@@ -59,6 +61,7 @@ impl TestApp {
         let store = app.state().store.clone();
         let request_log = app.state().request_log.clone();
         let redis = app.state().redis.clone();
+        let state = app.state().clone();
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let handle = tokio::spawn(async move {
             app.run_until(async {
@@ -74,6 +77,7 @@ impl TestApp {
             request_log,
             redis_prefix,
             redis,
+            state,
             db,
             stop: stop_tx,
             handle,
@@ -122,6 +126,54 @@ impl TestApp {
         assert_eq!(res.status(), 201, "create operator {name}");
         let body: serde_json::Value = res.json().await.expect("operator body");
         body["api_key"].as_str().expect("api_key").to_owned()
+    }
+
+    /// A tenant token with `scopes`, through a client-credentials client made for it.
+    pub async fn tenant_token(&self, tenant: &str, scopes: &[&str]) -> String {
+        let admin = self.admin_token().await;
+        let res = self
+            .client
+            .post(self.url(&format!("/v1/admin/tenants/{tenant}/clients")))
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({"name": "test-client", "scopes": scopes, "reason": "test set-up"}))
+            .send()
+            .await
+            .expect("create client");
+        assert_eq!(res.status(), 201, "create client");
+        let created: serde_json::Value = res.json().await.expect("client body");
+        let res = self
+            .client
+            .post(self.url("/v1/auth/token"))
+            .json(&serde_json::json!({
+                "grant_type": "client_credentials",
+                "client_id": created["client"]["client_id"],
+                "client_secret": created["client_secret"],
+            }))
+            .send()
+            .await
+            .expect("token request");
+        assert_eq!(res.status(), 200, "client token");
+        let body: serde_json::Value = res.json().await.expect("token body");
+        body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
+    }
+
+    /// Applies and activates a config document as the bootstrap admin.
+    pub async fn activate_config(&self, tenant: &str, document: &str) {
+        let admin = self.admin_token().await;
+        let res = self
+            .client
+            .post(self.url(&format!("/v1/admin/tenants/{tenant}/config")))
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({"document": document, "reason": "test set-up", "activate": true}))
+            .send()
+            .await
+            .expect("apply config");
+        let status = res.status();
+        let body = res.text().await.unwrap_or_default();
+        assert!(status.is_success(), "apply config: {status} {body}");
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -5,6 +5,7 @@ pub mod app;
 pub mod db;
 pub mod proxy;
 pub mod tokens;
+pub mod upstream;
 
 pub use app::TestApp;
 pub use db::{Kind, TestDb};

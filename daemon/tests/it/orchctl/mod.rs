@@ -3,7 +3,9 @@
 //! `orchctl::Env` instead of process variables.
 
 mod audit;
+mod config;
 mod credentials;
 mod login;
 mod operators;
 mod support;
+mod tenants;

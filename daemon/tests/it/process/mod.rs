@@ -13,6 +13,7 @@ use serde_json::Value;
 mod cli;
 mod logs;
 mod postgres;
+mod reload;
 mod secrets;
 mod serve;
 

@@ -1,0 +1,212 @@
+//! `POST /v1/execute` (scope `execute`): one synchronous call through a connector operation
+//! of the tenant's active config, under its policy.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderMap, HeaderName};
+use orch_core::api::execute::{ExecuteRequest, ExecuteResponse};
+use orch_core::problem::ErrorCode;
+use orch_core::rbac::Scope;
+use serde_json::Value;
+
+use crate::executor::{Call, ExecError};
+use crate::http::AppState;
+use crate::http::context::RequestContext;
+use crate::http::error::AppError;
+use crate::http::extract::ApiJson;
+use crate::http::tenant_auth::TenantCaller;
+
+/// Longest `Idempotency-Key` accepted (Stripe's limit).
+pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+
+/// The `Idempotency-Key` header: a structured-field string (`"abc"`) or a bare token.
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+    let Some(raw) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let invalid = |why: &str| AppError::new(ErrorCode::InvalidIdempotencyKey, why.to_owned());
+    let text = raw
+        .to_str()
+        .map_err(|_| invalid("Idempotency-Key must be printable ASCII"))?
+        .trim();
+    let key = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text);
+    if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN {
+        return Err(invalid("Idempotency-Key must be 1–255 characters"));
+    }
+    if !key.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(invalid("Idempotency-Key must be printable ASCII"));
+    }
+    Ok(Some(key.to_owned()))
+}
+
+fn param_text(name: &str, value: &Value) -> Result<String, AppError> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        _ => Err(AppError::invalid_field(
+            &format!("params.{name}"),
+            "must be a string, number or boolean",
+        )),
+    }
+}
+
+pub async fn execute(
+    State(state): State<AppState>,
+    caller: TenantCaller,
+    ctx: axum::Extension<RequestContext>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<ExecuteRequest>,
+) -> Result<Json<ExecuteResponse>, AppError> {
+    caller.require(Scope::Execute)?;
+    let key = idempotency_key(&headers)?;
+    let tenant = caller.tenant();
+    let active = state
+        .configs
+        .active_configs()
+        .get(tenant)
+        .await?
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::UnknownConnector,
+                format!(
+                    "tenant {tenant} has no active config, so no connector {:?}",
+                    body.connector
+                ),
+            )
+        })?;
+    let params = body
+        .params
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), param_text(k, v)?)))
+        .collect::<Result<BTreeMap<_, _>, AppError>>()?;
+    if body.timeout_ms == Some(0) {
+        return Err(AppError::invalid_field("timeout_ms", "must be positive"));
+    }
+    let answer = state
+        .executor
+        .execute(Call {
+            tenant,
+            config: &active.config,
+            connector: &body.connector,
+            operation: &body.operation,
+            params,
+            payload: body.payload,
+            headers: body.headers,
+            timeout: body.timeout_ms.map(Duration::from_millis),
+            idempotency_key: key,
+            trace: &ctx.trace,
+            request_id: &ctx.request_id,
+        })
+        .await
+        .map_err(exec_error)?;
+    tracing::info!(
+        connector = %body.connector,
+        operation = %body.operation,
+        config_version = active.version,
+        status = answer.status,
+        attempts = answer.attempts,
+        "execute completed"
+    );
+    Ok(Json(ExecuteResponse {
+        status: answer.status,
+        headers: answer.headers,
+        body: answer.body,
+        attempts: answer.attempts,
+        duration_ms: u64::try_from(answer.duration.as_millis()).unwrap_or(u64::MAX),
+        request_id: ctx.request_id.clone(),
+        trace_id: ctx.trace.trace_id.to_hex(),
+    }))
+}
+
+fn exec_error(err: ExecError) -> AppError {
+    match err {
+        ExecError::UnknownConnector(c) => AppError::new(
+            ErrorCode::UnknownConnector,
+            format!("no connector {c:?} in the active config"),
+        ),
+        ExecError::UnknownOperation {
+            connector,
+            operation,
+        } => AppError::new(
+            ErrorCode::UnknownOperation,
+            format!("connector {connector:?} has no operation {operation:?}"),
+        ),
+        ExecError::BadRequest { field, message } => AppError::invalid_field(&field, message),
+        ExecError::SecretUnavailable { reference, message } => {
+            tracing::warn!(secret_ref = %reference, why = %message, "secret unavailable");
+            AppError::new(
+                ErrorCode::SecretUnavailable,
+                format!("SecretRef {reference} did not resolve: {message}"),
+            )
+            .with("secret_ref", reference)
+        }
+        ExecError::Timeout { kind, attempts } => {
+            tracing::warn!(timeout = kind.as_str(), attempts, "upstream timeout");
+            AppError::new(
+                ErrorCode::UpstreamTimeout,
+                format!(
+                    "the upstream did not answer in time ({} timeout)",
+                    kind.as_str()
+                ),
+            )
+            .with("timeout", kind.as_str())
+            .with("attempts", attempts)
+        }
+        ExecError::RateLimited {
+            retry_after,
+            per_second,
+            burst,
+        } => {
+            let wait = retry_after.as_secs_f64().ceil().max(1.0) as u64;
+            let window = (f64::from(burst) / per_second).ceil().max(1.0) as u64;
+            tracing::info!(retry_after_s = wait, "rate limited");
+            AppError::new(
+                ErrorCode::RateLimited,
+                format!("the rate limit of {per_second}/s (burst {burst}) is used up"),
+            )
+            .with("retry_after_s", wait)
+            .with_header(RETRY_AFTER, wait.to_string())
+            .with_header(
+                HeaderName::from_static("ratelimit-policy"),
+                format!("\"default\";q={burst};w={window}"),
+            )
+            .with_header(
+                HeaderName::from_static("ratelimit"),
+                format!("\"default\";r=0;t={wait}"),
+            )
+        }
+        ExecError::ConcurrencyLimited { max } => AppError::new(
+            ErrorCode::ConcurrencyLimited,
+            format!("{max} calls to this connector are already in flight"),
+        ),
+        ExecError::CircuitOpen {
+            retry_after,
+            attempts,
+        } => {
+            let wait = retry_after.as_secs_f64().ceil().max(1.0) as u64;
+            AppError::new(
+                ErrorCode::CircuitOpen,
+                "the connector's circuit breaker is open; nothing was sent",
+            )
+            .with("retry_after_s", wait)
+            .with("attempts", attempts)
+            .with_header(RETRY_AFTER, wait.to_string())
+        }
+        ExecError::Unreachable { message, attempts } => {
+            tracing::warn!(error = %message, attempts, "upstream unreachable");
+            AppError::new(
+                ErrorCode::UpstreamUnreachable,
+                "the upstream could not be reached",
+            )
+            .with("attempts", attempts)
+        }
+    }
+}

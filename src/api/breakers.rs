@@ -1,0 +1,28 @@
+//! `/v1/admin/breakers`.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// A circuit breaker as this node sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakerView {
+    pub tenant: String,
+    pub connector: String,
+    /// `closed`, `open` or `half_open`.
+    pub state: String,
+    pub failure_rate: f64,
+    pub calls_in_window: u64,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub opened_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub next_probe_at: Option<OffsetDateTime>,
+}
+
+/// `POST /v1/admin/breakers/reset`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetBreakerRequest {
+    pub tenant: String,
+    pub connector: String,
+    #[serde(default)]
+    pub reason: String,
+}

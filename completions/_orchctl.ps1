@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate, apply, diff, show and roll back a tenant''s config')
             [CompletionResult]::new('operators', 'operators', [CompletionResultType]::ParameterValue, 'Create, list and disable operators, and rotate their API keys')
             [CompletionResult]::new('clients', 'clients', [CompletionResultType]::ParameterValue, 'Create, list and delete a tenant''s API clients (client credentials)')
+            [CompletionResult]::new('breakers', 'breakers', [CompletionResultType]::ParameterValue, 'List circuit breakers and reset them')
             [CompletionResult]::new('impersonate', 'impersonate', [CompletionResultType]::ParameterValue, 'Impersonate a tenant for a while (a tenant token), stop and list impersonations')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the operator audit log and verify its hash chain')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print the completion script for SHELL to stdout')
@@ -536,6 +537,72 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         'orchctl;clients;help;help' {
             break
         }
+        'orchctl;breakers' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List circuit breakers as the answering node sees them')
+            [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Close a circuit breaker on every node, e.g. once its upstream is healthy again')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'orchctl;breakers;list' {
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Only breakers of this tenant')
+            [CompletionResult]::new('--connector', '--connector', [CompletionResultType]::ParameterName, 'Only breakers of this connector')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;breakers;reset' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;breakers;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List circuit breakers as the answering node sees them')
+            [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Close a circuit breaker on every node, e.g. once its upstream is healthy again')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'orchctl;breakers;help;list' {
+            break
+        }
+        'orchctl;breakers;help;reset' {
+            break
+        }
+        'orchctl;breakers;help;help' {
+            break
+        }
         'orchctl;impersonate' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
@@ -720,6 +787,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate, apply, diff, show and roll back a tenant''s config')
             [CompletionResult]::new('operators', 'operators', [CompletionResultType]::ParameterValue, 'Create, list and disable operators, and rotate their API keys')
             [CompletionResult]::new('clients', 'clients', [CompletionResultType]::ParameterValue, 'Create, list and delete a tenant''s API clients (client credentials)')
+            [CompletionResult]::new('breakers', 'breakers', [CompletionResultType]::ParameterValue, 'List circuit breakers and reset them')
             [CompletionResult]::new('impersonate', 'impersonate', [CompletionResultType]::ParameterValue, 'Impersonate a tenant for a while (a tenant token), stop and list impersonations')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the operator audit log and verify its hash chain')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print the completion script for SHELL to stdout')
@@ -809,6 +877,17 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;help;clients;delete' {
+            break
+        }
+        'orchctl;help;breakers' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List circuit breakers as the answering node sees them')
+            [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Close a circuit breaker on every node, e.g. once its upstream is healthy again')
+            break
+        }
+        'orchctl;help;breakers;list' {
+            break
+        }
+        'orchctl;help;breakers;reset' {
             break
         }
         'orchctl;help;impersonate' {

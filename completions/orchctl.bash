@@ -19,6 +19,9 @@ _orchctl() {
             orchctl,audit)
                 cmd="orchctl__subcmd__audit"
                 ;;
+            orchctl,breakers)
+                cmd="orchctl__subcmd__breakers"
+                ;;
             orchctl,clients)
                 cmd="orchctl__subcmd__clients"
                 ;;
@@ -66,6 +69,24 @@ _orchctl() {
                 ;;
             orchctl__subcmd__audit__subcmd__help,verify)
                 cmd="orchctl__subcmd__audit__subcmd__help__subcmd__verify"
+                ;;
+            orchctl__subcmd__breakers,help)
+                cmd="orchctl__subcmd__breakers__subcmd__help"
+                ;;
+            orchctl__subcmd__breakers,list)
+                cmd="orchctl__subcmd__breakers__subcmd__list"
+                ;;
+            orchctl__subcmd__breakers,reset)
+                cmd="orchctl__subcmd__breakers__subcmd__reset"
+                ;;
+            orchctl__subcmd__breakers__subcmd__help,help)
+                cmd="orchctl__subcmd__breakers__subcmd__help__subcmd__help"
+                ;;
+            orchctl__subcmd__breakers__subcmd__help,list)
+                cmd="orchctl__subcmd__breakers__subcmd__help__subcmd__list"
+                ;;
+            orchctl__subcmd__breakers__subcmd__help,reset)
+                cmd="orchctl__subcmd__breakers__subcmd__help__subcmd__reset"
                 ;;
             orchctl__subcmd__clients,create)
                 cmd="orchctl__subcmd__clients__subcmd__create"
@@ -160,6 +181,9 @@ _orchctl() {
             orchctl__subcmd__help,audit)
                 cmd="orchctl__subcmd__help__subcmd__audit"
                 ;;
+            orchctl__subcmd__help,breakers)
+                cmd="orchctl__subcmd__help__subcmd__breakers"
+                ;;
             orchctl__subcmd__help,clients)
                 cmd="orchctl__subcmd__help__subcmd__clients"
                 ;;
@@ -195,6 +219,12 @@ _orchctl() {
                 ;;
             orchctl__subcmd__help__subcmd__audit,verify)
                 cmd="orchctl__subcmd__help__subcmd__audit__subcmd__verify"
+                ;;
+            orchctl__subcmd__help__subcmd__breakers,list)
+                cmd="orchctl__subcmd__help__subcmd__breakers__subcmd__list"
+                ;;
+            orchctl__subcmd__help__subcmd__breakers,reset)
+                cmd="orchctl__subcmd__help__subcmd__breakers__subcmd__reset"
                 ;;
             orchctl__subcmd__help__subcmd__clients,create)
                 cmd="orchctl__subcmd__help__subcmd__clients__subcmd__create"
@@ -314,7 +344,7 @@ _orchctl() {
 
     case "${cmd}" in
         orchctl)
-            opts="-o -y -v -h -V --server --context --config --output --no-color --yes --verbose --help --version login logout whoami context config operators clients impersonate audit completion help"
+            opts="-o -y -v -h -V --server --context --config --output --no-color --yes --verbose --help --version login logout whoami context config operators clients breakers impersonate audit completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -506,6 +536,176 @@ _orchctl() {
                 return 0
             fi
             case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__breakers)
+            opts="-o -y -v -h --server --context --config --output --no-color --yes --verbose --help list reset help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__breakers__subcmd__help)
+            opts="list reset help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__breakers__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__breakers__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__breakers__subcmd__help__subcmd__reset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__breakers__subcmd__list)
+            opts="-o -y -v -h --tenant --connector --server --context --config --output --no-color --yes --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tenant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__breakers__subcmd__reset)
+            opts="-o -y -v -h --reason --server --context --config --output --no-color --yes --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1422,7 +1622,7 @@ _orchctl() {
             return 0
             ;;
         orchctl__subcmd__help)
-            opts="login logout whoami context config operators clients impersonate audit completion help"
+            opts="login logout whoami context config operators clients breakers impersonate audit completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1464,6 +1664,48 @@ _orchctl() {
             return 0
             ;;
         orchctl__subcmd__help__subcmd__audit__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__help__subcmd__breakers)
+            opts="list reset"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__help__subcmd__breakers__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__help__subcmd__breakers__subcmd__reset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

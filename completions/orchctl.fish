@@ -42,6 +42,7 @@ complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "context" -d 'List t
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "config" -d 'Validate, apply, diff, show and roll back a tenant\'s config'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "clients" -d 'Create, list and delete a tenant\'s API clients (client credentials)'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "breakers" -d 'List circuit breakers and reset them'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
@@ -350,6 +351,45 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a tenant\'s clients (never their secrets)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a client: its secret stops working at once'
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -f -a "list" -d 'List circuit breakers as the answering node sees them'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -f -a "reset" -d 'Close a circuit breaker on every node, e.g. once its upstream is healthy again'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -l tenant -d 'Only breakers of this tenant' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -l connector -d 'Only breakers of this connector' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List circuit breakers as the answering node sees them'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from help" -f -a "reset" -d 'Close a circuit breaker on every node, e.g. once its upstream is healthy again'
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
@@ -462,17 +502,18 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l no-color 
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "login" -d 'Log in to an orchd server with an operator API key and save it as a context'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "logout" -d 'Remove the stored API key and token of the current context'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "whoami" -d 'Show the operator you are authenticated as, its role and permissions'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "context" -d 'List the saved contexts or switch between them'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "config" -d 'Validate, apply, diff, show and roll back a tenant\'s config'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "clients" -d 'Create, list and delete a tenant\'s API clients (client credentials)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients impersonate audit completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "login" -d 'Log in to an orchd server with an operator API key and save it as a context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "logout" -d 'Remove the stored API key and token of the current context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "whoami" -d 'Show the operator you are authenticated as, its role and permissions'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "context" -d 'List the saved contexts or switch between them'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "config" -d 'Validate, apply, diff, show and roll back a tenant\'s config'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "clients" -d 'Create, list and delete a tenant\'s API clients (client credentials)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "breakers" -d 'List circuit breakers and reset them'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "list" -d 'List the contexts (never their credentials)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make NAME the current context'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check a config document offline, with the validator orchd runs'
@@ -489,6 +530,8 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_su
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from clients" -f -a "create" -d 'Create a client for a tenant and print its secret (shown only once)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from clients" -f -a "list" -d 'List a tenant\'s clients (never their secrets)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from clients" -f -a "delete" -d 'Delete a client: its secret stops working at once'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from breakers" -f -a "list" -d 'List circuit breakers as the answering node sees them'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from breakers" -f -a "reset" -d 'Close a circuit breaker on every node, e.g. once its upstream is healthy again'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from impersonate" -f -a "start" -d 'Start impersonating a tenant: print a tenant token, or run a command with it'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from impersonate" -f -a "stop" -d 'Stop an impersonation: its token is refused at once'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from impersonate" -f -a "list" -d 'List impersonations, newest first'

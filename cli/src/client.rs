@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use orch_core::api::audit::AuditVerifyResponse;
 use orch_core::api::auth::{OperatorTokenRequest, OperatorTokenResponse, WhoAmI};
+use orch_core::api::breakers::{BreakerView, ResetBreakerRequest};
 use orch_core::api::clients::{ClientView, CreateClientRequest, IssuedClient};
 use orch_core::api::config::{
     ActivateConfigRequest, ActiveConfigView, ApplyConfigRequest, ApplyConfigResponse,
@@ -199,6 +200,26 @@ impl ImpersonationListQuery {
         }
         if self.active {
             pairs.push(("active", "true".to_owned()));
+        }
+        pairs
+    }
+}
+
+/// Filters of `GET /v1/admin/breakers`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BreakerListQuery {
+    pub tenant: Option<TenantSlug>,
+    pub connector: Option<String>,
+}
+
+impl BreakerListQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if let Some(tenant) = &self.tenant {
+            pairs.push(("tenant", tenant.as_str().to_owned()));
+        }
+        if let Some(connector) = &self.connector {
+            pairs.push(("connector", connector.clone()));
         }
         pairs
     }
@@ -396,6 +417,31 @@ impl Client {
             None::<&()>,
         )
         .await
+    }
+
+    /// `GET /v1/admin/breakers`: the circuit breakers the answering node knows (one page,
+    /// never a `next_cursor`).
+    pub async fn list_breakers(
+        &self,
+        query: &BreakerListQuery,
+    ) -> Result<Page<BreakerView>, ClientError> {
+        self.send(
+            Method::GET,
+            "v1/admin/breakers",
+            &query.pairs(),
+            None::<&()>,
+        )
+        .await
+    }
+
+    /// `POST /v1/admin/breakers/reset`: closes a breaker on every node; the answering node's
+    /// view of it afterwards (no items when that node has not called the connector yet).
+    pub async fn reset_breaker(
+        &self,
+        request: &ResetBreakerRequest,
+    ) -> Result<Page<BreakerView>, ClientError> {
+        self.send(Method::POST, "v1/admin/breakers/reset", &[], Some(request))
+            .await
     }
 
     /// `POST /v1/admin/tenants/{t}/config`: stores the document as a new version (201), or
@@ -791,6 +837,27 @@ mod tests {
         assert_eq!(
             query.pairs(),
             vec![("tenant", "acme".to_owned()), ("active", "true".to_owned())]
+        );
+    }
+
+    #[test]
+    fn breaker_query_sends_only_the_given_filters() {
+        assert!(BreakerListQuery::default().pairs().is_empty());
+        let query = BreakerListQuery {
+            connector: Some("stripe".into()),
+            ..BreakerListQuery::default()
+        };
+        assert_eq!(query.pairs(), vec![("connector", "stripe".to_owned())]);
+        let query = BreakerListQuery {
+            tenant: Some(TenantSlug::parse("acme").unwrap()),
+            connector: Some("stripe".into()),
+        };
+        assert_eq!(
+            query.pairs(),
+            vec![
+                ("tenant", "acme".to_owned()),
+                ("connector", "stripe".to_owned())
+            ]
         );
     }
 

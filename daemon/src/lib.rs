@@ -3,7 +3,9 @@
 pub mod cli;
 pub mod executor;
 pub mod http;
+pub mod idempotency;
 pub mod identity;
+pub mod metrics;
 pub mod readiness;
 pub mod redis;
 pub mod request_log;

@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 
 use crate::executor::Executor;
 use crate::http::{self, AppState};
+use crate::idempotency::IdempotencyService;
 use crate::identity::IdentityError;
 use crate::identity::audit::AuditService;
 use crate::identity::bootstrap;
@@ -122,6 +123,19 @@ impl Application {
         let breakers = BreakerRegistry::new(redis.as_ref());
         background.extend(breakers.spawn_listener(stop_rx));
         let redis_for_limits = redis.clone();
+        let metrics = crate::metrics::install();
+        if let Some(handle) = &metrics {
+            background.push(tokio::spawn(crate::metrics::upkeep(
+                handle.clone(),
+                stop_tx.subscribe(),
+            )));
+        }
+        let idempotency =
+            IdempotencyService::new(store.clone(), settings.idempotency.ttl.as_duration());
+        background.push(tokio::spawn(purge_idempotency_keys(
+            idempotency.clone(),
+            stop_tx.subscribe(),
+        )));
         if settings.roles.api {
             bootstrap::ensure_first_admin(&operators, &settings.data_dir).await?;
         }
@@ -157,6 +171,8 @@ impl Application {
             clients,
             impersonations,
             configs,
+            idempotency: idempotency.clone(),
+            metrics,
             executor: Arc::new(Executor::new(
                 secrets.clone(),
                 breakers,
@@ -229,6 +245,24 @@ impl Application {
             Ok(Ok(())) => Ok(()),
             Ok(Err(err)) => Err(StartupError::Serve(err)),
             Err(join) => Err(StartupError::Serve(std::io::Error::other(join.to_string()))),
+        }
+    }
+}
+
+/// Deletes expired idempotency keys every few minutes.
+async fn purge_idempotency_keys(
+    service: IdempotencyService,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        tokio::select! {
+            _ = stop.changed() => return,
+            _ = tick.tick() => match service.purge_expired().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(purged = n, "expired idempotency keys deleted"),
+                Err(err) => tracing::warn!(error = %err, "purging idempotency keys failed"),
+            },
         }
     }
 }

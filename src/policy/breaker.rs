@@ -148,7 +148,8 @@ impl Breaker {
         self.opened_at = Some(now);
         self.probes.clear();
         self.probe_successes = 0;
-        self.window.clear();
+        // The window is kept, so the calls that tripped the breaker can still be seen; it
+        // starts over when the breaker closes.
     }
 
     fn close(&mut self) {

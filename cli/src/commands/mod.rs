@@ -7,6 +7,7 @@ use crate::error::CliError;
 use crate::session::Ctx;
 
 pub mod audit;
+pub mod breakers;
 pub mod clients;
 pub mod completion;
 pub mod config;
@@ -27,6 +28,7 @@ pub enum Command {
     Config(config::ConfigArgs),
     Operators(operators::OperatorsArgs),
     Clients(clients::ClientsArgs),
+    Breakers(breakers::BreakersArgs),
     Impersonate(impersonate::ImpersonateArgs),
     Audit(audit::AuditArgs),
     Completion(completion::CompletionArgs),
@@ -43,6 +45,7 @@ impl Command {
             Command::Config(args) => config::run(&args, ctx).await,
             Command::Operators(args) => operators::run(&args, ctx).await,
             Command::Clients(args) => clients::run(&args, ctx).await,
+            Command::Breakers(args) => breakers::run(&args, ctx).await,
             Command::Impersonate(args) => impersonate::run(&args, ctx).await,
             Command::Audit(args) => audit::run(&args, ctx).await,
             Command::Completion(args) => completion::run(&args, ctx.io.stdout),

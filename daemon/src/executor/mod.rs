@@ -38,6 +38,33 @@ pub enum TimeoutKind {
     Total,
 }
 
+impl ExecError {
+    /// The `outcome` label of `orch_connector_calls_total`.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Self::Timeout { .. } => "timeout",
+            Self::Unreachable { .. } => "unreachable",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::ConcurrencyLimited { .. } => "concurrency_limited",
+            Self::CircuitOpen { .. } => "circuit_open",
+            Self::SecretUnavailable { .. } => "secret_unavailable",
+            Self::UnknownConnector(_) | Self::UnknownOperation { .. } | Self::BadRequest { .. } => {
+                "invalid"
+            }
+        }
+    }
+
+    /// Whether anything may have reached the upstream (then an idempotency key keeps the
+    /// outcome; otherwise it is released).
+    pub fn maybe_sent(&self) -> bool {
+        match self {
+            Self::Timeout { maybe_sent, .. } | Self::Unreachable { maybe_sent, .. } => *maybe_sent,
+            Self::CircuitOpen { attempts, .. } => *attempts > 0,
+            _ => false,
+        }
+    }
+}
+
 impl TimeoutKind {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -63,10 +90,19 @@ pub enum ExecError {
     BadRequest { field: String, message: String },
     #[error("secret {reference} is unavailable: {message}")]
     SecretUnavailable { reference: String, message: String },
+    /// `maybe_sent`: some attempt may have reached the upstream.
     #[error("{} timeout after {attempts} attempt(s)", .kind.as_str())]
-    Timeout { kind: TimeoutKind, attempts: u32 },
+    Timeout {
+        kind: TimeoutKind,
+        attempts: u32,
+        maybe_sent: bool,
+    },
     #[error("upstream unreachable after {attempts} attempt(s): {message}")]
-    Unreachable { message: String, attempts: u32 },
+    Unreachable {
+        message: String,
+        attempts: u32,
+        maybe_sent: bool,
+    },
     /// The tenant's rate limit is used up; nothing was sent.
     #[error("rate limited")]
     RateLimited {
@@ -150,11 +186,55 @@ impl Executor {
         }
     }
 
+    /// The total deadline a call would get (the policy's, shortened by `timeout`).
+    pub fn deadline_for(
+        config: &OrchestratorConfig,
+        connector: &str,
+        timeout: Option<Duration>,
+    ) -> Duration {
+        let total = config
+            .connectors
+            .get(connector)
+            .and_then(|c| c.policy.as_ref())
+            .and_then(|p| config.policies.get(p))
+            .map_or(Policy::default().timeouts.total_ms, |p| p.timeouts.total_ms);
+        let total = Duration::from_millis(total);
+        timeout.map_or(total, |t| t.min(total))
+    }
+
     pub fn breakers(&self) -> &BreakerRegistry {
         &self.breakers
     }
 
+    /// Makes the call, recording the connector metrics.
     pub async fn execute(&self, call: Call<'_>) -> Result<Answer, ExecError> {
+        let started = Instant::now();
+        let (tenant, connector) = (call.tenant.to_owned(), call.connector.to_owned());
+        let result = self.run(call).await;
+        let outcome = match &result {
+            Ok(a) if a.status < 400 => "success",
+            Ok(a) if a.status < 500 => "client_error",
+            Ok(_) => "server_error",
+            Err(e) => e.outcome(),
+        };
+        metrics::counter!("orch_connector_calls_total", "tenant" => tenant.clone(), "connector" => connector.clone(), "outcome" => outcome)
+            .increment(1);
+        metrics::histogram!("orch_connector_call_duration_seconds", "tenant" => tenant.clone(), "connector" => connector.clone())
+            .record(started.elapsed().as_secs_f64());
+        match &result {
+            Err(ExecError::Timeout { kind, .. }) => {
+                metrics::counter!("orch_connector_timeouts_total", "tenant" => tenant, "connector" => connector, "kind" => kind.as_str())
+                    .increment(1);
+            }
+            Err(ExecError::RateLimited { .. }) => {
+                metrics::counter!("orch_rate_limit_dropped_total", "tenant" => tenant, "connector" => connector).increment(1);
+            }
+            _ => {}
+        }
+        result
+    }
+
+    async fn run(&self, call: Call<'_>) -> Result<Answer, ExecError> {
         let started = Instant::now();
         let connector = call
             .config
@@ -215,6 +295,7 @@ impl Executor {
         self.with_budget(&budget_key, |b, now| b.record_call(now));
 
         let mut attempts = 0;
+        let mut maybe_sent = false;
         let mut previous_delay = Duration::ZERO;
         loop {
             attempts += 1;
@@ -223,6 +304,7 @@ impl Executor {
                 return Err(ExecError::Timeout {
                     kind: TimeoutKind::Total,
                     attempts: attempts - 1,
+                    maybe_sent,
                 });
             }
             let permit = match &breaker {
@@ -289,9 +371,11 @@ impl Executor {
                     return Err(ExecError::Timeout {
                         kind: TimeoutKind::Total,
                         attempts,
+                        maybe_sent: true,
                     });
                 }
                 Ok(Ok((status, response_headers, bytes))) => {
+                    maybe_sent = true;
                     let answer = Answer {
                         status,
                         headers: encode::response_headers(&response_headers),
@@ -331,12 +415,15 @@ impl Executor {
                         "retrying"
                     );
                     previous_delay = delay;
+                    metrics::counter!("orch_connector_retries_total", "tenant" => call.tenant.to_owned(), "connector" => call.connector.to_owned())
+                        .increment(1);
                     tokio::time::sleep(delay).await;
                     continue;
                 }
                 Ok(Err(err)) => classify(&err),
             };
             let (kind_failure, error) = failure;
+            maybe_sent |= kind_failure != AttemptFailure::Connect;
             if !self.should_retry(
                 &policy,
                 operation,
@@ -345,14 +432,16 @@ impl Executor {
                 attempts,
                 &budget_key,
             ) {
-                return Err(error(attempts));
+                return Err(error(attempts, maybe_sent));
             }
             let delay = self.backoff(&policy, attempts, previous_delay);
             if Instant::now() + delay >= deadline {
-                return Err(error(attempts));
+                return Err(error(attempts, maybe_sent));
             }
             tracing::info!(connector = call.connector, attempts, delay_ms = delay.as_millis() as u64, failure = ?kind_failure, "retrying");
             previous_delay = delay;
+            metrics::counter!("orch_connector_retries_total", "tenant" => call.tenant.to_owned(), "connector" => call.connector.to_owned())
+                .increment(1);
             tokio::time::sleep(delay).await;
         }
     }
@@ -518,49 +607,55 @@ impl Executor {
             .map_err(|e| ExecError::Unreachable {
                 message: format!("cannot build an HTTP client: {e}"),
                 attempts: 0,
+                maybe_sent: false,
             })?;
         clients.insert(key, client.clone());
         Ok(client)
     }
 }
 
-type ErrorAt = Box<dyn Fn(u32) -> ExecError + Send>;
+type ErrorAt = Box<dyn Fn(u32, bool) -> ExecError + Send>;
 
 /// Sorts a transport error into a retry class and the error to report.
 fn classify(err: &reqwest::Error) -> (AttemptFailure, ErrorAt) {
     if err.is_connect() && err.is_timeout() {
+        // The connection was never made: nothing was sent.
         (
-            AttemptFailure::Timeout,
-            Box::new(|attempts| ExecError::Timeout {
+            AttemptFailure::Connect,
+            Box::new(|attempts, maybe_sent| ExecError::Timeout {
                 kind: TimeoutKind::Connect,
                 attempts,
+                maybe_sent,
             }),
         )
     } else if err.is_connect() {
         let message = error_chain(err);
         (
             AttemptFailure::Connect,
-            Box::new(move |attempts| ExecError::Unreachable {
+            Box::new(move |attempts, maybe_sent| ExecError::Unreachable {
                 message: message.clone(),
                 attempts,
+                maybe_sent,
             }),
         )
     } else if err.is_timeout() {
         // The total deadline is ours, so a reqwest timeout here is the read timeout.
         (
             AttemptFailure::Timeout,
-            Box::new(|attempts| ExecError::Timeout {
+            Box::new(|attempts, maybe_sent| ExecError::Timeout {
                 kind: TimeoutKind::Read,
                 attempts,
+                maybe_sent,
             }),
         )
     } else {
         let message = error_chain(err);
         (
             AttemptFailure::Timeout,
-            Box::new(move |attempts| ExecError::Unreachable {
+            Box::new(move |attempts, maybe_sent| ExecError::Unreachable {
                 message: message.clone(),
                 attempts,
+                maybe_sent,
             }),
         )
     }

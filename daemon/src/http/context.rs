@@ -150,6 +150,22 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
     }
     // Microsecond resolution, in milliseconds: 0.251, not 0.25120299999999995.
     let duration_ms = elapsed.as_micros() as f64 / 1000.0;
+    if !is_probe(&path) {
+        let route_label = route.clone().unwrap_or_else(|| "unmatched".to_owned());
+        metrics::counter!(
+            "orch_http_requests_total",
+            "route" => route_label.clone(),
+            "method" => method.to_string(),
+            "status" => status.to_string()
+        )
+        .increment(1);
+        metrics::histogram!(
+            "orch_http_request_duration_seconds",
+            "route" => route_label,
+            "method" => method.to_string()
+        )
+        .record(elapsed.as_secs_f64());
+    }
     span.in_scope(|| {
         if is_probe(&path) {
             tracing::debug!(status, duration_ms, path = %path, "request completed");

@@ -13,6 +13,7 @@ use orch_core::problem::ErrorCode;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::executor::Executor;
+use crate::idempotency::IdempotencyService;
 use crate::identity::audit::AuditService;
 use crate::identity::clients::ClientService;
 use crate::identity::impersonations::ImpersonationService;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub configs: ConfigService,
     pub secrets: Arc<SecretResolver>,
     pub executor: Arc<Executor>,
+    pub idempotency: IdempotencyService,
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
 /// The whole application router. Every node serves the probes; the tenant, admin and
@@ -59,7 +62,8 @@ pub fn router(state: AppState) -> Router {
     let api_limit = state.settings.api.max_body_bytes;
     let mut app = Router::new()
         .route("/healthz", get(routes::health::healthz))
-        .route("/readyz", get(routes::health::readyz));
+        .route("/readyz", get(routes::health::readyz))
+        .route("/metrics", get(routes::health::metrics));
     if state.settings.roles.api {
         app = app
             .route(

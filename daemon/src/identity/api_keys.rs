@@ -39,6 +39,13 @@ pub fn generate(prefix: &str) -> Result<GeneratedKey, IdentityError> {
     })
 }
 
+/// `generate` off the async workers (Argon2 is deliberately slow).
+pub async fn generate_blocking(prefix: &'static str) -> Result<GeneratedKey, IdentityError> {
+    tokio::task::spawn_blocking(move || generate(prefix))
+        .await
+        .map_err(|e| IdentityError::Hash(e.to_string()))?
+}
+
 /// The public id part of a key, if it has the expected shape.
 pub fn lookup_id<'a>(prefix: &str, key: &'a str) -> Option<&'a str> {
     let rest = key.strip_prefix(prefix)?;

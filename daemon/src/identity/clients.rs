@@ -89,7 +89,7 @@ impl ClientService {
         created_by: Uuid,
         audit: impl FnOnce(&TenantClientRecord) -> AuditDraft,
     ) -> Result<IssuedClient, IdentityError> {
-        let secret = api_keys::generate(CLIENT_SECRET_PREFIX)?;
+        let secret = api_keys::generate_blocking(CLIENT_SECRET_PREFIX).await?;
         let mut id_bytes = [0u8; 8];
         getrandom::fill(&mut id_bytes).map_err(|e| IdentityError::Hash(e.to_string()))?;
         let mut scopes = scopes;

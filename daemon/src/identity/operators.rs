@@ -138,7 +138,7 @@ impl OperatorService {
             created_at: now,
             disabled_at: None,
         };
-        let generated = api_keys::generate(OPERATOR_KEY_PREFIX)?;
+        let generated = api_keys::generate_blocking(OPERATOR_KEY_PREFIX).await?;
         let key = ApiKeyRecord {
             id: orch_core::ids::new_id(),
             operator_id: operator.id,
@@ -236,7 +236,7 @@ impl OperatorService {
         operator: &OperatorRecord,
         audit: AuditDraft,
     ) -> Result<IssuedOperatorKey, IdentityError> {
-        let generated = api_keys::generate(OPERATOR_KEY_PREFIX)?;
+        let generated = api_keys::generate_blocking(OPERATOR_KEY_PREFIX).await?;
         let key = ApiKeyRecord {
             id: orch_core::ids::new_id(),
             operator_id: operator.id,

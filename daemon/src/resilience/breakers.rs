@@ -46,6 +46,11 @@ pub struct BreakerRegistry {
     redis: Option<(RedisClient, String)>,
 }
 
+fn gauge(tenant: &str, connector: &str, state: BreakerState) {
+    metrics::gauge!("orch_circuit_breaker_state", "tenant" => tenant.to_owned(), "connector" => connector.to_owned())
+        .set(state.gauge() as f64);
+}
+
 pub fn settings_of(cfg: &BreakerConfig) -> BreakerSettings {
     BreakerSettings {
         failure_rate_threshold: cfg.failure_rate_threshold,
@@ -134,6 +139,7 @@ impl BreakerRegistry {
                     before
                 })
         };
+        gauge(tenant, connector, BreakerState::Closed);
         self.publish(tenant, connector, BreakerState::Closed).await;
         before
     }
@@ -156,6 +162,12 @@ impl BreakerRegistry {
     }
 
     async fn announce(&self, tenant: &str, connector: &str, transition: Transition) {
+        let state = match transition {
+            Transition::Opened => BreakerState::Open,
+            Transition::HalfOpened => BreakerState::HalfOpen,
+            Transition::Closed => BreakerState::Closed,
+        };
+        gauge(tenant, connector, state);
         match transition {
             Transition::Opened => {
                 tracing::warn!(tenant, connector, "circuit breaker opened");
@@ -240,6 +252,7 @@ impl BreakerRegistry {
         if let Some(b) = map.get_mut(&(msg.tenant.clone(), msg.connector.clone())) {
             if b.state() != msg.state {
                 b.force(msg.state, now);
+                gauge(&msg.tenant, &msg.connector, msg.state);
                 tracing::info!(tenant = %msg.tenant, connector = %msg.connector, state = msg.state.as_str(), "breaker state from another node");
             }
         } else if msg.state == BreakerState::Open {
@@ -254,6 +267,7 @@ impl BreakerRegistry {
                 slow_call: None,
             });
             b.force(BreakerState::Open, now);
+            gauge(&msg.tenant, &msg.connector, BreakerState::Open);
             map.insert((msg.tenant, msg.connector), b);
         }
     }

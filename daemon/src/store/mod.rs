@@ -16,6 +16,7 @@ use orch_core::audit::{AuditDraft, AuditRecord};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::idempotency::{ClaimOutcome, IdempotencyClaim, StoredResponse};
 use crate::identity::audit::AuditQuery;
 use crate::identity::clients::TenantClientRecord;
 use crate::identity::impersonations::{ImpersonationQuery, ImpersonationRecord};
@@ -295,6 +296,35 @@ pub trait ConfigStore {
     ) -> Result<Vec<PointerMove>, StoreError>;
 }
 
+/// Idempotency keys of tenant endpoints.
+#[async_trait]
+pub trait IdempotencyStore {
+    /// Claims a key atomically: inserts an in-flight row, or takes over a row whose TTL
+    /// expired, or whose in-flight lease expired with the same fingerprint (the first
+    /// request died). Otherwise returns what is there.
+    async fn claim_idempotency_key(
+        &self,
+        claim: &IdempotencyClaim,
+    ) -> Result<ClaimOutcome, StoreError>;
+    /// Stores the response of a claimed key.
+    async fn complete_idempotency_key(
+        &self,
+        tenant: &str,
+        endpoint: &str,
+        key: &str,
+        response: &StoredResponse,
+    ) -> Result<(), StoreError>;
+    /// Deletes an in-flight claim (nothing was sent; the key may be used again).
+    async fn release_idempotency_key(
+        &self,
+        tenant: &str,
+        endpoint: &str,
+        key: &str,
+    ) -> Result<(), StoreError>;
+    /// Deletes keys past their TTL; returns how many.
+    async fn purge_expired_idempotency_keys(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
+}
+
 /// Everything orchd stores, on one backend.
 #[async_trait]
 pub trait Store:
@@ -304,6 +334,7 @@ pub trait Store:
     + TenantClientStore
     + ImpersonationStore
     + ConfigStore
+    + IdempotencyStore
     + Send
     + Sync
     + 'static

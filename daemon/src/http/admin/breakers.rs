@@ -72,6 +72,18 @@ pub async fn reset(
     let reason = require_reason(&body.reason)?;
     let tenant = TenantSlug::parse(&body.tenant)
         .map_err(|e| AppError::invalid_field("tenant", e.to_string()))?;
+    let connector_ok = !body.connector.is_empty()
+        && body.connector.len() <= 64
+        && body
+            .connector
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+    if !connector_ok {
+        return Err(AppError::invalid_field(
+            "connector",
+            "1–64 characters of letters, digits, '_' and '-'",
+        ));
+    }
     let before = state
         .executor
         .breakers()

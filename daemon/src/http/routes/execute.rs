@@ -7,18 +7,20 @@ use std::time::Duration;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header::RETRY_AFTER;
-use axum::http::{HeaderMap, HeaderName};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use orch_core::api::execute::{ExecuteRequest, ExecuteResponse};
 use orch_core::problem::ErrorCode;
 use orch_core::rbac::Scope;
 use serde_json::Value;
 
-use crate::executor::{Call, ExecError};
+use crate::executor::{Call, ExecError, Executor};
 use crate::http::AppState;
 use crate::http::context::RequestContext;
 use crate::http::error::AppError;
 use crate::http::extract::ApiJson;
 use crate::http::tenant_auth::TenantCaller;
+use crate::idempotency::{Begin, StoredResponse};
 
 /// Longest `Idempotency-Key` accepted (Stripe's limit).
 pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
@@ -58,13 +60,16 @@ fn param_text(name: &str, value: &Value) -> Result<String, AppError> {
     }
 }
 
+/// The endpoint name idempotency keys are scoped by.
+const ENDPOINT: &str = "POST /v1/execute";
+
 pub async fn execute(
     State(state): State<AppState>,
     caller: TenantCaller,
     ctx: axum::Extension<RequestContext>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<ExecuteRequest>,
-) -> Result<Json<ExecuteResponse>, AppError> {
+) -> Result<Response, AppError> {
     caller.require(Scope::Execute)?;
     let key = idempotency_key(&headers)?;
     let tenant = caller.tenant();
@@ -90,7 +95,49 @@ pub async fn execute(
     if body.timeout_ms == Some(0) {
         return Err(AppError::invalid_field("timeout_ms", "must be positive"));
     }
-    let answer = state
+    let deadline = Executor::deadline_for(
+        &active.config,
+        &body.connector,
+        body.timeout_ms.map(Duration::from_millis),
+    );
+    let guard = match &key {
+        Some(k) => {
+            let fingerprint_source = serde_json::to_value(&body).unwrap_or(Value::Null);
+            let correlation = (
+                Some(ctx.request_id.clone()),
+                Some(ctx.trace.trace_id.to_hex()),
+            );
+            match state
+                .idempotency
+                .begin(
+                    tenant,
+                    ENDPOINT,
+                    k,
+                    &fingerprint_source,
+                    deadline,
+                    correlation,
+                )
+                .await?
+            {
+                Begin::Proceed(guard) => Some(guard),
+                Begin::Replay(stored) => return Ok(replay(stored)),
+                Begin::InUse => {
+                    return Err(AppError::new(
+                        ErrorCode::IdempotencyKeyInUse,
+                        "a request with this Idempotency-Key is still in flight",
+                    ));
+                }
+                Begin::Reused => {
+                    return Err(AppError::new(
+                        ErrorCode::IdempotencyKeyReused,
+                        "this Idempotency-Key was used with another request body",
+                    ));
+                }
+            }
+        }
+        None => None,
+    };
+    let outcome = state
         .executor
         .execute(Call {
             tenant,
@@ -105,25 +152,79 @@ pub async fn execute(
             trace: &ctx.trace,
             request_id: &ctx.request_id,
         })
+        .await;
+    let (response, keep) = match outcome {
+        Ok(answer) => {
+            tracing::info!(
+                connector = %body.connector,
+                operation = %body.operation,
+                config_version = active.version,
+                status = answer.status,
+                attempts = answer.attempts,
+                "execute completed"
+            );
+            let envelope = ExecuteResponse {
+                status: answer.status,
+                headers: answer.headers,
+                body: answer.body,
+                attempts: answer.attempts,
+                duration_ms: u64::try_from(answer.duration.as_millis()).unwrap_or(u64::MAX),
+                request_id: ctx.request_id.clone(),
+                trace_id: ctx.trace.trace_id.to_hex(),
+            };
+            (Json(envelope).into_response(), true)
+        }
+        Err(err) => {
+            let keep = err.maybe_sent();
+            (exec_error(err).into_response(), keep)
+        }
+    };
+    let Some(guard) = guard else {
+        return Ok(response);
+    };
+    if !keep {
+        // Nothing reached the upstream: the same key may be sent again.
+        state.idempotency.release(guard).await?;
+        return Ok(response);
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
-        .map_err(exec_error)?;
-    tracing::info!(
-        connector = %body.connector,
-        operation = %body.operation,
-        config_version = active.version,
-        status = answer.status,
-        attempts = answer.attempts,
-        "execute completed"
+        .map_err(|e| AppError::Internal(format!("buffering the response: {e}")))?;
+    let content_type = parts
+        .headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json")
+        .to_owned();
+    state
+        .idempotency
+        .complete(
+            guard,
+            &StoredResponse {
+                status: parts.status.as_u16(),
+                content_type,
+                body: bytes.to_vec(),
+            },
+        )
+        .await?;
+    Ok(Response::from_parts(parts, axum::body::Body::from(bytes)))
+}
+
+/// The stored outcome of an earlier request with the same key and body.
+fn replay(stored: StoredResponse) -> Response {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let mut response = (status, stored.body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&stored.content_type) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_TYPE, v);
+    }
+    response.headers_mut().insert(
+        HeaderName::from_static("idempotency-replayed"),
+        HeaderValue::from_static("true"),
     );
-    Ok(Json(ExecuteResponse {
-        status: answer.status,
-        headers: answer.headers,
-        body: answer.body,
-        attempts: answer.attempts,
-        duration_ms: u64::try_from(answer.duration.as_millis()).unwrap_or(u64::MAX),
-        request_id: ctx.request_id.clone(),
-        trace_id: ctx.trace.trace_id.to_hex(),
-    }))
+    response
 }
 
 fn exec_error(err: ExecError) -> AppError {
@@ -148,7 +249,7 @@ fn exec_error(err: ExecError) -> AppError {
             )
             .with("secret_ref", reference)
         }
-        ExecError::Timeout { kind, attempts } => {
+        ExecError::Timeout { kind, attempts, .. } => {
             tracing::warn!(timeout = kind.as_str(), attempts, "upstream timeout");
             AppError::new(
                 ErrorCode::UpstreamTimeout,
@@ -200,7 +301,9 @@ fn exec_error(err: ExecError) -> AppError {
             .with("attempts", attempts)
             .with_header(RETRY_AFTER, wait.to_string())
         }
-        ExecError::Unreachable { message, attempts } => {
+        ExecError::Unreachable {
+            message, attempts, ..
+        } => {
             tracing::warn!(error = %message, attempts, "upstream unreachable");
             AppError::new(
                 ErrorCode::UpstreamUnreachable,

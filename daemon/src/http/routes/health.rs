@@ -16,6 +16,23 @@ pub async fn healthz() -> Json<Health> {
     })
 }
 
+/// Prometheus text format.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    match &state.metrics {
+        Some(handle) => (
+            StatusCode::OK,
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
+            handle.render(),
+        )
+            .into_response(),
+        None => crate::http::AppError::Internal("no metrics recorder is installed".into())
+            .into_response(),
+    }
+}
+
 /// 200 when every part is ready; 503 naming the parts that are not.
 pub async fn readyz(State(state): State<AppState>) -> Response {
     let report = readiness::check(state.store.as_ref(), state.redis.as_ref()).await;

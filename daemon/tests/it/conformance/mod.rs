@@ -3,6 +3,7 @@
 //! Every store operation added later gets its tests here.
 
 mod configs;
+mod idempotency;
 mod identity;
 mod migrations;
 mod request_log;

@@ -51,7 +51,7 @@ impl TestApp {
             ..Settings::default()
         };
         settings.storage.max_connections = 4;
-        settings.storage.acquire_timeout = HumanDuration(Duration::from_secs(1));
+        settings.storage.acquire_timeout = HumanDuration(Duration::from_secs(5));
         settings.storage.request_log_flush = HumanDuration(Duration::from_millis(50));
         adjust(&mut settings, &db);
         settings.validate().expect("test settings are valid");

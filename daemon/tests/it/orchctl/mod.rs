@@ -3,6 +3,7 @@
 //! `orchctl::Env` instead of process variables.
 
 mod audit;
+mod breakers;
 mod config;
 mod credentials;
 mod login;

@@ -1,6 +1,8 @@
 //! `orchd`: the orch daemon as a library, so tests start it in-process on port 0.
 
+pub mod batch;
 pub mod cli;
+pub mod events;
 pub mod executor;
 pub mod http;
 pub mod idempotency;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
+use crate::batch::BatchTask;
 use crate::executor::Executor;
 use crate::http::{self, AppState};
 use crate::idempotency::IdempotencyService;
@@ -21,7 +22,7 @@ use crate::identity::operators::OperatorService;
 use crate::identity::signing::SigningKey;
 use crate::identity::tenant_tokens::TenantTokenVerifier;
 use crate::redis::{RedisClient, RedisError};
-use crate::request_log::{RequestLogTask, RequestLogWriter};
+use crate::request_log;
 use crate::resilience::breakers::BreakerRegistry;
 use crate::resilience::rate_limit::RateLimiter;
 use crate::secrets::SecretResolver;
@@ -54,7 +55,8 @@ pub struct Application {
     listener: TcpListener,
     local_addr: SocketAddr,
     state: AppState,
-    request_log_task: RequestLogTask,
+    request_log_task: BatchTask,
+    event_task: BatchTask,
     background: Background,
 }
 
@@ -120,7 +122,8 @@ impl Application {
             settings.config.recheck_interval.as_duration(),
             stop_rx.clone(),
         );
-        let breakers = BreakerRegistry::new(redis.as_ref());
+        let (events, event_task) = crate::events::spawn_writer(store.clone());
+        let breakers = BreakerRegistry::new(redis.as_ref(), Some(events.clone()));
         background.extend(breakers.spawn_listener(stop_rx));
         let redis_for_limits = redis.clone();
         let metrics = crate::metrics::install();
@@ -139,7 +142,7 @@ impl Application {
         if settings.roles.api {
             bootstrap::ensure_first_admin(&operators, &settings.data_dir).await?;
         }
-        let (request_log, request_log_task) = RequestLogWriter::spawn(
+        let (request_log, request_log_task) = request_log::spawn_writer(
             store.clone(),
             settings.storage.request_log_batch,
             settings.storage.request_log_flush.as_duration(),
@@ -173,6 +176,8 @@ impl Application {
             configs,
             idempotency: idempotency.clone(),
             metrics,
+            events,
+            event_sampler: crate::events::Sampler::default(),
             executor: Arc::new(Executor::new(
                 secrets.clone(),
                 breakers,
@@ -185,6 +190,7 @@ impl Application {
             local_addr,
             state,
             request_log_task,
+            event_task,
             background: Background {
                 stop: stop_tx,
                 tasks: background,
@@ -209,6 +215,7 @@ impl Application {
             listener,
             state,
             request_log_task,
+            event_task,
             background,
             ..
         } = self;
@@ -239,6 +246,7 @@ impl Application {
         };
         background.stop().await;
         request_log_task.shutdown().await;
+        event_task.shutdown().await;
         store.close().await;
         tracing::info!("orchd stopped");
         match served {

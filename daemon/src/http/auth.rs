@@ -35,11 +35,15 @@ pub struct Actor {
     pub operator: OperatorRecord,
     pub token_expires_at: OffsetDateTime,
     pub route: AdminRoute,
-    pub request_id: String,
-    pub trace_id: String,
+    pub ctx: RequestContext,
 }
 
 impl Actor {
+    /// The request's correlation, for events.
+    pub fn request_context(&self) -> &RequestContext {
+        &self.ctx
+    }
+
     /// An audit draft for this request's action, attributed and correlated.
     pub fn audit(&self, reason: &str) -> AuditDraft {
         AuditDraft::new(
@@ -50,7 +54,10 @@ impl Actor {
         )
         .operator(self.operator.id)
         .permission(self.route.permission.as_str())
-        .correlation(Some(self.request_id.clone()), Some(self.trace_id.clone()))
+        .correlation(
+            Some(self.ctx.request_id.clone()),
+            Some(self.ctx.trace.trace_id.to_hex()),
+        )
     }
 }
 
@@ -131,22 +138,18 @@ pub async fn operator_guard(
             return AppError::Internal(e.to_string()).into_response();
         }
     };
-    let (request_id, trace_id) = match req.extensions().get::<RequestContext>() {
-        Some(ctx) => {
-            ctx.authenticated(Principal::Operator {
-                id: operator.id,
-                name: operator.name.clone(),
-            });
-            (ctx.request_id.clone(), ctx.trace.trace_id.to_hex())
-        }
-        None => Default::default(),
+    let Some(ctx) = req.extensions().get::<RequestContext>().cloned() else {
+        return AppError::Internal("admin route without a request context".into()).into_response();
     };
+    ctx.authenticated(Principal::Operator {
+        id: operator.id,
+        name: operator.name.clone(),
+    });
     let actor = Actor {
         operator,
         token_expires_at: claims.expires_at(),
         route,
-        request_id,
-        trace_id,
+        ctx,
     };
     let required = actor.route.permission;
     if !actor.operator.role.allows(required) {

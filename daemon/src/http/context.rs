@@ -36,6 +36,12 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
+    /// An event correlated with this request (its request id and trace id).
+    pub fn event(&self, kind: &str, message: impl Into<String>) -> crate::events::NewEvent {
+        crate::events::NewEvent::new(kind, message)
+            .correlation(Some(&self.request_id), Some(&self.trace.trace_id.to_hex()))
+    }
+
     /// Records who made the request: in the request span (so later log lines say so) and
     /// for the request log row.
     pub fn authenticated(&self, principal: Principal) {

@@ -54,6 +54,8 @@ pub struct AppState {
     pub executor: Arc<Executor>,
     pub idempotency: IdempotencyService,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    pub events: crate::events::EventWriter,
+    pub event_sampler: crate::events::Sampler,
 }
 
 /// The whole application router. Every node serves the probes; the tenant, admin and

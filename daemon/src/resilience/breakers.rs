@@ -16,6 +16,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
+use crate::events::{EventWriter, NewEvent};
 use crate::redis::RedisClient;
 
 type Key = (String, String);
@@ -44,6 +45,7 @@ pub struct BreakerRegistry {
     epoch: Instant,
     node: Uuid,
     redis: Option<(RedisClient, String)>,
+    events: Option<EventWriter>,
 }
 
 fn gauge(tenant: &str, connector: &str, state: BreakerState) {
@@ -63,8 +65,9 @@ pub fn settings_of(cfg: &BreakerConfig) -> BreakerSettings {
 }
 
 impl BreakerRegistry {
-    pub fn new(redis: Option<&RedisClient>) -> Self {
+    pub fn new(redis: Option<&RedisClient>, events: Option<EventWriter>) -> Self {
         Self {
+            events,
             inner: Arc::new(Mutex::new(HashMap::new())),
             epoch: Instant::now(),
             node: Uuid::new_v4(),
@@ -168,6 +171,19 @@ impl BreakerRegistry {
             Transition::Closed => BreakerState::Closed,
         };
         gauge(tenant, connector, state);
+        if let Some(events) = &self.events {
+            let kind = match transition {
+                Transition::Opened => "breaker.opened",
+                Transition::HalfOpened => "breaker.half_open",
+                Transition::Closed => "breaker.closed",
+            };
+            events.record(
+                NewEvent::new(kind, format!("circuit breaker {}", state.as_str()))
+                    .tenant(tenant)
+                    .connector(connector, None)
+                    .data(serde_json::json!({"state": state.as_str()})),
+            );
+        }
         match transition {
             Transition::Opened => {
                 tracing::warn!(tenant, connector, "circuit breaker opened");

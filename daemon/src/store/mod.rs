@@ -16,6 +16,7 @@ use orch_core::audit::{AuditDraft, AuditRecord};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::events::{EventQuery, EventRecord, NewEvent};
 use crate::idempotency::{ClaimOutcome, IdempotencyClaim, StoredResponse};
 use crate::identity::audit::AuditQuery;
 use crate::identity::clients::TenantClientRecord;
@@ -325,6 +326,16 @@ pub trait IdempotencyStore {
     async fn purge_expired_idempotency_keys(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
 }
 
+/// The event log.
+#[async_trait]
+pub trait EventStore {
+    /// Appends events; their ids become visible to readers in increasing order (appends are
+    /// serialised), so a reader resuming after id N never misses one committed later below N.
+    async fn append_events(&self, events: &[NewEvent]) -> Result<Vec<i64>, StoreError>;
+    /// With `after_id`: oldest first after it; otherwise newest first (before `before_id`).
+    async fn list_events(&self, query: &EventQuery) -> Result<Vec<EventRecord>, StoreError>;
+}
+
 /// Everything orchd stores, on one backend.
 #[async_trait]
 pub trait Store:
@@ -335,6 +346,7 @@ pub trait Store:
     + ImpersonationStore
     + ConfigStore
     + IdempotencyStore
+    + EventStore
     + Send
     + Sync
     + 'static

@@ -142,6 +142,19 @@ pub async fn apply(
         .map_err(config_error)?;
     if applied.created {
         tracing::info!(tenant = %tenant, version = applied.version.version, activated = applied.active, "config version created");
+        let ctx = actor.request_context();
+        state.events.record(
+            ctx.event("config.created", format!("version {} created", applied.version.version))
+                .tenant(tenant.as_str())
+                .data(serde_json::json!({"version": applied.version.version, "activated": applied.active, "operator": actor.operator.name})),
+        );
+        if applied.active {
+            state.events.record(
+                ctx.event("config.activated", format!("version {} active", applied.version.version))
+                    .tenant(tenant.as_str())
+                    .data(serde_json::json!({"version": applied.version.version, "operator": actor.operator.name})),
+            );
+        }
     }
     let status = if applied.created {
         StatusCode::CREATED
@@ -327,6 +340,13 @@ pub async fn activate(
         .await
         .map_err(config_error)?;
     tracing::info!(tenant = %tenant, version = pointer.active_version, "config activated");
+    state.events.record(
+        actor
+            .request_context()
+            .event("config.activated", format!("version {} active", pointer.active_version))
+            .tenant(tenant.as_str())
+            .data(serde_json::json!({"version": pointer.active_version, "operator": actor.operator.name, "reason": reason})),
+    );
     Ok(Json(pointer_view(&pointer)))
 }
 
@@ -345,6 +365,13 @@ pub async fn rollback(
         .await
         .map_err(config_error)?;
     tracing::warn!(tenant = %tenant, version = pointer.active_version, "config rolled back");
+    state.events.record(
+        actor
+            .request_context()
+            .event("config.rolled_back", format!("rolled back to version {}", pointer.active_version))
+            .tenant(tenant.as_str())
+            .data(serde_json::json!({"version": pointer.active_version, "operator": actor.operator.name, "reason": reason})),
+    );
     Ok(Json(pointer_view(&pointer)))
 }
 

@@ -72,6 +72,17 @@ pub async fn start(
         ttl_s,
         "impersonation started"
     );
+    state.events.record(
+        actor
+            .request_context()
+            .event(
+                "impersonation.started",
+                format!("{} acts as {}", actor.operator.name, started.tenant),
+            )
+            .tenant(&started.tenant)
+            .impersonation(Some(actor.operator.id), Some(started.id))
+            .data(json!({"operator": actor.operator.name, "reason": reason, "ttl_s": ttl_s})),
+    );
     Ok((StatusCode::CREATED, Json(started)))
 }
 
@@ -141,5 +152,19 @@ pub async fn stop(
         .map_err(identity_error)?
         .ok_or_else(|| AppError::not_found(format!("no impersonation {id}")))?;
     tracing::warn!(impersonation_id = %id, "impersonation stopped");
+    state.events.record(
+        actor
+            .request_context()
+            .event(
+                "impersonation.stopped",
+                format!(
+                    "{} stopped impersonating {}",
+                    actor.operator.name, stopped.tenant_id
+                ),
+            )
+            .tenant(&stopped.tenant_id)
+            .impersonation(Some(stopped.operator_id), Some(id))
+            .data(json!({"operator": actor.operator.name, "reason": reason})),
+    );
     Ok(Json(stopped.view()))
 }

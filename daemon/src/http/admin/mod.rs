@@ -15,6 +15,7 @@ mod audit;
 mod breakers;
 mod clients;
 mod config;
+mod events;
 mod impersonations;
 mod operators;
 mod whoami;
@@ -75,5 +76,6 @@ admin_routes! {
     POST "/v1/admin/tenants/{t}/config/activate" "config.activate" => ConfigActivate,  config::activate;
     POST "/v1/admin/tenants/{t}/config/rollback" "config.rollback" => ConfigActivate,  config::rollback;
     GET  "/v1/admin/breakers"                 "breakers.list"      => Read,            breakers::list;
+    GET  "/v1/admin/events"                   "events.list"        => Read,            events::list;
     POST "/v1/admin/breakers/reset"           "breaker.reset"      => BreakerReset,    breakers::reset;
 }

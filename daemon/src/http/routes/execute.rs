@@ -153,6 +153,34 @@ pub async fn execute(
             request_id: &ctx.request_id,
         })
         .await;
+    let base_event = |kind: &str, message: String| {
+        ctx.event(kind, message)
+            .tenant(tenant)
+            .connector(&body.connector, Some(&body.operation))
+            .impersonation(
+                caller.0.impersonation.map(|i| i.operator_id),
+                caller.0.impersonation.map(|i| i.id),
+            )
+    };
+    match &outcome {
+        Ok(answer) => state.events.record(
+            base_event("execute.succeeded", format!("{} in {} attempt(s)", answer.status, answer.attempts)).data(
+                serde_json::json!({"status": answer.status, "attempts": answer.attempts, "duration_ms": answer.duration.as_millis() as u64}),
+            ),
+        ),
+        Err(ExecError::RateLimited { .. }) => {
+            let key = format!("{tenant}/{}", body.connector);
+            if let Some(held) = state.event_sampler.admit(&key, Duration::from_secs(1)) {
+                state.events.record(
+                    base_event("ratelimit.dropped", "rate limit reached".to_owned())
+                        .data(serde_json::json!({"dropped_since_last_event": held})),
+                );
+            }
+        }
+        Err(err) => state.events.record(
+            base_event("execute.failed", err.to_string()).data(serde_json::json!({"outcome": err.outcome()})),
+        ),
+    }
     let (response, keep) = match outcome {
         Ok(answer) => {
             tracing::info!(

@@ -21,6 +21,7 @@ use crate::settings::ConnectionUrl;
 
 mod audit;
 mod configs;
+mod events;
 mod idempotency;
 mod operators;
 mod request_log;

@@ -5,6 +5,7 @@ mod clients;
 mod config;
 mod correlation;
 mod errors;
+mod events;
 mod execute;
 mod health;
 mod idempotency;

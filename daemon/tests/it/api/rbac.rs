@@ -75,6 +75,7 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
         [false, false, false, true],
     ),
     ("GET /v1/admin/breakers", [true, true, true, true]),
+    ("GET /v1/admin/events", [true, true, true, true]),
     ("POST /v1/admin/breakers/reset", [false, false, true, true]),
 ];
 

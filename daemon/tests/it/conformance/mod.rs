@@ -3,6 +3,7 @@
 //! Every store operation added later gets its tests here.
 
 mod configs;
+mod events;
 mod idempotency;
 mod identity;
 mod migrations;

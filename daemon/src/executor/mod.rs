@@ -147,6 +147,21 @@ pub struct Answer {
     pub body: Value,
     pub attempts: u32,
     pub duration: Duration,
+    /// Every attempt, in order.
+    pub attempt_log: Vec<AttemptRecord>,
+}
+
+/// One attempt: what came back and how long its phases took.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AttemptRecord {
+    pub attempt: u32,
+    /// `response`, `connect_error`, `timeout` or `error`.
+    pub outcome: &'static str,
+    pub upstream_status: Option<u16>,
+    /// Until the response headers arrived.
+    pub headers_ms: Option<u64>,
+    /// The whole attempt, body included.
+    pub duration_ms: u64,
 }
 
 #[derive(Hash, PartialEq, Eq)]
@@ -295,6 +310,7 @@ impl Executor {
         self.with_budget(&budget_key, |b, now| b.record_call(now));
 
         let mut attempts = 0;
+        let mut attempt_log = Vec::new();
         let mut maybe_sent = false;
         let mut previous_delay = Duration::ZERO;
         loop {
@@ -337,14 +353,45 @@ impl Executor {
                     .body(bytes.clone()),
                 None => request,
             };
+            let mut headers_at = None;
             let sent = tokio::time::timeout(remaining, async {
                 let response = request.send().await?;
+                headers_at = Some(attempt_started.elapsed());
                 let status = response.status().as_u16();
                 let headers = response.headers().clone();
                 let bytes = response.bytes().await?;
                 Ok::<_, reqwest::Error>((status, headers, bytes))
             })
             .await;
+            let record = AttemptRecord {
+                attempt: attempts,
+                outcome: match &sent {
+                    Ok(Ok(_)) => "response",
+                    Ok(Err(e)) if e.is_connect() => "connect_error",
+                    Ok(Err(e)) if e.is_timeout() => "timeout",
+                    Err(_) => "timeout",
+                    Ok(Err(_)) => "error",
+                },
+                upstream_status: sent
+                    .as_ref()
+                    .ok()
+                    .and_then(|r| r.as_ref().ok())
+                    .map(|(s, _, _)| *s),
+                headers_ms: headers_at.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+                duration_ms: u64::try_from(attempt_started.elapsed().as_millis())
+                    .unwrap_or(u64::MAX),
+            };
+            tracing::info!(
+                connector = call.connector,
+                operation = call.operation,
+                attempt = record.attempt,
+                outcome = record.outcome,
+                upstream_status = record.upstream_status,
+                headers_ms = record.headers_ms,
+                duration_ms = record.duration_ms,
+                "connector attempt"
+            );
+            attempt_log.push(record);
             if let (Some(settings), Some(permit)) = (&breaker, permit) {
                 let failed = match &sent {
                     Ok(Ok((status, _, _))) => *status >= 500,
@@ -382,6 +429,7 @@ impl Executor {
                         body: encode::response_body(&response_headers, &bytes),
                         attempts,
                         duration: started.elapsed(),
+                        attempt_log: attempt_log.clone(),
                     };
                     let failure = AttemptFailure::Status(status);
                     if !self.should_retry(&policy, operation, &call, failure, attempts, &budget_key)

@@ -165,7 +165,7 @@ pub async fn execute(
     match &outcome {
         Ok(answer) => state.events.record(
             base_event("execute.succeeded", format!("{} in {} attempt(s)", answer.status, answer.attempts)).data(
-                serde_json::json!({"status": answer.status, "attempts": answer.attempts, "duration_ms": answer.duration.as_millis() as u64}),
+                serde_json::json!({"status": answer.status, "attempts": answer.attempts, "duration_ms": answer.duration.as_millis() as u64, "attempt_log": answer.attempt_log}),
             ),
         ),
         Err(ExecError::RateLimited { .. }) => {

@@ -77,6 +77,12 @@ async fn components_emit_correlated_events(kind: Kind) {
             && e["operation"] == "ok"),
         "{succeeded:?}"
     );
+    let ok_event = succeeded
+        .iter()
+        .find(|e| e["request_id"] == "ev-1")
+        .unwrap();
+    assert_eq!(ok_event["data"]["attempt_log"][0]["outcome"], "response");
+    assert_eq!(ok_event["data"]["attempt_log"][0]["upstream_status"], 200);
     let opened = events(&app, &admin, "kind=breaker.opened&tenant=acme").await;
     assert_eq!(opened[0]["connector"], "api");
     let config = events(&app, &admin, "kind=config.").await;

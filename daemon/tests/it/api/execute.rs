@@ -42,6 +42,7 @@ connectors:
       flaky_post: {{ method: POST, path: "/script/{{name}}" }}
       throttled: {{ method: GET, path: "/retry-after/{{name}}" }}
       hang: {{ method: GET, path: /hang }}
+      post_hang: {{ method: POST, path: /hang }}
   once:
     base_url: {up}
     policy: once
@@ -210,6 +211,20 @@ async fn retries_until_success_and_stops_where_unsafe(kind: Kind) {
         env.up.header("k", "idempotency-key").as_deref(),
         Some("order-7")
     );
+    // A POST that timed out after it was sent is not retried without a key either.
+    let p = problem(
+        execute(
+            &env,
+            json!({"connector": "api", "operation": "post_hang"}),
+            None,
+        )
+        .await,
+        504,
+    )
+    .await;
+    assert_eq!(p.extensions["timeout"], "read");
+    assert_eq!(p.extensions["attempts"], 1);
+    assert_eq!(env.up.hits("hang"), 1);
     env.app.stop().await;
 }
 
@@ -218,7 +233,7 @@ async fn retry_after_is_honoured(kind: Kind) {
     let started = Instant::now();
     let out = ok(
         &env,
-        json!({"connector": "api", "operation": "throttled", "params": {"name": "wait1"}}),
+        json!({"connector": "api", "operation": "throttled", "params": {"name": "wait2"}}),
     )
     .await;
     assert_eq!(
@@ -226,7 +241,7 @@ async fn retry_after_is_honoured(kind: Kind) {
         (json!(200), json!(2))
     );
     assert!(
-        started.elapsed() >= Duration::from_secs(1),
+        started.elapsed() >= Duration::from_secs(2),
         "retried before Retry-After"
     );
     // A Retry-After the deadline cannot fit fails fast with the upstream's answer.

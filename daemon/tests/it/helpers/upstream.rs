@@ -31,7 +31,7 @@ impl Upstream {
             .route("/echo/{*rest}", any(echo))
             .route("/script/{name}", any(script))
             .route("/retry-after/{name}", any(retry_after))
-            .route("/hang", get(hang))
+            .route("/hang", any(hang))
             .route("/drip", get(drip))
             .with_state(up.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -7,6 +7,7 @@ pub mod executor;
 pub mod http;
 pub mod idempotency;
 pub mod identity;
+pub mod jobs;
 pub mod metrics;
 pub mod readiness;
 pub mod redis;

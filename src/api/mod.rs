@@ -9,5 +9,6 @@ pub mod events;
 pub mod execute;
 pub mod health;
 pub mod impersonations;
+pub mod jobs;
 pub mod list;
 pub mod operators;

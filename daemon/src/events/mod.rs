@@ -75,6 +75,11 @@ impl NewEvent {
         self
     }
 
+    pub fn job(mut self, job: Uuid) -> Self {
+        self.job_id = Some(job);
+        self
+    }
+
     pub fn data(mut self, data: Value) -> Self {
         self.data = data;
         self

@@ -75,6 +75,12 @@ pub fn router(state: AppState) -> Router {
             .route("/v1/auth/token", post(routes::auth::client_token))
             .route("/v1/whoami", get(routes::tenant::whoami))
             .route("/v1/execute", post(routes::execute::execute))
+            .route(
+                "/v1/jobs",
+                post(routes::jobs::enqueue).get(routes::jobs::list),
+            )
+            .route("/v1/jobs/{id}", get(routes::jobs::get))
+            .route("/v1/jobs/{id}/cancel", post(routes::jobs::cancel))
             .merge(admin::router(&state));
     }
     app.fallback(not_found)

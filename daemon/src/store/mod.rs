@@ -22,6 +22,7 @@ use crate::identity::audit::AuditQuery;
 use crate::identity::clients::TenantClientRecord;
 use crate::identity::impersonations::{ImpersonationQuery, ImpersonationRecord};
 use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
+use crate::jobs::{JobQuery, JobRecord, RunRecord};
 use crate::request_log::{RequestLogEntry, RequestLogQuery};
 use crate::settings::ConnectionUrl;
 use crate::tenant_config::records::{
@@ -336,6 +337,27 @@ pub trait EventStore {
     async fn list_events(&self, query: &EventQuery) -> Result<Vec<EventRecord>, StoreError>;
 }
 
+/// Jobs and their runs.
+#[async_trait]
+pub trait JobStore {
+    /// Inserts a queued job, unless its `dedupe_key` names a live (queued or running) job of
+    /// the tenant: then that job is returned and `false`.
+    async fn enqueue_job(&self, job: &JobRecord) -> Result<(JobRecord, bool), StoreError>;
+    async fn get_job(&self, id: Uuid) -> Result<Option<JobRecord>, StoreError>;
+    /// Newest first.
+    async fn list_jobs(&self, query: &JobQuery) -> Result<Vec<JobRecord>, StoreError>;
+    /// In attempt order.
+    async fn job_runs(&self, job_id: Uuid) -> Result<Vec<RunRecord>, StoreError>;
+    /// `queued` → `cancelled` for the tenant's job: `NotFound` if there is none, `Conflict`
+    /// if it is not queued.
+    async fn cancel_job(
+        &self,
+        tenant: &str,
+        id: Uuid,
+        at: OffsetDateTime,
+    ) -> Result<JobRecord, StoreError>;
+}
+
 /// Everything orchd stores, on one backend.
 #[async_trait]
 pub trait Store:
@@ -347,6 +369,7 @@ pub trait Store:
     + ConfigStore
     + IdempotencyStore
     + EventStore
+    + JobStore
     + Send
     + Sync
     + 'static

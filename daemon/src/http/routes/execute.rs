@@ -240,7 +240,7 @@ pub async fn execute(
 }
 
 /// The stored outcome of an earlier request with the same key and body.
-fn replay(stored: StoredResponse) -> Response {
+pub fn replay(stored: StoredResponse) -> Response {
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
     let mut response = (status, stored.body).into_response();
     if let Ok(v) = HeaderValue::from_str(&stored.content_type) {

@@ -3,4 +3,5 @@
 pub mod auth;
 pub mod execute;
 pub mod health;
+pub mod jobs;
 pub mod tenant;

@@ -58,8 +58,10 @@ async fn components_emit_correlated_events(kind: Kind) {
             .await
             .unwrap();
     }
+    // Events are written in batches: wait until all of them are visible.
     let found = eventually(Duration::from_secs(5), || async {
         events(&app, &admin, "kind=breaker.*").await.len() == 1
+            && events(&app, &admin, "kind=execute.").await.len() == 3
     })
     .await;
     assert!(found, "no breaker event");

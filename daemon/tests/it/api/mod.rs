@@ -10,6 +10,7 @@ mod execute;
 mod health;
 mod idempotency;
 mod impersonation;
+mod jobs;
 mod metrics;
 mod operators;
 mod rbac;

@@ -20,7 +20,7 @@ async fn every_api_request_gets_a_row(kind: Kind) {
     };
     let res = app
         .client
-        .post(app.url("/v1/jobs"))
+        .post(app.url("/v1/nothing"))
         .header("x-request-id", "row-1")
         .header(
             "traceparent",
@@ -47,7 +47,7 @@ async fn every_api_request_gets_a_row(kind: Kind) {
         .unwrap();
     let row = &rows[0];
     assert_eq!(row.method, "POST");
-    assert_eq!(row.path, "/v1/jobs");
+    assert_eq!(row.path, "/v1/nothing");
     assert_eq!(row.status, 404);
     assert_eq!(row.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
     assert_eq!(row.user_agent.as_deref(), Some("it-test"));

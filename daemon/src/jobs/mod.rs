@@ -1,0 +1,141 @@
+//! Jobs: durable units of async work on a queue. The database row is the truth; enqueueing
+//! commits the row (deduplicated by a partial unique index on live jobs' `dedupe_key`).
+//! Dispatch, workers, leases and the DLQ build on these rows.
+
+use orch_core::api::jobs::{EnqueuedJob, JobError, JobView, RunView};
+use serde_json::Value;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A job row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobRecord {
+    pub id: Uuid,
+    pub tenant_id: String,
+    pub queue: String,
+    pub kind: String,
+    pub status: String,
+    pub connector: Option<String>,
+    pub operation: Option<String>,
+    pub params: Option<Value>,
+    pub payload: Option<Value>,
+    pub inbox_id: Option<Uuid>,
+    pub config_version: Option<i32>,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub replay_generation: i32,
+    pub run_at: OffsetDateTime,
+    pub dedupe_key: Option<String>,
+    pub last_error_code: Option<String>,
+    pub last_error_message: Option<String>,
+    pub last_upstream_status: Option<i32>,
+    pub trace_id: Option<String>,
+    pub request_id: Option<String>,
+    /// W3C trace context to continue in the worker.
+    pub trace_carrier: Option<Value>,
+    pub impersonated_by: Option<Uuid>,
+    pub impersonation_id: Option<Uuid>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub finished_at: Option<OffsetDateTime>,
+    pub dead_at: Option<OffsetDateTime>,
+}
+
+/// One attempt of a job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    pub id: Uuid,
+    pub job_id: Uuid,
+    pub attempt: i32,
+    pub worker_id: String,
+    pub started_at: OffsetDateTime,
+    pub finished_at: Option<OffsetDateTime>,
+    pub duration_ms: Option<i64>,
+    pub outcome: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub upstream_status: Option<i32>,
+}
+
+/// Filters of job lists (newest first; `before` is the paging cursor).
+#[derive(Debug, Clone, Default)]
+pub struct JobQuery {
+    pub tenant: Option<String>,
+    pub queue: Option<String>,
+    pub status: Option<String>,
+    pub before: Option<Uuid>,
+    pub limit: u32,
+}
+
+/// Job statuses.
+pub const STATUSES: [&str; 6] = [
+    "queued",
+    "running",
+    "succeeded",
+    "dead",
+    "cancelled",
+    "purged",
+];
+
+impl JobRecord {
+    pub fn enqueued(&self) -> EnqueuedJob {
+        EnqueuedJob {
+            id: self.id,
+            status: self.status.clone(),
+            queue: self.queue.clone(),
+            tenant: self.tenant_id.clone(),
+            created_at: self.created_at,
+            run_at: self.run_at,
+            trace_id: self.trace_id.clone(),
+        }
+    }
+
+    pub fn view(&self, runs: &[RunRecord]) -> JobView {
+        let last_error = (self.last_error_code.is_some() || self.last_error_message.is_some())
+            .then(|| JobError {
+                code: self.last_error_code.clone(),
+                message: self.last_error_message.clone(),
+                upstream_status: self
+                    .last_upstream_status
+                    .and_then(|s| u16::try_from(s).ok()),
+            });
+        JobView {
+            id: self.id,
+            tenant: self.tenant_id.clone(),
+            queue: self.queue.clone(),
+            kind: self.kind.clone(),
+            status: self.status.clone(),
+            attempts: self.attempts,
+            max_attempts: self.max_attempts,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            run_at: self.run_at,
+            trace_id: self.trace_id.clone(),
+            connector: self.connector.clone(),
+            operation: self.operation.clone(),
+            dedupe_key: self.dedupe_key.clone(),
+            last_error,
+            impersonated_by: self.impersonated_by,
+            impersonation_id: self.impersonation_id,
+            runs: runs.iter().map(RunRecord::view).collect(),
+        }
+    }
+}
+
+impl RunRecord {
+    pub fn view(&self) -> RunView {
+        RunView {
+            attempt: self.attempt,
+            worker: self.worker_id.clone(),
+            started_at: self.started_at,
+            finished_at: self.finished_at,
+            duration_ms: self.duration_ms,
+            outcome: self.outcome.clone(),
+            error: (self.error_code.is_some() || self.error_message.is_some()).then(|| JobError {
+                code: self.error_code.clone(),
+                message: self.error_message.clone(),
+                upstream_status: self.upstream_status.and_then(|s| u16::try_from(s).ok()),
+            }),
+        }
+    }
+}

@@ -1,0 +1,206 @@
+use async_trait::async_trait;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
+use crate::jobs::{JobQuery, JobRecord, RunRecord};
+use crate::store::{JobStore, StoreError, rows_limit};
+
+const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
+     config_version, attempts, max_attempts, replay_generation, run_at, dedupe_key, last_error_code, \
+     last_error_message, last_upstream_status, trace_id, request_id, trace_carrier, impersonated_by, \
+     impersonation_id, created_at, updated_at, finished_at, dead_at";
+const RUN_COLUMNS: &str = "id, job_id, attempt, worker_id, started_at, finished_at, duration_ms, outcome, \
+     error_code, error_message, upstream_status";
+
+fn json_text(v: &Option<serde_json::Value>) -> Option<String> {
+    v.as_ref().map(serde_json::Value::to_string)
+}
+
+#[async_trait]
+impl JobStore for SqliteStore {
+    async fn enqueue_job(&self, j: &JobRecord) -> Result<(JobRecord, bool), StoreError> {
+        // One writer at a time: the dedupe check and the insert cannot interleave.
+        let mut tx = self.begin_write().await?;
+        if let Some(key) = &j.dedupe_key {
+            let existing = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {JOB_COLUMNS} FROM jobs WHERE tenant_id = ? AND dedupe_key = ? AND status IN ('queued', 'running')"
+            )))
+            .bind(&j.tenant_id)
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(row) = existing {
+                return Ok((decode_job(&row)?, false));
+            }
+        }
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO jobs (id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
+             config_version, attempts, max_attempts, replay_generation, run_at, dedupe_key, trace_id, request_id, \
+             trace_carrier, impersonated_by, impersonation_id, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {JOB_COLUMNS}"
+        )))
+        .bind(j.id.to_string())
+        .bind(&j.tenant_id)
+        .bind(&j.queue)
+        .bind(&j.kind)
+        .bind(&j.connector)
+        .bind(&j.operation)
+        .bind(json_text(&j.params))
+        .bind(json_text(&j.payload))
+        .bind(j.inbox_id.map(|u| u.to_string()))
+        .bind(j.config_version)
+        .bind(j.max_attempts)
+        .bind(to_micros(j.run_at))
+        .bind(&j.dedupe_key)
+        .bind(&j.trace_id)
+        .bind(&j.request_id)
+        .bind(json_text(&j.trace_carrier))
+        .bind(j.impersonated_by.map(|u| u.to_string()))
+        .bind(j.impersonation_id.map(|u| u.to_string()))
+        .bind(to_micros(j.created_at))
+        .bind(to_micros(j.created_at))
+        .fetch_one(&mut *tx)
+        .await?;
+        let job = decode_job(&row)?;
+        tx.commit().await?;
+        Ok((job, true))
+    }
+
+    async fn get_job(&self, id: Uuid) -> Result<Option<JobRecord>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(decode_job).transpose()
+    }
+
+    async fn list_jobs(&self, q: &JobQuery) -> Result<Vec<JobRecord>, StoreError> {
+        let mut b: QueryBuilder<Sqlite> =
+            QueryBuilder::new(format!("SELECT {JOB_COLUMNS} FROM jobs WHERE 1 = 1"));
+        if let Some(v) = &q.tenant {
+            b.push(" AND tenant_id = ").push_bind(v.clone());
+        }
+        if let Some(v) = &q.queue {
+            b.push(" AND queue = ").push_bind(v.clone());
+        }
+        if let Some(v) = &q.status {
+            b.push(" AND status = ").push_bind(v.clone());
+        }
+        if let Some(v) = q.before {
+            b.push(" AND id < ").push_bind(v.to_string());
+        }
+        b.push(" ORDER BY id DESC LIMIT ")
+            .push_bind(rows_limit(q.limit));
+        let rows = b.build().fetch_all(self.pool()).await?;
+        rows.iter().map(decode_job).collect()
+    }
+
+    async fn job_runs(&self, job_id: Uuid) -> Result<Vec<RunRecord>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE job_id = ? ORDER BY attempt, started_at"
+        )))
+        .bind(job_id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(decode_run).collect()
+    }
+
+    async fn cancel_job(
+        &self,
+        tenant: &str,
+        id: Uuid,
+        at: OffsetDateTime,
+    ) -> Result<JobRecord, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE jobs SET status = 'cancelled', updated_at = ?, finished_at = ? \
+             WHERE id = ? AND tenant_id = ? AND status = 'queued' RETURNING {JOB_COLUMNS}"
+        )))
+        .bind(to_micros(at))
+        .bind(to_micros(at))
+        .bind(id.to_string())
+        .bind(tenant)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        if let Some(row) = row {
+            return decode_job(&row);
+        }
+        match self.get_job(id).await? {
+            Some(j) if j.tenant_id == tenant => {
+                Err(StoreError::Conflict(format!("the job is {}", j.status)))
+            }
+            _ => Err(StoreError::NotFound),
+        }
+    }
+}
+
+fn decode_job(row: &SqliteRow) -> Result<JobRecord, StoreError> {
+    let json = |name: &str| -> Result<Option<serde_json::Value>, StoreError> {
+        row.try_get::<Option<String>, _>(name)?
+            .map(|t| {
+                serde_json::from_str(&t)
+                    .map_err(|e| StoreError::Corrupt(format!("jobs.{name}: {e}")))
+            })
+            .transpose()
+    };
+    let time = |name: &str| -> Result<Option<OffsetDateTime>, StoreError> {
+        row.try_get::<Option<i64>, _>(name)?
+            .map(from_micros)
+            .transpose()
+    };
+    Ok(JobRecord {
+        id: parse_uuid(&row.try_get::<String, _>("id")?)?,
+        tenant_id: row.try_get("tenant_id")?,
+        queue: row.try_get("queue")?,
+        kind: row.try_get("kind")?,
+        status: row.try_get("status")?,
+        connector: row.try_get("connector")?,
+        operation: row.try_get("operation")?,
+        params: json("params")?,
+        payload: json("payload")?,
+        inbox_id: parse_opt_uuid(row.try_get("inbox_id")?)?,
+        config_version: row.try_get("config_version")?,
+        attempts: row.try_get("attempts")?,
+        max_attempts: row.try_get("max_attempts")?,
+        replay_generation: row.try_get("replay_generation")?,
+        run_at: from_micros(row.try_get("run_at")?)?,
+        dedupe_key: row.try_get("dedupe_key")?,
+        last_error_code: row.try_get("last_error_code")?,
+        last_error_message: row.try_get("last_error_message")?,
+        last_upstream_status: row.try_get("last_upstream_status")?,
+        trace_id: row.try_get("trace_id")?,
+        request_id: row.try_get("request_id")?,
+        trace_carrier: json("trace_carrier")?,
+        impersonated_by: parse_opt_uuid(row.try_get("impersonated_by")?)?,
+        impersonation_id: parse_opt_uuid(row.try_get("impersonation_id")?)?,
+        created_at: from_micros(row.try_get("created_at")?)?,
+        updated_at: from_micros(row.try_get("updated_at")?)?,
+        finished_at: time("finished_at")?,
+        dead_at: time("dead_at")?,
+    })
+}
+
+fn decode_run(row: &SqliteRow) -> Result<RunRecord, StoreError> {
+    Ok(RunRecord {
+        id: parse_uuid(&row.try_get::<String, _>("id")?)?,
+        job_id: parse_uuid(&row.try_get::<String, _>("job_id")?)?,
+        attempt: row.try_get("attempt")?,
+        worker_id: row.try_get("worker_id")?,
+        started_at: from_micros(row.try_get("started_at")?)?,
+        finished_at: row
+            .try_get::<Option<i64>, _>("finished_at")?
+            .map(from_micros)
+            .transpose()?,
+        duration_ms: row.try_get("duration_ms")?,
+        outcome: row.try_get("outcome")?,
+        error_code: row.try_get("error_code")?,
+        error_message: row.try_get("error_message")?,
+        upstream_status: row.try_get("upstream_status")?,
+    })
+}

@@ -1,0 +1,98 @@
+//! `/v1/jobs` and `/v1/admin/jobs`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// `POST /v1/jobs`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnqueueJobRequest {
+    #[serde(default = "default_queue")]
+    pub queue: String,
+    pub connector: String,
+    pub operation: String,
+    #[serde(default)]
+    pub params: BTreeMap<String, Value>,
+    #[serde(default)]
+    pub payload: Option<Value>,
+    /// Not before this time (default: now).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub run_at: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub max_attempts: Option<u32>,
+    /// At most one live (queued or running) job of the tenant carries a given key.
+    #[serde(default)]
+    pub dedupe_key: Option<String>,
+}
+
+fn default_queue() -> String {
+    "default".to_owned()
+}
+
+/// The answer to an enqueue (202 new, 200 when a dedupe key named a live job).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnqueuedJob {
+    pub id: Uuid,
+    pub status: String,
+    pub queue: String,
+    pub tenant: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub run_at: OffsetDateTime,
+    pub trace_id: Option<String>,
+}
+
+/// The last failure of a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobError {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub upstream_status: Option<u16>,
+}
+
+/// One attempt of a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunView {
+    pub attempt: i32,
+    pub worker: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub finished_at: Option<OffsetDateTime>,
+    pub duration_ms: Option<i64>,
+    /// `succeeded`, `failed`, `timeout` or `crashed`.
+    pub outcome: Option<String>,
+    pub error: Option<JobError>,
+}
+
+/// `GET /v1/jobs/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobView {
+    pub id: Uuid,
+    pub tenant: String,
+    pub queue: String,
+    /// `execute` or `webhook`.
+    pub kind: String,
+    pub status: String,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub run_at: OffsetDateTime,
+    pub trace_id: Option<String>,
+    pub connector: Option<String>,
+    pub operation: Option<String>,
+    pub dedupe_key: Option<String>,
+    pub last_error: Option<JobError>,
+    pub impersonated_by: Option<Uuid>,
+    pub impersonation_id: Option<Uuid>,
+    pub runs: Vec<RunView>,
+}

@@ -67,6 +67,41 @@ pub struct JobQuery {
     pub limit: u32,
 }
 
+/// A job a worker holds: the lease is its own as long as `fencing_token` matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    pub job: JobRecord,
+    pub fencing_token: i64,
+    /// The attempt number this claim runs (1-based).
+    pub attempt: i32,
+}
+
+/// How a claimed attempt ended, and what becomes of the job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finish {
+    /// The run's outcome: `succeeded`, `failed`, `timeout` or `throttled`.
+    pub outcome: &'static str,
+    pub next: Next,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub upstream_status: Option<i32>,
+    pub duration_ms: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    Succeeded,
+    /// Back on the queue at `run_at` (a retry: the attempt counts).
+    Retry {
+        run_at: OffsetDateTime,
+    },
+    /// Back on the queue at `run_at` without using up an attempt (rate limit, open breaker).
+    Throttled {
+        run_at: OffsetDateTime,
+    },
+    Dead,
+}
+
 /// Job statuses.
 pub const STATUSES: [&str; 6] = [
     "queued",

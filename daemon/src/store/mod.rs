@@ -22,7 +22,7 @@ use crate::identity::audit::AuditQuery;
 use crate::identity::clients::TenantClientRecord;
 use crate::identity::impersonations::{ImpersonationQuery, ImpersonationRecord};
 use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
-use crate::jobs::{JobQuery, JobRecord, RunRecord};
+use crate::jobs::{Claim, Finish, JobQuery, JobRecord, RunRecord};
 use crate::request_log::{RequestLogEntry, RequestLogQuery};
 use crate::settings::ConnectionUrl;
 use crate::tenant_config::records::{
@@ -356,6 +356,36 @@ pub trait JobStore {
         id: Uuid,
         at: OffsetDateTime,
     ) -> Result<JobRecord, StoreError>;
+    /// Claims up to `limit` due jobs of `queue` for `worker` in one conditional update: each
+    /// gets a lease until `lease_until`, its attempt count and fencing token bumped, and a
+    /// run row. A job is claimed by one worker at a time.
+    async fn claim_jobs(
+        &self,
+        queue: &str,
+        worker: &str,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<Claim>, StoreError>;
+    /// Extends a lease; `false` if the claim is no longer this token's.
+    async fn heartbeat_job(
+        &self,
+        id: Uuid,
+        token: i64,
+        lease_until: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+    /// Records how the attempt ended and moves the job on; `false` (and no change) if the
+    /// claim is no longer this token's, so a stale worker cannot overwrite a newer attempt.
+    async fn finish_job(
+        &self,
+        id: Uuid,
+        token: i64,
+        finish: &Finish,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+    /// Running jobs whose lease expired: their run is `crashed`; the job goes back on its
+    /// queue, or dead if its attempts are used up. Returns the reclaimed job ids.
+    async fn reclaim_expired_jobs(&self, now: OffsetDateTime) -> Result<Vec<Uuid>, StoreError>;
 }
 
 /// Everything orchd stores, on one backend.

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::PgStore;
-use crate::jobs::{JobQuery, JobRecord, RunRecord};
+use crate::jobs::{Claim, Finish, JobQuery, JobRecord, Next, RunRecord};
 use crate::store::{JobStore, StoreError, rows_limit};
 
 const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
@@ -138,6 +138,39 @@ impl JobStore for PgStore {
             _ => Err(StoreError::NotFound),
         }
     }
+    async fn claim_jobs(
+        &self,
+        queue: &str,
+        worker: &str,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<Claim>, StoreError> {
+        claim(self, queue, worker, now, lease_until, limit).await
+    }
+
+    async fn heartbeat_job(
+        &self,
+        id: Uuid,
+        token: i64,
+        lease_until: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        heartbeat(self, id, token, lease_until).await
+    }
+
+    async fn finish_job(
+        &self,
+        id: Uuid,
+        token: i64,
+        f: &Finish,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        finish(self, id, token, f, now).await
+    }
+
+    async fn reclaim_expired_jobs(&self, now: OffsetDateTime) -> Result<Vec<Uuid>, StoreError> {
+        reclaim(self, now).await
+    }
 }
 
 fn decode_job(row: &PgRow) -> Result<JobRecord, StoreError> {
@@ -192,4 +225,171 @@ fn decode_run(row: &PgRow) -> Result<RunRecord, StoreError> {
         error_message: row.try_get("error_message")?,
         upstream_status: row.try_get("upstream_status")?,
     })
+}
+
+/// The job columns qualified for the claim's `UPDATE … FROM`.
+fn qualified_job_columns() -> String {
+    JOB_COLUMNS
+        .split(", ")
+        .map(|c| format!("j.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) async fn claim(
+    store: &PgStore,
+    queue: &str,
+    worker: &str,
+    now: OffsetDateTime,
+    lease_until: OffsetDateTime,
+    limit: u32,
+) -> Result<Vec<Claim>, StoreError> {
+    let mut tx = store.pool().begin().await?;
+    // SKIP LOCKED: concurrent claimers take different rows instead of waiting.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "WITH picked AS (SELECT id FROM jobs WHERE status = 'queued' AND queue = $1 AND run_at <= $2 \
+           ORDER BY run_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+         UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, fencing_token = j.fencing_token + 1, \
+           lease_owner = $4, lease_expires_at = $5, heartbeat_at = $2, updated_at = $2 \
+         FROM picked WHERE j.id = picked.id RETURNING {}, j.fencing_token AS token",
+        qualified_job_columns()
+    )))
+    .bind(queue)
+    .bind(now)
+    .bind(i64::from(limit.max(1)))
+    .bind(worker)
+    .bind(lease_until)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut claims = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let job = decode_job(row)?;
+        let token: i64 = row.try_get("token")?;
+        sqlx::query(
+            "INSERT INTO runs (id, job_id, tenant_id, attempt, replay_generation, fencing_token, worker_id, started_at, trace_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(orch_core::ids::new_id())
+        .bind(job.id)
+        .bind(&job.tenant_id)
+        .bind(job.attempts)
+        .bind(job.replay_generation)
+        .bind(token)
+        .bind(worker)
+        .bind(now)
+        .bind(&job.trace_id)
+        .execute(&mut *tx)
+        .await?;
+        claims.push(Claim {
+            attempt: job.attempts,
+            fencing_token: token,
+            job,
+        });
+    }
+    tx.commit().await?;
+    Ok(claims)
+}
+
+pub(super) async fn finish(
+    store: &PgStore,
+    id: Uuid,
+    token: i64,
+    f: &Finish,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let (status, run_at, attempts_delta, dead_at, finished_at) = match f.next {
+        Next::Succeeded => ("succeeded", None, 0, None, Some(now)),
+        Next::Retry { run_at } => ("queued", Some(run_at), 0, None, None),
+        Next::Throttled { run_at } => ("queued", Some(run_at), -1, None, None),
+        Next::Dead => ("dead", None, 0, Some(now), Some(now)),
+    };
+    let mut tx = store.pool().begin().await?;
+    let done = sqlx::query(
+        "UPDATE jobs SET status = $3, run_at = COALESCE($4, run_at), attempts = attempts + $5, dead_at = $6, \
+         finished_at = $7, lease_owner = NULL, lease_expires_at = NULL, updated_at = $8, \
+         last_error_code = COALESCE($9, last_error_code), last_error_message = COALESCE($10, last_error_message), \
+         last_upstream_status = COALESCE($11, last_upstream_status) \
+         WHERE id = $1 AND fencing_token = $2 AND status = 'running'",
+    )
+    .bind(id)
+    .bind(token)
+    .bind(status)
+    .bind(run_at)
+    .bind(attempts_delta)
+    .bind(dead_at)
+    .bind(finished_at)
+    .bind(now)
+    .bind(&f.error_code)
+    .bind(&f.error_message)
+    .bind(f.upstream_status)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE runs SET finished_at = $3, duration_ms = $4, outcome = $5, error_code = $6, error_message = $7, \
+         upstream_status = $8 WHERE job_id = $1 AND fencing_token = $2",
+    )
+    .bind(id)
+    .bind(token)
+    .bind(now)
+    .bind(f.duration_ms)
+    .bind(f.outcome)
+    .bind(&f.error_code)
+    .bind(&f.error_message)
+    .bind(f.upstream_status)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub(super) async fn reclaim(store: &PgStore, now: OffsetDateTime) -> Result<Vec<Uuid>, StoreError> {
+    let mut tx = store.pool().begin().await?;
+    let rows = sqlx::query(
+        "UPDATE jobs SET status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END, \
+           dead_at = CASE WHEN attempts >= max_attempts THEN $1 ELSE NULL END, \
+           finished_at = CASE WHEN attempts >= max_attempts THEN $1 ELSE NULL END, \
+           run_at = $1, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1, \
+           last_error_code = 'crashed', last_error_message = 'the worker stopped heartbeating; lease expired' \
+         WHERE status = 'running' AND lease_expires_at < $1 RETURNING id, fencing_token",
+    )
+    .bind(now)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut ids = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: Uuid = row.try_get("id")?;
+        let token: i64 = row.try_get("fencing_token")?;
+        sqlx::query(
+            "UPDATE runs SET finished_at = $3, outcome = 'crashed', error_code = 'crashed', \
+             error_message = 'lease expired' WHERE job_id = $1 AND fencing_token = $2 AND finished_at IS NULL",
+        )
+        .bind(id)
+        .bind(token)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        ids.push(id);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+pub(super) async fn heartbeat(
+    store: &PgStore,
+    id: Uuid,
+    token: i64,
+    lease_until: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE jobs SET lease_expires_at = $3, heartbeat_at = now() WHERE id = $1 AND fencing_token = $2 AND status = 'running'",
+    )
+    .bind(id)
+    .bind(token)
+    .bind(lease_until)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
-use crate::jobs::{JobQuery, JobRecord, RunRecord};
+use crate::jobs::{Claim, Finish, JobQuery, JobRecord, Next, RunRecord};
 use crate::store::{JobStore, StoreError, rows_limit};
 
 const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
@@ -137,6 +137,177 @@ impl JobStore for SqliteStore {
             }
             _ => Err(StoreError::NotFound),
         }
+    }
+
+    async fn claim_jobs(
+        &self,
+        queue: &str,
+        worker: &str,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<Claim>, StoreError> {
+        // One writer at a time: picking and taking the rows cannot interleave.
+        let mut tx = self.begin_write().await?;
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM jobs WHERE status = 'queued' AND queue = ? AND run_at <= ? ORDER BY run_at, id LIMIT ?",
+        )
+        .bind(queue)
+        .bind(to_micros(now))
+        .bind(i64::from(limit.max(1)))
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut claims = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE jobs SET status = 'running', attempts = attempts + 1, fencing_token = fencing_token + 1, \
+                 lease_owner = ?, lease_expires_at = ?, heartbeat_at = ?, updated_at = ? \
+                 WHERE id = ? AND status = 'queued' RETURNING {JOB_COLUMNS}, fencing_token AS token"
+            )))
+            .bind(worker)
+            .bind(to_micros(lease_until))
+            .bind(to_micros(now))
+            .bind(to_micros(now))
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let job = decode_job(&row)?;
+            let token: i64 = row.try_get("token")?;
+            sqlx::query(
+                "INSERT INTO runs (id, job_id, tenant_id, attempt, replay_generation, fencing_token, worker_id, started_at, trace_id) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(orch_core::ids::new_id().to_string())
+            .bind(job.id.to_string())
+            .bind(&job.tenant_id)
+            .bind(job.attempts)
+            .bind(job.replay_generation)
+            .bind(token)
+            .bind(worker)
+            .bind(to_micros(now))
+            .bind(&job.trace_id)
+            .execute(&mut *tx)
+            .await?;
+            claims.push(Claim {
+                attempt: job.attempts,
+                fencing_token: token,
+                job,
+            });
+        }
+        tx.commit().await?;
+        Ok(claims)
+    }
+
+    async fn heartbeat_job(
+        &self,
+        id: Uuid,
+        token: i64,
+        lease_until: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE jobs SET lease_expires_at = ?, heartbeat_at = ? WHERE id = ? AND fencing_token = ? AND status = 'running'",
+        )
+        .bind(to_micros(lease_until))
+        .bind(to_micros(OffsetDateTime::now_utc()))
+        .bind(id.to_string())
+        .bind(token)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn finish_job(
+        &self,
+        id: Uuid,
+        token: i64,
+        f: &Finish,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let (status, run_at, attempts_delta, dead_at, finished_at) = match f.next {
+            Next::Succeeded => ("succeeded", None, 0, None, Some(now)),
+            Next::Retry { run_at } => ("queued", Some(run_at), 0, None, None),
+            Next::Throttled { run_at } => ("queued", Some(run_at), -1, None, None),
+            Next::Dead => ("dead", None, 0, Some(now), Some(now)),
+        };
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE jobs SET status = ?, run_at = COALESCE(?, run_at), attempts = attempts + ?, dead_at = ?, \
+             finished_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?, \
+             last_error_code = COALESCE(?, last_error_code), last_error_message = COALESCE(?, last_error_message), \
+             last_upstream_status = COALESCE(?, last_upstream_status) \
+             WHERE id = ? AND fencing_token = ? AND status = 'running'",
+        )
+        .bind(status)
+        .bind(run_at.map(to_micros))
+        .bind(attempts_delta)
+        .bind(dead_at.map(to_micros))
+        .bind(finished_at.map(to_micros))
+        .bind(to_micros(now))
+        .bind(&f.error_code)
+        .bind(&f.error_message)
+        .bind(f.upstream_status)
+        .bind(id.to_string())
+        .bind(token)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE runs SET finished_at = ?, duration_ms = ?, outcome = ?, error_code = ?, error_message = ?, \
+             upstream_status = ? WHERE job_id = ? AND fencing_token = ?",
+        )
+        .bind(to_micros(now))
+        .bind(f.duration_ms)
+        .bind(f.outcome)
+        .bind(&f.error_code)
+        .bind(&f.error_message)
+        .bind(f.upstream_status)
+        .bind(id.to_string())
+        .bind(token)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn reclaim_expired_jobs(&self, now: OffsetDateTime) -> Result<Vec<Uuid>, StoreError> {
+        let at = to_micros(now);
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(
+            "UPDATE jobs SET status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END, \
+               dead_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END, \
+               finished_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END, \
+               run_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?, \
+               last_error_code = 'crashed', last_error_message = 'the worker stopped heartbeating; lease expired' \
+             WHERE status = 'running' AND lease_expires_at < ? RETURNING id, fencing_token",
+        )
+        .bind(at)
+        .bind(at)
+        .bind(at)
+        .bind(at)
+        .bind(at)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let token: i64 = row.try_get("fencing_token")?;
+            sqlx::query(
+                "UPDATE runs SET finished_at = ?, outcome = 'crashed', error_code = 'crashed', \
+                 error_message = 'lease expired' WHERE job_id = ? AND fencing_token = ? AND finished_at IS NULL",
+            )
+            .bind(at)
+            .bind(&id)
+            .bind(token)
+            .execute(&mut *tx)
+            .await?;
+            ids.push(parse_uuid(&id)?);
+        }
+        tx.commit().await?;
+        Ok(ids)
     }
 }
 

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use orchd::jobs::{JobQuery, JobRecord};
+use orchd::jobs::{Finish, JobQuery, JobRecord, Next};
 use orchd::store::{Store, StoreError};
 use serde_json::json;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::both_backends;
@@ -191,7 +191,320 @@ async fn a_dedupe_key_names_one_live_job(kind: Kind) {
     assert_eq!((ids.len(), created_count), (1, 1));
 }
 
+fn finish(outcome: &'static str, next: Next) -> Finish {
+    Finish {
+        outcome,
+        next,
+        error_code: (outcome != "succeeded").then(|| "upstream_error".to_owned()),
+        error_message: (outcome != "succeeded").then(|| "upstream answered 503".to_owned()),
+        upstream_status: Some(if outcome == "succeeded" { 200 } else { 503 }),
+        duration_ms: 12,
+    }
+}
+
+async fn concurrent_claimers_never_share_a_job(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let mut all = std::collections::HashSet::new();
+    for _ in 0..40 {
+        let j = job("acme", "default", None);
+        all.insert(j.id);
+        store.enqueue_job(&j).await.unwrap();
+    }
+    let other = job("acme", "low", None);
+    store.enqueue_job(&other).await.unwrap();
+    let now = OffsetDateTime::now_utc() + Duration::seconds(1);
+    let mut tasks = Vec::new();
+    for w in 0..8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let got = store
+                    .claim_jobs(
+                        "default",
+                        &format!("w{w}"),
+                        now,
+                        now + Duration::seconds(30),
+                        3,
+                    )
+                    .await
+                    .unwrap();
+                if got.is_empty() {
+                    return mine;
+                }
+                mine.extend(got);
+            }
+        }));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for t in tasks {
+        for c in t.await.unwrap() {
+            assert!(seen.insert(c.job.id), "job {} claimed twice", c.job.id);
+            assert_eq!(c.attempt, 1);
+            assert_eq!(c.job.status, "running");
+        }
+    }
+    assert_eq!(seen, all, "every due job of the queue claimed once");
+    assert_eq!(
+        store.get_job(other.id).await.unwrap().unwrap().status,
+        "queued",
+        "other queues untouched"
+    );
+}
+
+async fn claims_respect_run_at_and_record_a_run(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let now = OffsetDateTime::now_utc();
+    let mut later = job("acme", "default", None);
+    later.run_at = now + Duration::minutes(5);
+    store.enqueue_job(&later).await.unwrap();
+    let lease = now + Duration::seconds(30);
+    assert!(
+        store
+            .claim_jobs("default", "w1", now, lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let claims = store
+        .claim_jobs("default", "w1", now + Duration::minutes(6), lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(claims.len(), 1);
+    let c = &claims[0];
+    assert_eq!((c.job.id, c.attempt, c.job.attempts), (later.id, 1, 1));
+    let runs = store.job_runs(later.id).await.unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!((runs[0].attempt, runs[0].worker_id.as_str()), (1, "w1"));
+    assert!(runs[0].finished_at.is_none());
+    // A running job is not claimed again.
+    assert!(
+        store
+            .claim_jobs("default", "w2", now + Duration::minutes(7), lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn a_stale_fencing_token_cannot_finish_or_heartbeat(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let j = job("acme", "default", None);
+    store.enqueue_job(&j).await.unwrap();
+    let t0 = OffsetDateTime::now_utc() + Duration::seconds(1);
+    let first = store
+        .claim_jobs("default", "w1", t0, t0 + Duration::seconds(5), 1)
+        .await
+        .unwrap()
+        .remove(0);
+    assert!(
+        store
+            .heartbeat_job(j.id, first.fencing_token, t0 + Duration::seconds(10))
+            .await
+            .unwrap()
+    );
+    // The worker goes silent; its lease runs out and the reaper hands the job back.
+    let t1 = t0 + Duration::seconds(11);
+    assert_eq!(store.reclaim_expired_jobs(t1).await.unwrap(), vec![j.id]);
+    let back = store.get_job(j.id).await.unwrap().unwrap();
+    assert_eq!(back.status, "queued");
+    assert_eq!(back.last_error_code.as_deref(), Some("crashed"));
+    let second = store
+        .claim_jobs("default", "w2", t1, t1 + Duration::seconds(30), 1)
+        .await
+        .unwrap()
+        .remove(0);
+    assert!(second.fencing_token > first.fencing_token);
+    assert_eq!(second.attempt, 2);
+
+    // The first worker wakes up: its token is stale, nothing it says counts.
+    assert!(
+        !store
+            .heartbeat_job(j.id, first.fencing_token, t1 + Duration::seconds(60))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .finish_job(
+                j.id,
+                first.fencing_token,
+                &finish("succeeded", Next::Succeeded),
+                t1
+            )
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.get_job(j.id).await.unwrap().unwrap().status,
+        "running"
+    );
+
+    assert!(
+        store
+            .finish_job(
+                j.id,
+                second.fencing_token,
+                &finish("succeeded", Next::Succeeded),
+                t1
+            )
+            .await
+            .unwrap()
+    );
+    let done = store.get_job(j.id).await.unwrap().unwrap();
+    assert_eq!(done.status, "succeeded");
+    assert!(done.finished_at.is_some());
+    let runs = store.job_runs(j.id).await.unwrap();
+    let outcomes: Vec<_> = runs
+        .iter()
+        .map(|r| (r.attempt, r.outcome.clone()))
+        .collect();
+    assert!(
+        outcomes.contains(&(1, Some("crashed".into()))),
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes.contains(&(2, Some("succeeded".into()))),
+        "{outcomes:?}"
+    );
+    // Finishing twice is refused too.
+    assert!(
+        !store
+            .finish_job(
+                j.id,
+                second.fencing_token,
+                &finish("succeeded", Next::Succeeded),
+                t1
+            )
+            .await
+            .unwrap()
+    );
+}
+
+async fn retries_throttles_and_dead_letters(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let mut j = job("acme", "default", None);
+    j.max_attempts = 2;
+    store.enqueue_job(&j).await.unwrap();
+    let t = OffsetDateTime::now_utc() + Duration::seconds(1);
+    let lease = t + Duration::seconds(30);
+
+    // Throttled: back on the queue later, the attempt handed back.
+    let c = store
+        .claim_jobs("default", "w", t, lease, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    let later = t + Duration::seconds(2);
+    assert!(
+        store
+            .finish_job(
+                j.id,
+                c.fencing_token,
+                &finish("throttled", Next::Throttled { run_at: later }),
+                t
+            )
+            .await
+            .unwrap()
+    );
+    let after = store.get_job(j.id).await.unwrap().unwrap();
+    assert_eq!((after.status.as_str(), after.attempts), ("queued", 0));
+    assert!(
+        store
+            .claim_jobs("default", "w", t, lease, 1)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not before run_at"
+    );
+
+    // A failed attempt retries and counts.
+    let c = store
+        .claim_jobs("default", "w", later, lease, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(c.attempt, 1);
+    let retry_at = later + Duration::seconds(4);
+    assert!(
+        store
+            .finish_job(
+                j.id,
+                c.fencing_token,
+                &finish("failed", Next::Retry { run_at: retry_at }),
+                later
+            )
+            .await
+            .unwrap()
+    );
+    let after = store.get_job(j.id).await.unwrap().unwrap();
+    assert_eq!((after.status.as_str(), after.attempts), ("queued", 1));
+    assert_eq!(after.last_upstream_status, Some(503));
+    assert_eq!(after.last_error_code.as_deref(), Some("upstream_error"));
+
+    // The last attempt crashes: with attempts used up, the reaper dead-letters it.
+    let c = store
+        .claim_jobs("default", "w", retry_at, retry_at, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(c.attempt, 2);
+    assert_eq!(
+        store
+            .reclaim_expired_jobs(retry_at + Duration::seconds(1))
+            .await
+            .unwrap(),
+        vec![j.id]
+    );
+    let dead = store.get_job(j.id).await.unwrap().unwrap();
+    assert_eq!(dead.status, "dead");
+    assert!(dead.dead_at.is_some());
+    let runs = store.job_runs(j.id).await.unwrap();
+    assert_eq!(
+        runs.len(),
+        3,
+        "every attempt, throttled ones too, has a run"
+    );
+    assert!(runs.iter().all(|r| r.finished_at.is_some()));
+
+    // Dead by decision of the worker.
+    let k = job("acme", "default", None);
+    store.enqueue_job(&k).await.unwrap();
+    let c = store
+        .claim_jobs("default", "w", t, lease, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    assert!(
+        store
+            .finish_job(k.id, c.fencing_token, &finish("failed", Next::Dead), t)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.get_job(k.id).await.unwrap().unwrap().status, "dead");
+    // Nothing left to reclaim.
+    assert!(
+        store
+            .reclaim_expired_jobs(t + Duration::hours(1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 both_backends!(
     jobs_round_trip_list_and_cancel,
-    a_dedupe_key_names_one_live_job
+    a_dedupe_key_names_one_live_job,
+    concurrent_claimers_never_share_a_job,
+    claims_respect_run_at_and_record_a_run,
+    a_stale_fencing_token_cannot_finish_or_heartbeat,
+    retries_throttles_and_dead_letters
 );

@@ -93,11 +93,22 @@ impl Default for Settings {
 #[serde(deny_unknown_fields, default)]
 pub struct WorkerSettings {
     pub concurrency: u32,
+    /// How long a claim is a worker's without a heartbeat (heartbeats every third of it).
+    pub lease: HumanDuration,
+    /// How often an idle worker looks for due jobs (retries, delayed jobs, other nodes' work).
+    pub poll_interval: HumanDuration,
+    /// How often the reconciler hands back jobs whose lease expired.
+    pub reclaim_interval: HumanDuration,
 }
 
 impl Default for WorkerSettings {
     fn default() -> Self {
-        Self { concurrency: 32 }
+        Self {
+            concurrency: 32,
+            lease: HumanDuration(Duration::from_secs(30)),
+            poll_interval: HumanDuration(Duration::from_millis(200)),
+            reclaim_interval: HumanDuration(Duration::from_secs(1)),
+        }
     }
 }
 
@@ -662,6 +673,20 @@ impl Settings {
         if self.config.recheck_interval.as_duration() < Duration::from_millis(100) {
             return Err(invalid("config.recheck_interval", "must be at least 100ms"));
         }
+        if self.worker.concurrency == 0 || self.worker.concurrency > 10_000 {
+            return Err(invalid("worker.concurrency", "must be 1–10000"));
+        }
+        if self.worker.lease.as_duration() < Duration::from_millis(300) {
+            return Err(invalid("worker.lease", "must be at least 300ms"));
+        }
+        for (key, value) in [
+            ("worker.poll_interval", self.worker.poll_interval),
+            ("worker.reclaim_interval", self.worker.reclaim_interval),
+        ] {
+            if value.as_duration() < Duration::from_millis(10) {
+                return Err(invalid(key, "must be at least 10ms"));
+            }
+        }
         if self.storage.request_log_batch == 0 {
             return Err(invalid("storage.request_log_batch", "must be positive"));
         }
@@ -895,5 +920,28 @@ mod tests {
                 .to_string()
                 .contains("not allowed")
         );
+    }
+
+    #[test]
+    fn worker_settings_are_read_and_checked() {
+        let s = Settings::from_yaml(
+            "worker:\n  concurrency: 50\n  lease: 10s\n  poll_interval: 50ms\n  reclaim_interval: 500ms\n",
+        )
+        .unwrap();
+        s.validate().unwrap();
+        assert_eq!(s.worker.concurrency, 50);
+        assert_eq!(s.worker.lease.as_duration(), Duration::from_secs(10));
+        assert_eq!(
+            s.worker.poll_interval.as_duration(),
+            Duration::from_millis(50)
+        );
+        for bad in [
+            "worker:\n  lease: 100ms\n",
+            "worker:\n  concurrency: 0\n",
+            "worker:\n  poll_interval: 1ms\n",
+        ] {
+            let err = Settings::from_yaml(bad).unwrap().validate().unwrap_err();
+            assert!(err.to_string().contains("worker."), "{bad}: {err}");
+        }
     }
 }

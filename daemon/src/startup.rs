@@ -21,6 +21,7 @@ use crate::identity::impersonations::ImpersonationService;
 use crate::identity::operators::OperatorService;
 use crate::identity::signing::SigningKey;
 use crate::identity::tenant_tokens::TenantTokenVerifier;
+use crate::jobs::worker::{JobWake, Workers, spawn_reaper};
 use crate::redis::{RedisClient, RedisError};
 use crate::request_log;
 use crate::resilience::breakers::BreakerRegistry;
@@ -163,6 +164,35 @@ impl Application {
             version = env!("CARGO_PKG_VERSION"),
             "orchd listening"
         );
+        let executor = Arc::new(Executor::new(
+            secrets.clone(),
+            breakers,
+            RateLimiter::new(redis_for_limits.as_ref()),
+        ));
+        let job_wake = JobWake::default();
+        if settings.roles.worker {
+            let workers = Workers {
+                store: store.clone(),
+                executor: executor.clone(),
+                configs: configs.active_configs().clone(),
+                events: events.clone(),
+                wake: job_wake.clone(),
+                worker_id: worker_id(local_addr),
+                concurrency: settings.worker.concurrency,
+                lease: settings.worker.lease.as_duration(),
+                poll_interval: settings.worker.poll_interval.as_duration(),
+            };
+            background.push(workers.spawn(stop_tx.subscribe()));
+        }
+        if settings.roles.reconciler {
+            background.push(spawn_reaper(
+                store.clone(),
+                events.clone(),
+                job_wake.clone(),
+                settings.worker.reclaim_interval.as_duration(),
+                stop_tx.subscribe(),
+            ));
+        }
         let state = AppState {
             settings: Arc::new(settings),
             store,
@@ -178,12 +208,9 @@ impl Application {
             metrics,
             events,
             event_sampler: crate::events::Sampler::default(),
-            executor: Arc::new(Executor::new(
-                secrets.clone(),
-                breakers,
-                RateLimiter::new(redis_for_limits.as_ref()),
-            )),
+            executor,
             secrets,
+            job_wake,
         };
         Ok(Self {
             listener,
@@ -255,6 +282,16 @@ impl Application {
             Err(join) => Err(StartupError::Serve(std::io::Error::other(join.to_string()))),
         }
     }
+}
+
+/// Names this process in run rows and leases: host, pid and listen port, so the runs of a
+/// killed worker are told apart from its successor's.
+fn worker_id(addr: SocketAddr) -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "orchd".to_owned());
+    format!("{host}:{}:{}", std::process::id(), addr.port())
 }
 
 /// Deletes expired idempotency keys every few minutes.

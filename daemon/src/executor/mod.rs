@@ -721,7 +721,7 @@ fn error_chain(err: &reqwest::Error) -> String {
     text
 }
 
-fn random_unit() -> f64 {
+pub(crate) fn random_unit() -> f64 {
     let mut b = [0u8; 8];
     if getrandom::fill(&mut b).is_err() {
         return 0.5;

@@ -56,6 +56,8 @@ pub struct AppState {
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     pub events: crate::events::EventWriter,
     pub event_sampler: crate::events::Sampler,
+    /// Wakes this node's workers after an enqueue.
+    pub job_wake: crate::jobs::worker::JobWake,
 }
 
 /// The whole application router. Every node serves the probes; the tenant, admin and

@@ -1,6 +1,10 @@
 //! Jobs: durable units of async work on a queue. The database row is the truth; enqueueing
 //! commits the row (deduplicated by a partial unique index on live jobs' `dedupe_key`).
-//! Dispatch, workers, leases and the DLQ build on these rows.
+//! Workers claim them with a lease and a fencing token (`worker`); what an attempt means
+//! for the job is decided in `outcome`.
+
+pub mod outcome;
+pub mod worker;
 
 use orch_core::api::jobs::{EnqueuedJob, JobError, JobView, RunView};
 use serde_json::Value;

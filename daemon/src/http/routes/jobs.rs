@@ -165,6 +165,7 @@ pub async fn enqueue(
         }
     };
     if created {
+        state.job_wake.notify();
         tracing::info!(job_id = %stored.id, queue = %stored.queue, "job queued");
         state.events.record(
             ctx.event("job.queued", format!("{} job on {}", stored.kind, stored.queue))

@@ -327,6 +327,16 @@ pub(super) async fn finish(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
+    if matches!(f.next, Next::Throttled { .. }) {
+        // Nothing was sent: a throttled attempt leaves no run behind.
+        sqlx::query("DELETE FROM runs WHERE job_id = $1 AND fencing_token = $2")
+            .bind(id)
+            .bind(token)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        return Ok(true);
+    }
     sqlx::query(
         "UPDATE runs SET finished_at = $3, duration_ms = $4, outcome = $5, error_code = $6, error_message = $7, \
          upstream_status = $8 WHERE job_id = $1 AND fencing_token = $2",

@@ -255,6 +255,16 @@ impl JobStore for SqliteStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
+        if matches!(f.next, Next::Throttled { .. }) {
+            // Nothing was sent: a throttled attempt leaves no run behind.
+            sqlx::query("DELETE FROM runs WHERE job_id = ? AND fencing_token = ?")
+                .bind(id.to_string())
+                .bind(token)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Ok(true);
+        }
         sqlx::query(
             "UPDATE runs SET finished_at = ?, duration_ms = ?, outcome = ?, error_code = ?, error_message = ?, \
              upstream_status = ? WHERE job_id = ? AND fencing_token = ?",

@@ -42,7 +42,8 @@ async fn enqueue_read_list_cancel(kind: Kind) {
     };
     app.activate_config("acme", DOC).await;
     let token = app.tenant_token("acme", &["jobs:write", "jobs:read"]).await;
-    let body = json!({"queue": "critical", "connector": "billing", "operation": "on_invoice", "payload": {"invoice": "in_1"}});
+    // Due far in the future, so the workers leave it queued for the cancel below.
+    let body = json!({"queue": "critical", "connector": "billing", "operation": "on_invoice", "payload": {"invoice": "in_1"}, "run_at": "2099-01-01T00:00:00Z"});
     let res = app
         .client
         .post(app.url("/v1/jobs"))

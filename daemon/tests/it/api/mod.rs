@@ -17,3 +17,4 @@ mod rbac;
 mod request_log;
 mod resilience;
 mod tenant_auth;
+mod workers;

@@ -22,6 +22,10 @@ pub struct Upstream {
     scripts: Arc<Mutex<HashMap<String, Vec<u16>>>>,
     /// Headers of the last request per route name.
     pub last_headers: Arc<Mutex<HashMap<String, HashMap<String, String>>>>,
+    /// `/slow/{name}`: calls in flight now and at most, per name.
+    inflight: Arc<Mutex<HashMap<String, (usize, usize)>>>,
+    /// Every `Idempotency-Key` seen, per route name, in arrival order.
+    pub keys: Arc<Mutex<HashMap<String, Vec<String>>>>,
 }
 
 impl Upstream {
@@ -32,6 +36,7 @@ impl Upstream {
             .route("/script/{name}", any(script))
             .route("/retry-after/{name}", any(retry_after))
             .route("/hang", any(hang))
+            .route("/slow/{name}", any(slow))
             .route("/drip", get(drip))
             .with_state(up.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -66,7 +71,33 @@ impl Upstream {
             .cloned()
     }
 
+    /// The most calls `/slow/{name}` had in flight at once.
+    pub fn max_inflight(&self, name: &str) -> usize {
+        self.inflight
+            .lock()
+            .unwrap()
+            .get(name)
+            .map_or(0, |(_, max)| *max)
+    }
+
+    pub fn keys(&self, route: &str) -> Vec<String> {
+        self.keys
+            .lock()
+            .unwrap()
+            .get(route)
+            .cloned()
+            .unwrap_or_default()
+    }
+
     fn seen(&self, route: &str, headers: &HeaderMap) {
+        if let Some(k) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
+            self.keys
+                .lock()
+                .unwrap()
+                .entry(route.to_owned())
+                .or_default()
+                .push(k.to_owned());
+        }
         *self
             .hits
             .lock()
@@ -153,6 +184,23 @@ async fn retry_after(
     } else {
         (StatusCode::OK, "ok").into_response()
     }
+}
+
+async fn slow(
+    State(up): State<Upstream>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    up.seen(&name, &headers);
+    {
+        let mut m = up.inflight.lock().unwrap();
+        let e = m.entry(name.clone()).or_default();
+        e.0 += 1;
+        e.1 = e.1.max(e.0);
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    up.inflight.lock().unwrap().entry(name).or_default().0 -= 1;
+    (StatusCode::OK, "done").into_response()
 }
 
 async fn hang(State(up): State<Upstream>, headers: HeaderMap) -> Response {

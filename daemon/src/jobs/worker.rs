@@ -1,0 +1,481 @@
+//! The worker pool and the lease reaper.
+//!
+//! The database decides who runs what: a worker claims due jobs with one conditional update
+//! (lease + fencing token), heartbeats while the call runs, and finishes with its token — a
+//! worker that lost its lease can neither heartbeat nor finish. The reaper (reconciler role)
+//! hands back jobs whose lease ran out, so a killed worker's jobs run again within a lease.
+//! Workers look for due jobs when woken by an enqueue on this node and every
+//! `worker.poll_interval` otherwise (which also picks up retries, delayed jobs and other
+//! nodes' work).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use orch_core::config::model::{Backoff, Policy};
+use orch_core::trace::TraceContext;
+use serde_json::Value;
+use time::OffsetDateTime;
+use tokio::sync::{Notify, Semaphore, watch};
+use tokio::task::JoinHandle;
+use tracing::Instrument;
+
+use super::outcome::{AttemptContext, decide};
+use super::{Claim, Finish, Next};
+use crate::events::{EventWriter, NewEvent};
+use crate::executor::{Answer, Call, ExecError, Executor};
+use crate::store::Store;
+use crate::tenant_config::active::ActiveConfigs;
+
+/// How long a job waits when its attempt could not be run for storage trouble.
+const STORE_TROUBLE_WAIT: Duration = Duration::from_secs(1);
+
+/// Queues in the order a free slot looks at them, with their share of the slots in one
+/// round: `low` always gets some, so it never starves behind a busy `critical`.
+const QUEUE_WEIGHTS: [(&str, u32); 4] =
+    [("critical", 8), ("webhook", 6), ("default", 3), ("low", 1)];
+
+/// Wakes this node's workers when a job is enqueued here.
+#[derive(Clone, Default)]
+pub struct JobWake(Arc<Notify>);
+
+impl JobWake {
+    pub fn notify(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Everything a worker needs.
+#[derive(Clone)]
+pub struct Workers {
+    pub store: Arc<dyn Store>,
+    pub executor: Arc<Executor>,
+    pub configs: ActiveConfigs,
+    pub events: EventWriter,
+    pub wake: JobWake,
+    pub worker_id: String,
+    pub concurrency: u32,
+    pub lease: Duration,
+    pub poll_interval: Duration,
+}
+
+impl Workers {
+    /// Runs the pool until `stop`; running jobs are finished (or their leases left to expire)
+    /// before the returned task ends.
+    pub fn spawn(self, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
+        tokio::spawn(async move {
+            let slots = Arc::new(Semaphore::new(self.concurrency as usize));
+            let freed = Arc::new(Notify::new());
+            let mut running = tokio::task::JoinSet::new();
+            tracing::info!(worker = %self.worker_id, concurrency = self.concurrency, "workers started");
+            loop {
+                if *stop.borrow() {
+                    break;
+                }
+                let free = slots.available_permits() as u32;
+                let claimed = if free == 0 {
+                    0
+                } else {
+                    match self.claim_round(free).await {
+                        Ok(claims) => {
+                            let n = claims.len();
+                            for claim in claims {
+                                let Ok(permit) = slots.clone().try_acquire_owned() else {
+                                    break;
+                                };
+                                let me = self.clone();
+                                let freed = freed.clone();
+                                running.spawn(async move {
+                                    me.run(claim).await;
+                                    drop(permit);
+                                    freed.notify_one();
+                                });
+                            }
+                            n
+                        }
+                        Err(err) => {
+                            tracing::warn!(error = %err, "claiming jobs failed; retrying");
+                            0
+                        }
+                    }
+                };
+                while running.try_join_next().is_some() {}
+                if claimed > 0 && slots.available_permits() > 0 {
+                    // There may be more due work: look again at once.
+                    continue;
+                }
+                tokio::select! {
+                    () = self.wake.0.notified(), if slots.available_permits() > 0 => {}
+                    () = freed.notified() => {}
+                    () = tokio::time::sleep(self.poll_interval) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+            // Let running calls finish: their results are durable work.
+            while running.join_next().await.is_some() {}
+            tracing::info!(worker = %self.worker_id, "workers stopped");
+        })
+    }
+
+    /// Claims up to `free` jobs across the queues by weight; unused shares go to whichever
+    /// queues still have due work.
+    async fn claim_round(&self, free: u32) -> Result<Vec<Claim>, crate::store::StoreError> {
+        let total_weight: u32 = QUEUE_WEIGHTS.iter().map(|(_, w)| w).sum();
+        let now = OffsetDateTime::now_utc();
+        let lease_until = now + self.lease;
+        let mut claims = Vec::new();
+        let mut hungry = Vec::new();
+        for (queue, weight) in QUEUE_WEIGHTS {
+            let remaining = free - claims.len() as u32;
+            if remaining == 0 {
+                break;
+            }
+            let share = (free * weight / total_weight).clamp(1, remaining);
+            let got = self
+                .store
+                .claim_jobs(queue, &self.worker_id, now, lease_until, share)
+                .await?;
+            if got.len() as u32 == share {
+                hungry.push(queue);
+            }
+            claims.extend(got);
+        }
+        for queue in hungry {
+            let remaining = free - claims.len() as u32;
+            if remaining == 0 {
+                break;
+            }
+            let got = self
+                .store
+                .claim_jobs(queue, &self.worker_id, now, lease_until, remaining)
+                .await?;
+            claims.extend(got);
+        }
+        Ok(claims)
+    }
+
+    /// Runs one claimed attempt to its end.
+    async fn run(&self, claim: Claim) {
+        let job = &claim.job;
+        let trace = trace_of(job.trace_carrier.as_ref());
+        let span = tracing::info_span!(
+            "job",
+            job_id = %job.id,
+            tenant = %job.tenant_id,
+            queue = %job.queue,
+            attempt = claim.attempt,
+            trace_id = %trace.trace_id.to_hex(),
+            request_id = job.request_id.as_deref().unwrap_or(""),
+        );
+        self.run_in_span(&claim, &trace).instrument(span).await;
+    }
+
+    async fn run_in_span(&self, claim: &Claim, trace: &TraceContext) {
+        let job = &claim.job;
+        let connector = job.connector.clone().unwrap_or_default();
+        let operation = job.operation.clone().unwrap_or_default();
+        let event = |kind: &str, message: String| {
+            NewEvent::new(kind, message)
+                .tenant(&job.tenant_id)
+                .connector(&connector, Some(&operation))
+                .correlation(job.request_id.as_deref(), job.trace_id.as_deref())
+                .impersonation(job.impersonated_by, job.impersonation_id)
+                .job(job.id)
+        };
+        self.events.record(
+            event("job.started", format!("attempt {} of {}", claim.attempt, job.max_attempts))
+                .data(serde_json::json!({"queue": job.queue, "attempt": claim.attempt, "worker": self.worker_id})),
+        );
+        let started = Instant::now();
+        let finish = match self.call(claim, trace, &connector, &operation).await {
+            Attempt::Done(result, backoff) => decide(
+                &result,
+                &AttemptContext {
+                    attempt: claim.attempt,
+                    max_attempts: job.max_attempts,
+                    backoff,
+                    duration: started.elapsed(),
+                    now: OffsetDateTime::now_utc(),
+                    random: crate::executor::random_unit(),
+                },
+            ),
+            Attempt::StoreTrouble(message) => Finish {
+                // Not the job's fault: it waits without using up an attempt.
+                outcome: "throttled",
+                next: Next::Throttled {
+                    run_at: OffsetDateTime::now_utc() + STORE_TROUBLE_WAIT,
+                },
+                error_code: Some("storage_unavailable".to_owned()),
+                error_message: Some(message),
+                upstream_status: None,
+                duration_ms: 0,
+            },
+            Attempt::LeaseLost => {
+                tracing::warn!(
+                    "lease lost while the call ran; the reaper hands the job to another attempt"
+                );
+                return;
+            }
+        };
+        match self
+            .store
+            .finish_job(
+                job.id,
+                claim.fencing_token,
+                &finish,
+                OffsetDateTime::now_utc(),
+            )
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!("lease lost before the attempt was recorded; its result is dropped");
+                return;
+            }
+            Err(err) => {
+                // The lease runs out and the reaper hands the job back: at least once.
+                tracing::error!(error = %err, "recording the attempt failed");
+                return;
+            }
+        }
+        let queue = job.queue.clone();
+        metrics::histogram!("orch_job_duration_seconds", "queue" => queue.clone())
+            .record(started.elapsed().as_secs_f64());
+        let error = finish.error_message.clone().unwrap_or_default();
+        let mut data = serde_json::json!({
+            "queue": job.queue,
+            "attempt": claim.attempt,
+            "outcome": finish.outcome,
+            "error_code": finish.error_code,
+            "upstream_status": finish.upstream_status,
+            "duration_ms": finish.duration_ms,
+        });
+        let (label, recorded) = match finish.next {
+            Next::Succeeded => {
+                tracing::info!("job succeeded");
+                (
+                    "succeeded",
+                    Some(event(
+                        "job.succeeded",
+                        format!("succeeded on attempt {}", claim.attempt),
+                    )),
+                )
+            }
+            Next::Retry { run_at } => {
+                tracing::info!(error = %error, "job attempt failed; retry scheduled");
+                if let Value::Object(map) = &mut data {
+                    map.insert("retry_at".to_owned(), Value::from(rfc3339(run_at)));
+                }
+                ("retried", Some(event("job.retry_scheduled", error)))
+            }
+            Next::Throttled { .. } => ("throttled", None),
+            Next::Dead => {
+                tracing::warn!(error = %error, "job dead");
+                ("dead", Some(event("job.dead", error)))
+            }
+        };
+        metrics::counter!("orch_jobs_total", "queue" => queue, "outcome" => label).increment(1);
+        if let Some(e) = recorded {
+            self.events.record(e.data(data));
+        }
+    }
+
+    /// Makes the call while heartbeating the lease. A lost lease abandons the call: another
+    /// attempt owns the job now.
+    async fn call(
+        &self,
+        claim: &Claim,
+        trace: &TraceContext,
+        connector: &str,
+        operation: &str,
+    ) -> Attempt {
+        let job = &claim.job;
+        let active = match self.configs.get(&job.tenant_id).await {
+            Ok(Some(active)) => active,
+            Ok(None) => {
+                return Attempt::Done(
+                    Err(ExecError::UnknownConnector(connector.to_owned())),
+                    Backoff::default(),
+                );
+            }
+            Err(err) => {
+                return Attempt::StoreTrouble(format!(
+                    "the tenant config could not be loaded: {err}"
+                ));
+            }
+        };
+        let backoff = active
+            .config
+            .connectors
+            .get(connector)
+            .and_then(|c| c.policy.as_ref())
+            .and_then(|p| active.config.policies.get(p))
+            .map_or_else(
+                || Policy::default().retry.backoff,
+                |p| p.retry.backoff.clone(),
+            );
+        let params = match params_of(job.params.as_ref()) {
+            Ok(p) => p,
+            Err(err) => return Attempt::Done(Err(err), backoff),
+        };
+        let idempotency_key = if job.replay_generation == 0 {
+            job.id.to_string()
+        } else {
+            format!("{}:r{}", job.id, job.replay_generation)
+        };
+        let request_id = job.request_id.clone().unwrap_or_else(|| job.id.to_string());
+        let exec = self.executor.execute(Call {
+            tenant: &job.tenant_id,
+            config: &active.config,
+            connector,
+            operation,
+            params,
+            payload: job.payload.clone(),
+            headers: BTreeMap::new(),
+            timeout: None,
+            idempotency_key: Some(idempotency_key),
+            trace,
+            request_id: &request_id,
+        });
+        tokio::pin!(exec);
+        let mut heartbeat = tokio::time::interval(self.lease / 3);
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        heartbeat.tick().await;
+        loop {
+            tokio::select! {
+                result = &mut exec => return Attempt::Done(result, backoff),
+                _ = heartbeat.tick() => {
+                    let until = OffsetDateTime::now_utc() + self.lease;
+                    match self.store.heartbeat_job(job.id, claim.fencing_token, until).await {
+                        Ok(true) => {}
+                        Ok(false) => return Attempt::LeaseLost,
+                        Err(err) => tracing::warn!(error = %err, "heartbeat failed; retrying"),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How a claimed attempt ended, before deciding what it means for the job.
+enum Attempt {
+    Done(Result<Answer, ExecError>, Backoff),
+    LeaseLost,
+    StoreTrouble(String),
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn trace_of(carrier: Option<&Value>) -> TraceContext {
+    carrier
+        .and_then(|c| serde_json::from_value::<HashMap<String, String>>(c.clone()).ok())
+        .map_or_else(TraceContext::new_root, |c| TraceContext::from_carrier(&c))
+}
+
+/// A job's params as the executor takes them: scalars rendered as text.
+fn params_of(params: Option<&Value>) -> Result<BTreeMap<String, String>, ExecError> {
+    let Some(Value::Object(map)) = params else {
+        return Ok(BTreeMap::new());
+    };
+    map.iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => {
+                    return Err(ExecError::BadRequest {
+                        field: format!("params.{k}"),
+                        message: "must be a string, number or boolean".to_owned(),
+                    });
+                }
+            };
+            Ok((k.clone(), text))
+        })
+        .collect()
+}
+
+/// Hands back jobs whose lease expired, every `interval`, until `stop`.
+pub fn spawn_reaper(
+    store: Arc<dyn Store>,
+    events: EventWriter,
+    wake: JobWake,
+    interval: Duration,
+    mut stop: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(interval) => {}
+                _ = stop.changed() => return,
+            }
+            let ids = match store.reclaim_expired_jobs(OffsetDateTime::now_utc()).await {
+                Ok(ids) => ids,
+                Err(err) => {
+                    tracing::warn!(error = %err, "reclaiming expired leases failed");
+                    continue;
+                }
+            };
+            if ids.is_empty() {
+                continue;
+            }
+            tracing::warn!(
+                count = ids.len(),
+                "reclaimed jobs whose worker stopped heartbeating"
+            );
+            for id in ids {
+                let Ok(Some(job)) = store.get_job(id).await else {
+                    continue;
+                };
+                let (kind, label) = if job.status == "dead" {
+                    ("job.dead", "dead")
+                } else {
+                    ("job.retry_scheduled", "crashed")
+                };
+                metrics::counter!("orch_jobs_total", "queue" => job.queue.clone(), "outcome" => label)
+                    .increment(1);
+                let mut e = NewEvent::new(kind, "the worker stopped heartbeating; lease expired")
+                    .tenant(&job.tenant_id)
+                    .correlation(job.request_id.as_deref(), job.trace_id.as_deref())
+                    .job(job.id)
+                    .data(serde_json::json!({"queue": job.queue, "attempt": job.attempts, "outcome": "crashed"}));
+                if let Some(c) = &job.connector {
+                    e = e.connector(c, job.operation.as_deref());
+                }
+                events.record(e);
+            }
+            wake.notify();
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn params_render_scalars_and_refuse_structures() {
+        let p = params_of(Some(&json!({"id": "cus_1", "n": 3, "live": true}))).unwrap();
+        assert_eq!(p["id"], "cus_1");
+        assert_eq!(p["n"], "3");
+        assert_eq!(p["live"], "true");
+        assert!(matches!(
+            params_of(Some(&json!({"x": [1]}))),
+            Err(ExecError::BadRequest { .. })
+        ));
+        assert!(params_of(None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_job_continues_its_trace() {
+        let carrier =
+            json!({"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"});
+        let t = trace_of(Some(&carrier));
+        assert_eq!(t.trace_id.to_hex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+    }
+}

@@ -181,6 +181,7 @@ impl Application {
                 concurrency: settings.worker.concurrency,
                 lease: settings.worker.lease.as_duration(),
                 poll_interval: settings.worker.poll_interval.as_duration(),
+                drain_grace: settings.shutdown_grace.as_duration(),
             };
             background.push(workers.spawn(stop_tx.subscribe()));
         }

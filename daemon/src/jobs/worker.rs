@@ -57,11 +57,13 @@ pub struct Workers {
     pub concurrency: u32,
     pub lease: Duration,
     pub poll_interval: Duration,
+    /// How long a stopping pool waits for running jobs.
+    pub drain_grace: Duration,
 }
 
 impl Workers {
-    /// Runs the pool until `stop`; running jobs are finished (or their leases left to expire)
-    /// before the returned task ends.
+    /// Runs the pool until `stop`; running jobs get `drain_grace` to finish before the
+    /// returned task ends.
     pub fn spawn(self, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
         tokio::spawn(async move {
             let slots = Arc::new(Semaphore::new(self.concurrency as usize));
@@ -111,8 +113,16 @@ impl Workers {
                     _ = stop.changed() => {}
                 }
             }
-            // Let running calls finish: their results are durable work.
-            while running.join_next().await.is_some() {}
+            // Let running calls finish within the grace period; calls still running after it
+            // are abandoned and their leases run out, so another attempt picks them up.
+            let drain = async { while running.join_next().await.is_some() {} };
+            if tokio::time::timeout(self.drain_grace, drain).await.is_err() {
+                tracing::warn!(
+                    abandoned = running.len(),
+                    "jobs still running after the grace period; their leases will expire"
+                );
+                running.abort_all();
+            }
             tracing::info!(worker = %self.worker_id, "workers stopped");
         })
     }

@@ -18,7 +18,8 @@ async fn migrated(kind: Kind) -> Option<(TestDb, Arc<dyn Store>)> {
     Some((db, store))
 }
 
-fn job(tenant: &str, queue: &str, dedupe: Option<&str>) -> JobRecord {
+/// A queued job due now (also used by the process tests to enqueue behind orchd's back).
+pub(crate) fn job(tenant: &str, queue: &str, dedupe: Option<&str>) -> JobRecord {
     let now = OffsetDateTime::now_utc();
     let now = now
         .replace_nanosecond(now.nanosecond() / 1000 * 1000)

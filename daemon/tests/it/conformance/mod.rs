@@ -6,7 +6,7 @@ mod configs;
 mod events;
 mod idempotency;
 mod identity;
-mod jobs;
+pub(crate) mod jobs;
 mod migrations;
 mod request_log;
 mod schema;

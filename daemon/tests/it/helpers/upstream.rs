@@ -37,6 +37,7 @@ impl Upstream {
             .route("/retry-after/{name}", any(retry_after))
             .route("/hang", any(hang))
             .route("/slow/{name}", any(slow))
+            .route("/hang-once/{name}", any(hang_once))
             .route("/drip", get(drip))
             .with_state(up.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -200,6 +201,19 @@ async fn slow(
     }
     tokio::time::sleep(Duration::from_millis(50)).await;
     up.inflight.lock().unwrap().entry(name).or_default().0 -= 1;
+    (StatusCode::OK, "done").into_response()
+}
+
+/// The first call hangs (as if the worker making it died mid-call); later calls answer 200.
+async fn hang_once(
+    State(up): State<Upstream>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    up.seen(&name, &headers);
+    if up.hits(&name) == 1 {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    }
     (StatusCode::OK, "done").into_response()
 }
 

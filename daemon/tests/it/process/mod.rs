@@ -16,6 +16,7 @@ mod postgres;
 mod reload;
 mod secrets;
 mod serve;
+mod workers;
 
 /// A running `orchd` whose stdout lines are collected as they come.
 pub struct Orchd {
@@ -91,6 +92,12 @@ impl Orchd {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// `kill -9`: no shutdown, no chance to finish anything.
+    pub fn kill9(&mut self) {
+        self.child.kill().expect("SIGKILL delivered");
+        let _ = self.child.wait();
     }
 
     pub fn sigterm(&self) {

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod breakers;
 pub mod clients;
 pub mod config;
+pub mod dlq;
 pub mod events;
 pub mod execute;
 pub mod health;

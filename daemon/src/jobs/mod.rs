@@ -67,8 +67,22 @@ pub struct JobQuery {
     pub tenant: Option<String>,
     pub queue: Option<String>,
     pub status: Option<String>,
+    pub connector: Option<String>,
+    pub error_code: Option<String>,
+    /// Dead at or after (DLQ filters).
+    pub dead_since: Option<OffsetDateTime>,
+    /// Dead before.
+    pub dead_until: Option<OffsetDateTime>,
     pub before: Option<Uuid>,
     pub limit: u32,
+}
+
+/// One queue's dead-letter queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DlqQueueStats {
+    pub queue: String,
+    pub depth: i64,
+    pub oldest_dead_at: Option<OffsetDateTime>,
 }
 
 /// A job a worker holds: the lease is its own as long as `fencing_token` matches.

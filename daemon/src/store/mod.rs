@@ -22,7 +22,7 @@ use crate::identity::audit::AuditQuery;
 use crate::identity::clients::TenantClientRecord;
 use crate::identity::impersonations::{ImpersonationQuery, ImpersonationRecord};
 use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
-use crate::jobs::{Claim, Finish, JobQuery, JobRecord, RunRecord};
+use crate::jobs::{Claim, DlqQueueStats, Finish, JobQuery, JobRecord, RunRecord};
 use crate::request_log::{RequestLogEntry, RequestLogQuery};
 use crate::settings::ConnectionUrl;
 use crate::tenant_config::records::{
@@ -386,6 +386,22 @@ pub trait JobStore {
     /// Running jobs whose lease expired: their run is `crashed`; the job goes back on its
     /// queue, or dead if its attempts are used up. Returns the reclaimed job ids.
     async fn reclaim_expired_jobs(&self, now: OffsetDateTime) -> Result<Vec<Uuid>, StoreError>;
+    /// Per queue: dead jobs and the oldest one's `dead_at`. Every queue is listed.
+    async fn dlq_stats(&self) -> Result<Vec<DlqQueueStats>, StoreError>;
+    /// Puts the given jobs that are still dead back on their queue: attempts reset, replay
+    /// generation bumped (a new upstream idempotency key), runs kept. Returns those replayed.
+    async fn replay_dead_jobs(
+        &self,
+        ids: &[Uuid],
+        now: OffsetDateTime,
+    ) -> Result<Vec<Uuid>, StoreError>;
+    /// Marks the given jobs that are still dead `purged` and deletes their payload and
+    /// params; rows and runs stay. Returns those purged.
+    async fn purge_dead_jobs(
+        &self,
+        ids: &[Uuid],
+        now: OffsetDateTime,
+    ) -> Result<Vec<Uuid>, StoreError>;
 }
 
 /// Everything orchd stores, on one backend.
@@ -433,6 +449,23 @@ pub async fn connect(
 /// Scopes are stored as a space-separated list.
 fn scopes_from_text(text: &str) -> Vec<orch_core::rbac::Scope> {
     orch_core::rbac::Scope::parse_claim(text)
+}
+
+/// DLQ stats with a row for every queue, empty ones included, in queue order.
+fn dlq_stats_for_every_queue(
+    mut found: std::collections::HashMap<String, (i64, Option<OffsetDateTime>)>,
+) -> Vec<DlqQueueStats> {
+    orch_core::config::model::QUEUES
+        .iter()
+        .map(|q| {
+            let (depth, oldest_dead_at) = found.remove(*q).unwrap_or((0, None));
+            DlqQueueStats {
+                queue: (*q).to_owned(),
+                depth,
+                oldest_dead_at,
+            }
+        })
+        .collect()
 }
 
 fn rows_limit(limit: u32) -> i64 {

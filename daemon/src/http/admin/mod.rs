@@ -15,6 +15,7 @@ mod audit;
 mod breakers;
 mod clients;
 mod config;
+mod dlq;
 mod events;
 mod impersonations;
 mod jobs;
@@ -81,4 +82,8 @@ admin_routes! {
     GET  "/v1/admin/jobs"                     "jobs.list"          => Read,            jobs::list;
     GET  "/v1/admin/jobs/{id}"                "jobs.get"           => Read,            jobs::get;
     POST "/v1/admin/breakers/reset"           "breaker.reset"      => BreakerReset,    breakers::reset;
+    GET  "/v1/admin/dlq"                      "dlq.list"           => Read,            dlq::list;
+    GET  "/v1/admin/dlq/stats"                "dlq.stats"          => Read,            dlq::stats;
+    POST "/v1/admin/dlq/replay"               "dlq.replay"         => DlqReplay,       dlq::replay;
+    POST "/v1/admin/dlq/purge"                "dlq.purge"          => DlqPurge,        dlq::purge;
 }

@@ -270,6 +270,7 @@ pub fn job_query(
         status,
         before,
         limit: effective_limit(limit),
+        ..JobQuery::default()
     })
 }
 

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::PgStore;
-use crate::jobs::{Claim, Finish, JobQuery, JobRecord, Next, RunRecord};
+use crate::jobs::{Claim, DlqQueueStats, Finish, JobQuery, JobRecord, Next, RunRecord};
 use crate::store::{JobStore, StoreError, rows_limit};
 
 const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
@@ -93,6 +93,18 @@ impl JobStore for PgStore {
         if let Some(v) = &q.status {
             b.push(" AND status = ").push_bind(v);
         }
+        if let Some(v) = &q.connector {
+            b.push(" AND connector = ").push_bind(v);
+        }
+        if let Some(v) = &q.error_code {
+            b.push(" AND last_error_code = ").push_bind(v);
+        }
+        if let Some(v) = q.dead_since {
+            b.push(" AND dead_at >= ").push_bind(v);
+        }
+        if let Some(v) = q.dead_until {
+            b.push(" AND dead_at < ").push_bind(v);
+        }
         if let Some(v) = q.before {
             b.push(" AND id < ").push_bind(v);
         }
@@ -170,6 +182,55 @@ impl JobStore for PgStore {
 
     async fn reclaim_expired_jobs(&self, now: OffsetDateTime) -> Result<Vec<Uuid>, StoreError> {
         reclaim(self, now).await
+    }
+
+    async fn dlq_stats(&self) -> Result<Vec<DlqQueueStats>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT queue, count(*) AS depth, min(dead_at) AS oldest FROM jobs WHERE status = 'dead' GROUP BY queue",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut found = std::collections::HashMap::new();
+        for row in &rows {
+            let queue: String = row.try_get("queue")?;
+            let depth: i64 = row.try_get("depth")?;
+            let oldest: Option<OffsetDateTime> = row.try_get("oldest")?;
+            found.insert(queue, (depth, oldest));
+        }
+        Ok(crate::store::dlq_stats_for_every_queue(found))
+    }
+
+    async fn replay_dead_jobs(
+        &self,
+        ids: &[Uuid],
+        now: OffsetDateTime,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let rows = sqlx::query(
+            "UPDATE jobs SET status = 'queued', attempts = 0, replay_generation = replay_generation + 1, \
+             run_at = $2, dead_at = NULL, finished_at = NULL, updated_at = $2 \
+             WHERE id = ANY($1) AND status = 'dead' RETURNING id",
+        )
+        .bind(ids)
+        .bind(now)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    }
+
+    async fn purge_dead_jobs(
+        &self,
+        ids: &[Uuid],
+        now: OffsetDateTime,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let rows = sqlx::query(
+            "UPDATE jobs SET status = 'purged', payload = NULL, params = NULL, updated_at = $2 \
+             WHERE id = ANY($1) AND status = 'dead' RETURNING id",
+        )
+        .bind(ids)
+        .bind(now)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
     }
 }
 

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
-use crate::jobs::{Claim, Finish, JobQuery, JobRecord, Next, RunRecord};
+use crate::jobs::{Claim, DlqQueueStats, Finish, JobQuery, JobRecord, Next, RunRecord};
 use crate::store::{JobStore, StoreError, rows_limit};
 
 const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
@@ -90,6 +90,18 @@ impl JobStore for SqliteStore {
         }
         if let Some(v) = &q.status {
             b.push(" AND status = ").push_bind(v.clone());
+        }
+        if let Some(v) = &q.connector {
+            b.push(" AND connector = ").push_bind(v.clone());
+        }
+        if let Some(v) = &q.error_code {
+            b.push(" AND last_error_code = ").push_bind(v.clone());
+        }
+        if let Some(v) = q.dead_since {
+            b.push(" AND dead_at >= ").push_bind(to_micros(v));
+        }
+        if let Some(v) = q.dead_until {
+            b.push(" AND dead_at < ").push_bind(to_micros(v));
         }
         if let Some(v) = q.before {
             b.push(" AND id < ").push_bind(v.to_string());
@@ -318,6 +330,71 @@ impl JobStore for SqliteStore {
         }
         tx.commit().await?;
         Ok(ids)
+    }
+
+    async fn dlq_stats(&self) -> Result<Vec<DlqQueueStats>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT queue, count(*) AS depth, min(dead_at) AS oldest FROM jobs WHERE status = 'dead' GROUP BY queue",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut found = std::collections::HashMap::new();
+        for row in &rows {
+            let queue: String = row.try_get("queue")?;
+            let depth: i64 = row.try_get("depth")?;
+            let oldest: Option<i64> = row.try_get("oldest")?;
+            found.insert(queue, (depth, oldest.map(from_micros).transpose()?));
+        }
+        Ok(crate::store::dlq_stats_for_every_queue(found))
+    }
+
+    async fn replay_dead_jobs(
+        &self,
+        ids: &[Uuid],
+        now: OffsetDateTime,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut done = Vec::new();
+        for id in ids {
+            let changed = sqlx::query(
+                "UPDATE jobs SET status = 'queued', attempts = 0, replay_generation = replay_generation + 1, \
+                 run_at = ?, dead_at = NULL, finished_at = NULL, updated_at = ? WHERE id = ? AND status = 'dead'",
+            )
+            .bind(to_micros(now))
+            .bind(to_micros(now))
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+            if changed.rows_affected() == 1 {
+                done.push(*id);
+            }
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn purge_dead_jobs(
+        &self,
+        ids: &[Uuid],
+        now: OffsetDateTime,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut done = Vec::new();
+        for id in ids {
+            let changed = sqlx::query(
+                "UPDATE jobs SET status = 'purged', payload = NULL, params = NULL, updated_at = ? \
+                 WHERE id = ? AND status = 'dead'",
+            )
+            .bind(to_micros(now))
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+            if changed.rows_affected() == 1 {
+                done.push(*id);
+            }
+        }
+        tx.commit().await?;
+        Ok(done)
     }
 }
 

@@ -79,6 +79,11 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
     ("GET /v1/admin/jobs", [true, true, true, true]),
     ("GET /v1/admin/jobs/{id}", [true, true, true, true]),
     ("POST /v1/admin/breakers/reset", [false, false, true, true]),
+    ("GET /v1/admin/dlq", [true, true, true, true]),
+    ("GET /v1/admin/dlq/stats", [true, true, true, true]),
+    // Billing holds dlq.replay, limited to the webhook queue (checked in api::dlq).
+    ("POST /v1/admin/dlq/replay", [false, true, true, true]),
+    ("POST /v1/admin/dlq/purge", [false, false, false, true]),
 ];
 
 #[test]

@@ -501,11 +501,114 @@ async fn retries_throttles_and_dead_letters(kind: Kind) {
     );
 }
 
+async fn dead_jobs_replay_and_purge(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let t = OffsetDateTime::now_utc() + Duration::seconds(1);
+    let lease = t + Duration::seconds(30);
+    let mut dead = Vec::new();
+    for queue in ["low", "low", "webhook"] {
+        let mut j = job("acme", queue, None);
+        j.max_attempts = 1;
+        store.enqueue_job(&j).await.unwrap();
+        let c = store
+            .claim_jobs(queue, "w", t, lease, 1)
+            .await
+            .unwrap()
+            .remove(0);
+        assert!(
+            store
+                .finish_job(j.id, c.fencing_token, &finish("failed", Next::Dead), t)
+                .await
+                .unwrap()
+        );
+        dead.push(j);
+    }
+    let live = job("acme", "low", None);
+    store.enqueue_job(&live).await.unwrap();
+
+    let stats = store.dlq_stats().await.unwrap();
+    let depth: Vec<_> = stats.iter().map(|s| (s.queue.as_str(), s.depth)).collect();
+    assert_eq!(
+        depth,
+        vec![("webhook", 1), ("critical", 0), ("default", 0), ("low", 2)]
+    );
+    assert!(
+        stats
+            .iter()
+            .all(|s| (s.depth > 0) == s.oldest_dead_at.is_some())
+    );
+    let filtered = store
+        .list_jobs(&JobQuery {
+            status: Some("dead".into()),
+            connector: Some("stripe".into()),
+            error_code: Some("upstream_error".into()),
+            dead_since: Some(t - Duration::seconds(1)),
+            dead_until: Some(t + Duration::seconds(1)),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(filtered.len(), 3);
+    let none = store
+        .list_jobs(&JobQuery {
+            status: Some("dead".into()),
+            dead_since: Some(t + Duration::seconds(1)),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+
+    // Replay only touches jobs that are still dead.
+    let replayed = store
+        .replay_dead_jobs(&[dead[0].id, live.id], t)
+        .await
+        .unwrap();
+    assert_eq!(replayed, vec![dead[0].id]);
+    let back = store.get_job(dead[0].id).await.unwrap().unwrap();
+    assert_eq!(
+        (back.status.as_str(), back.attempts, back.replay_generation),
+        ("queued", 0, 1)
+    );
+    assert!(back.dead_at.is_none());
+    assert_eq!(
+        store.job_runs(dead[0].id).await.unwrap().len(),
+        1,
+        "history kept"
+    );
+
+    let mut purged = store
+        .purge_dead_jobs(&[dead[0].id, dead[1].id, dead[2].id], t)
+        .await
+        .unwrap();
+    purged.sort();
+    let mut expected = vec![dead[1].id, dead[2].id];
+    expected.sort();
+    assert_eq!(purged, expected);
+    let gone = store.get_job(dead[1].id).await.unwrap().unwrap();
+    assert_eq!(gone.status, "purged");
+    assert_eq!((gone.payload, gone.params), (None, None));
+    assert_eq!(store.job_runs(dead[1].id).await.unwrap().len(), 1);
+    assert!(
+        store
+            .dlq_stats()
+            .await
+            .unwrap()
+            .iter()
+            .all(|s| s.depth == 0)
+    );
+}
+
 both_backends!(
     jobs_round_trip_list_and_cancel,
     a_dedupe_key_names_one_live_job,
     concurrent_claimers_never_share_a_job,
     claims_respect_run_at_and_record_a_run,
     a_stale_fencing_token_cannot_finish_or_heartbeat,
-    retries_throttles_and_dead_letters
+    retries_throttles_and_dead_letters,
+    dead_jobs_replay_and_purge
 );

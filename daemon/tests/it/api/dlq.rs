@@ -1,0 +1,331 @@
+//! The dead-letter queues: jobs that failed for good are listed and counted per queue;
+//! replay (by ids or filter) runs them again with a new upstream key and keeps their runs;
+//! purge deletes payloads but keeps rows; dry runs change nothing; every action is audited
+//! with its reason; billing operators replay the webhook queue only.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::helpers::upstream::Upstream;
+use crate::helpers::{Kind, TestApp};
+
+async fn enqueue(app: &TestApp, token: &str, queue: &str, operation: &str) -> String {
+    let res = app
+        .client
+        .post(app.url("/v1/jobs"))
+        .bearer_auth(token)
+        .json(&json!({"queue": queue, "connector": "api", "operation": operation, "payload": {"card": "secret-ish"}, "max_attempts": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn get(app: &TestApp, token: &str, path: &str) -> Value {
+    let res = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    res.json().await.unwrap()
+}
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn wait_status(app: &TestApp, admin: &str, id: &str, status: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let job = get(app, admin, &format!("/v1/admin/jobs/{id}")).await;
+        if job["status"] == status {
+            return job;
+        }
+        assert!(Instant::now() < deadline, "job {id} never {status}: {job}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+async fn dead_jobs_are_listed_replayed_and_purged(kind: Kind) {
+    let up = Upstream::start().await;
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let doc = format!(
+        "tenant: acme\nconnectors:\n  api:\n    base_url: {}\n    operations:\n      once: {{ method: POST, path: /script/once }}\n      never: {{ method: POST, path: /script/never }}\n",
+        up.base_url()
+    );
+    app.activate_config("acme", &doc).await;
+    let token = app.tenant_token("acme", &["jobs:write", "jobs:read"]).await;
+    let admin = app.admin_token().await;
+    // `once` fails the first time only; `never` always.
+    up.script("once", &[500]);
+    up.script("never", &[500; 50]);
+    let replayable = enqueue(&app, &token, "default", "once").await;
+    let hopeless: Vec<String> = {
+        let mut v = Vec::new();
+        for _ in 0..3 {
+            v.push(enqueue(&app, &token, "low", "never").await);
+        }
+        v
+    };
+    let hook = enqueue(&app, &token, "webhook", "never").await;
+    for id in hopeless.iter().chain([&replayable, &hook]) {
+        wait_status(&app, &admin, id, "dead").await;
+    }
+
+    let dlq = get(&app, &admin, "/v1/admin/dlq?queue=low").await;
+    assert_eq!(dlq["items"].as_array().unwrap().len(), 3);
+    assert!(
+        dlq["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|j| j["status"] == "dead")
+    );
+    let by_code = get(
+        &app,
+        &admin,
+        "/v1/admin/dlq?error_code=upstream_error&tenant=acme",
+    )
+    .await;
+    assert_eq!(by_code["items"].as_array().unwrap().len(), 5);
+    let stats = get(&app, &admin, "/v1/admin/dlq/stats").await;
+    let depth = |q: &str| {
+        stats["queues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["queue"] == q)
+            .map(|r| r["depth"].as_i64().unwrap())
+    };
+    assert_eq!(
+        (
+            depth("default"),
+            depth("low"),
+            depth("webhook"),
+            depth("critical")
+        ),
+        (Some(1), Some(3), Some(1), Some(0))
+    );
+
+    // A reason is required; a dry run reports and changes nothing.
+    let res = post(
+        &app,
+        &admin,
+        "/v1/admin/dlq/replay",
+        json!({"ids": [replayable]}),
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["code"],
+        "reason_required"
+    );
+    let dry: Value = post(
+        &app,
+        &admin,
+        "/v1/admin/dlq/replay",
+        json!({"ids": [replayable], "reason": "upstream fixed", "dry_run": true}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        (dry["matched"].as_u64(), dry["replayed"].as_u64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(
+        get(&app, &admin, &format!("/v1/admin/jobs/{replayable}")).await["status"],
+        "dead"
+    );
+
+    // Billing may replay the webhook queue only.
+    let billing_key = app.create_operator("bea", "billing").await;
+    let billing = app.operator_token(&billing_key).await;
+    let res = post(
+        &app,
+        &billing,
+        "/v1/admin/dlq/replay",
+        json!({"ids": [replayable], "reason": "customer asked"}),
+    )
+    .await;
+    assert_eq!(res.status(), 403);
+    let res = post(
+        &app,
+        &billing,
+        "/v1/admin/dlq/replay",
+        json!({"filter": {"queue": "webhook"}, "reason": "customer asked", "dry_run": true}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["matched"], 1);
+
+    // Replay: the job runs again with a new upstream key, its first run kept.
+    let res: Value = post(
+        &app,
+        &admin,
+        "/v1/admin/dlq/replay",
+        json!({"ids": [replayable], "reason": "upstream fixed"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        (res["matched"].as_u64(), res["replayed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let done = wait_status(&app, &admin, &replayable, "succeeded").await;
+    let runs = done["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2, "{done}");
+    assert_eq!(runs[0]["outcome"], "failed");
+    assert_eq!(runs[1]["outcome"], "succeeded");
+    assert_eq!(
+        up.keys("once"),
+        vec![replayable.clone(), format!("{replayable}:r1")]
+    );
+    // Replaying again matches nothing: it is not dead any more.
+    let again: Value = post(
+        &app,
+        &admin,
+        "/v1/admin/dlq/replay",
+        json!({"ids": [replayable], "reason": "upstream fixed"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(again["matched"], 0);
+
+    // Purge by filter: the dry run counts, the real one purges, rows stay.
+    let dry: Value = post(
+        &app,
+        &admin,
+        "/v1/admin/dlq/purge",
+        json!({"filter": {"queue": "low"}, "reason": "garbage", "dry_run": true}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        (dry["matched"].as_u64(), dry["purged"].as_u64()),
+        (Some(3), Some(0))
+    );
+    assert_eq!(
+        get(&app, &admin, "/v1/admin/dlq?queue=low").await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let support_key = app.create_operator("sam", "support").await;
+    let support = app.operator_token(&support_key).await;
+    let res = post(
+        &app,
+        &support,
+        "/v1/admin/dlq/purge",
+        json!({"filter": {"queue": "low"}, "reason": "garbage"}),
+    )
+    .await;
+    assert_eq!(res.status(), 403, "purge is admin-only");
+    let purged: Value = post(
+        &app,
+        &admin,
+        "/v1/admin/dlq/purge",
+        json!({"filter": {"queue": "low"}, "reason": "garbage"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        (purged["matched"].as_u64(), purged["purged"].as_u64()),
+        (Some(3), Some(3))
+    );
+    assert_eq!(
+        get(&app, &admin, "/v1/admin/dlq?queue=low").await["items"],
+        json!([])
+    );
+    for id in &hopeless {
+        let row = app
+            .store
+            .get_job(uuid::Uuid::parse_str(id).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.status, "purged");
+        assert_eq!(row.payload, None, "payload deleted");
+        assert_eq!(
+            app.store.job_runs(row.id).await.unwrap().len(),
+            1,
+            "runs kept"
+        );
+    }
+
+    // Each real action left an audit row with its reason; dry runs did not.
+    let audit = get(&app, &admin, "/v1/admin/audit?action=dlq.replay").await;
+    let rows: Vec<_> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["result"] == "ok")
+        .collect();
+    assert_eq!(rows.len(), 1, "{audit}");
+    assert_eq!(rows[0]["reason"], "upstream fixed");
+    let audit = get(&app, &admin, "/v1/admin/audit?action=dlq.purge").await;
+    let rows: Vec<_> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["result"] == "ok")
+        .collect();
+    assert_eq!(rows.len(), 1, "{audit}");
+    assert_eq!(rows[0]["reason"], "garbage");
+    app.stop().await;
+}
+
+async fn bad_selectors_are_refused(kind: Kind) {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    for body in [
+        json!({"reason": "because"}),
+        json!({"ids": [], "reason": "because"}),
+        json!({"ids": [uuid::Uuid::nil()], "filter": {}, "reason": "because"}),
+        json!({"filter": {"queue": "nope"}, "reason": "because"}),
+        json!({"filter": {"since": "yesterday"}, "reason": "because"}),
+    ] {
+        let res = post(&app, &admin, "/v1/admin/dlq/replay", body.clone()).await;
+        assert_eq!(res.status(), 400, "{body}");
+        assert_eq!(
+            res.headers()["content-type"],
+            "application/problem+json",
+            "{body}"
+        );
+    }
+    app.stop().await;
+}
+
+both_backends!(
+    dead_jobs_are_listed_replayed_and_purged,
+    bad_selectors_are_refused
+);

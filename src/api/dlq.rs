@@ -1,0 +1,70 @@
+//! The dead-letter queue admin API (`/v1/admin/dlq*`).
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Which dead jobs a bulk action applies to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DlqFilter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// RFC 3339; dead at or after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// RFC 3339; dead before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+}
+
+/// `POST /v1/admin/dlq/replay` and `/purge`: by `ids` or by `filter` (exactly one).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DlqActionRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<Uuid>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<DlqFilter>,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DlqReplayResponse {
+    pub matched: u64,
+    pub replayed: u64,
+    pub job_ids: Vec<Uuid>,
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DlqPurgeResponse {
+    pub matched: u64,
+    pub purged: u64,
+    pub dry_run: bool,
+}
+
+/// `GET /v1/admin/dlq/stats`: one row per queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DlqQueueView {
+    pub queue: String,
+    pub depth: i64,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub oldest_dead_at: Option<OffsetDateTime>,
+    /// Seconds since the oldest job died; 0 when empty.
+    pub oldest_age_seconds: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DlqStatsResponse {
+    pub queues: Vec<DlqQueueView>,
+}

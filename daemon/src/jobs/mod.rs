@@ -77,6 +77,16 @@ pub struct JobQuery {
     pub limit: u32,
 }
 
+/// One queue's backlog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueStats {
+    pub queue: String,
+    /// Queued jobs, due or not.
+    pub depth: i64,
+    /// The `run_at` of the longest-waiting due job.
+    pub oldest_due: Option<OffsetDateTime>,
+}
+
 /// One queue's dead-letter queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DlqQueueStats {

@@ -408,7 +408,27 @@ fn params_of(params: Option<&Value>) -> Result<BTreeMap<String, String>, ExecErr
         .collect()
 }
 
-/// Hands back jobs whose lease expired, every `interval`, until `stop`.
+/// How often the reconciler refreshes the queue and DLQ gauges.
+const GAUGE_INTERVAL: Duration = Duration::from_secs(2);
+
+/// Sets `orch_queue_depth`, `orch_queue_oldest_age_seconds` and `orch_dlq_depth`.
+async fn update_queue_gauges(store: &dyn Store) -> Result<(), crate::store::StoreError> {
+    let now = OffsetDateTime::now_utc();
+    for q in store.queue_stats(now).await? {
+        let age = q
+            .oldest_due
+            .map_or(0.0, |t| (now - t).as_seconds_f64().max(0.0));
+        metrics::gauge!("orch_queue_depth", "queue" => q.queue.clone()).set(q.depth as f64);
+        metrics::gauge!("orch_queue_oldest_age_seconds", "queue" => q.queue).set(age);
+    }
+    for d in store.dlq_stats().await? {
+        metrics::gauge!("orch_dlq_depth", "queue" => d.queue).set(d.depth as f64);
+    }
+    Ok(())
+}
+
+/// Hands back jobs whose lease expired, every `interval`, until `stop`; keeps the queue
+/// gauges current.
 pub fn spawn_reaper(
     store: Arc<dyn Store>,
     events: EventWriter,
@@ -417,10 +437,17 @@ pub fn spawn_reaper(
     mut stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
+        let mut last_gauges: Option<Instant> = None;
         loop {
             tokio::select! {
                 () = tokio::time::sleep(interval) => {}
                 _ = stop.changed() => return,
+            }
+            if last_gauges.is_none_or(|t| t.elapsed() >= GAUGE_INTERVAL) {
+                last_gauges = Some(Instant::now());
+                if let Err(err) = update_queue_gauges(store.as_ref()).await {
+                    tracing::warn!(error = %err, "reading queue depths failed");
+                }
             }
             let ids = match store.reclaim_expired_jobs(OffsetDateTime::now_utc()).await {
                 Ok(ids) => ids,

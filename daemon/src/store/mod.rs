@@ -22,7 +22,7 @@ use crate::identity::audit::AuditQuery;
 use crate::identity::clients::TenantClientRecord;
 use crate::identity::impersonations::{ImpersonationQuery, ImpersonationRecord};
 use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
-use crate::jobs::{Claim, DlqQueueStats, Finish, JobQuery, JobRecord, RunRecord};
+use crate::jobs::{Claim, DlqQueueStats, Finish, JobQuery, JobRecord, QueueStats, RunRecord};
 use crate::request_log::{RequestLogEntry, RequestLogQuery};
 use crate::settings::ConnectionUrl;
 use crate::tenant_config::records::{
@@ -386,6 +386,8 @@ pub trait JobStore {
     /// Running jobs whose lease expired: their run is `crashed`; the job goes back on its
     /// queue, or dead if its attempts are used up. Returns the reclaimed job ids.
     async fn reclaim_expired_jobs(&self, now: OffsetDateTime) -> Result<Vec<Uuid>, StoreError>;
+    /// Per queue: queued jobs and the oldest due one's `run_at`. Every queue is listed.
+    async fn queue_stats(&self, now: OffsetDateTime) -> Result<Vec<QueueStats>, StoreError>;
     /// Per queue: dead jobs and the oldest one's `dead_at`. Every queue is listed.
     async fn dlq_stats(&self) -> Result<Vec<DlqQueueStats>, StoreError>;
     /// Puts the given jobs that are still dead back on their queue: attempts reset, replay
@@ -449,6 +451,23 @@ pub async fn connect(
 /// Scopes are stored as a space-separated list.
 fn scopes_from_text(text: &str) -> Vec<orch_core::rbac::Scope> {
     orch_core::rbac::Scope::parse_claim(text)
+}
+
+/// Queue stats with a row for every queue, empty ones included, in queue order.
+fn queue_stats_for_every_queue(
+    mut found: std::collections::HashMap<String, (i64, Option<OffsetDateTime>)>,
+) -> Vec<QueueStats> {
+    orch_core::config::model::QUEUES
+        .iter()
+        .map(|q| {
+            let (depth, oldest_due) = found.remove(*q).unwrap_or((0, None));
+            QueueStats {
+                queue: (*q).to_owned(),
+                depth,
+                oldest_due,
+            }
+        })
+        .collect()
 }
 
 /// DLQ stats with a row for every queue, empty ones included, in queue order.

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::PgStore;
-use crate::jobs::{Claim, DlqQueueStats, Finish, JobQuery, JobRecord, Next, RunRecord};
+use crate::jobs::{Claim, DlqQueueStats, Finish, JobQuery, JobRecord, Next, QueueStats, RunRecord};
 use crate::store::{JobStore, StoreError, rows_limit};
 
 const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
@@ -182,6 +182,24 @@ impl JobStore for PgStore {
 
     async fn reclaim_expired_jobs(&self, now: OffsetDateTime) -> Result<Vec<Uuid>, StoreError> {
         reclaim(self, now).await
+    }
+
+    async fn queue_stats(&self, now: OffsetDateTime) -> Result<Vec<QueueStats>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT queue, count(*) AS depth, min(run_at) FILTER (WHERE run_at <= $1) AS oldest \
+             FROM jobs WHERE status = 'queued' GROUP BY queue",
+        )
+        .bind(now)
+        .fetch_all(self.pool())
+        .await?;
+        let mut found = std::collections::HashMap::new();
+        for row in &rows {
+            let queue: String = row.try_get("queue")?;
+            let depth: i64 = row.try_get("depth")?;
+            let oldest: Option<OffsetDateTime> = row.try_get("oldest")?;
+            found.insert(queue, (depth, oldest));
+        }
+        Ok(crate::store::queue_stats_for_every_queue(found))
     }
 
     async fn dlq_stats(&self) -> Result<Vec<DlqQueueStats>, StoreError> {

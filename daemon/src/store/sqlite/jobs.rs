@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
-use crate::jobs::{Claim, DlqQueueStats, Finish, JobQuery, JobRecord, Next, RunRecord};
+use crate::jobs::{Claim, DlqQueueStats, Finish, JobQuery, JobRecord, Next, QueueStats, RunRecord};
 use crate::store::{JobStore, StoreError, rows_limit};
 
 const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
@@ -330,6 +330,24 @@ impl JobStore for SqliteStore {
         }
         tx.commit().await?;
         Ok(ids)
+    }
+
+    async fn queue_stats(&self, now: OffsetDateTime) -> Result<Vec<QueueStats>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT queue, count(*) AS depth, min(CASE WHEN run_at <= ? THEN run_at END) AS oldest \
+             FROM jobs WHERE status = 'queued' GROUP BY queue",
+        )
+        .bind(to_micros(now))
+        .fetch_all(self.pool())
+        .await?;
+        let mut found = std::collections::HashMap::new();
+        for row in &rows {
+            let queue: String = row.try_get("queue")?;
+            let depth: i64 = row.try_get("depth")?;
+            let oldest: Option<i64> = row.try_get("oldest")?;
+            found.insert(queue, (depth, oldest.map(from_micros).transpose()?));
+        }
+        Ok(crate::store::queue_stats_for_every_queue(found))
     }
 
     async fn dlq_stats(&self) -> Result<Vec<DlqQueueStats>, StoreError> {

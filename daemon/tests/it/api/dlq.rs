@@ -124,6 +124,26 @@ async fn dead_jobs_are_listed_replayed_and_purged(kind: Kind) {
         (Some(1), Some(3), Some(1), Some(0))
     );
 
+    // The reconciler keeps the DLQ gauges current.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = app.get("/metrics").await.text().await.unwrap();
+        if text.contains("orch_dlq_depth{queue=\"low\"} 3")
+            && text.contains("orch_dlq_depth{queue=\"webhook\"} 1")
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "DLQ gauges never updated:\n{}",
+            text.lines()
+                .filter(|l| l.contains("dlq"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
     // A reason is required; a dry run reports and changes nothing.
     let res = post(
         &app,

@@ -527,6 +527,24 @@ async fn dead_jobs_replay_and_purge(kind: Kind) {
     }
     let live = job("acme", "low", None);
     store.enqueue_job(&live).await.unwrap();
+    let mut later = job("acme", "critical", None);
+    later.run_at = t + Duration::hours(1);
+    store.enqueue_job(&later).await.unwrap();
+    let queued = store.queue_stats(t).await.unwrap();
+    let q: Vec<_> = queued
+        .iter()
+        .map(|s| (s.queue.as_str(), s.depth, s.oldest_due.is_some()))
+        .collect();
+    assert_eq!(
+        q,
+        vec![
+            ("webhook", 0, false),
+            ("critical", 1, false),
+            ("default", 0, false),
+            ("low", 1, true)
+        ],
+        "a job not yet due counts in depth but not in age"
+    );
 
     let stats = store.dlq_stats().await.unwrap();
     let depth: Vec<_> = stats.iter().map(|s| (s.queue.as_str(), s.depth)).collect();

@@ -42,6 +42,8 @@ complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "context" -d 'List t
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "config" -d 'Validate, apply, diff, show and roll back a tenant\'s config'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "clients" -d 'Create, list and delete a tenant\'s API clients (client credentials)'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "jobs" -d 'Look at jobs of any tenant'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "dlq" -d 'List, inspect, replay and purge dead jobs'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "breakers" -d 'List circuit breakers and reset them'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
@@ -351,6 +353,164 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a tenant\'s clients (never their secrets)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a client: its secret stops working at once'
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -f -a "get" -d 'Show one job with its runs'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -f -a "list" -d 'List jobs, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from get" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from get" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from get" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from get" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from get" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l tenant -d 'Only jobs of this tenant' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l queue -d 'Only jobs on this queue' -r -f -a "webhook\t''
+critical\t''
+default\t''
+low\t''"
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l status -d 'Only jobs with this status' -r -f -a "queued\t''
+running\t''
+succeeded\t''
+dead\t''
+cancelled\t''
+purged\t''"
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l limit -d 'Rows per page (1–500; the server\'s default is 50)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l cursor -d 'Start at this page (the `next_cursor` of an earlier page)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l all -d 'Follow `next_cursor` through every page'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show one job with its runs'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List jobs, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -f -a "list" -d 'List dead jobs, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -f -a "stats" -d 'Show the depth and the oldest dead job of each queue'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -f -a "show" -d 'Show one dead job with its runs'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -f -a "replay" -d 'Queue dead jobs again (more than 10, or --all, asks to confirm unless --yes)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -f -a "purge" -d 'Delete dead jobs and their payloads (asks to confirm unless --yes)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l queue -d 'Only dead jobs of this queue' -r -f -a "webhook\t''
+critical\t''
+default\t''
+low\t''"
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l tenant -d 'Only dead jobs of this tenant' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l connector -d 'Only dead jobs of this connector' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l error-code -d 'Only dead jobs whose last error has this code, e.g. upstream_5xx' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l since -d 'Only jobs dead at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l until -d 'Only jobs dead before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l limit -d 'Rows per page (1–500; the server\'s default is 50)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l cursor -d 'Start at this page (the `next_cursor` of an earlier page)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l all -d 'Follow `next_cursor` through every page'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from show" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from show" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from show" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from show" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from show" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l queue -d 'Only dead jobs of this queue' -r -f -a "webhook\t''
+critical\t''
+default\t''
+low\t''"
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l tenant -d 'Only dead jobs of this tenant' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l connector -d 'Only dead jobs of this connector' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l error-code -d 'Only dead jobs whose last error has this code, e.g. upstream_5xx' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l since -d 'Only jobs dead at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l until -d 'Only jobs dead before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l all -d 'Every dead job the filters match (every dead job without filters)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l dry-run -d 'Only count the matching dead jobs; change nothing'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l queue -d 'Only dead jobs of this queue' -r -f -a "webhook\t''
+critical\t''
+default\t''
+low\t''"
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l tenant -d 'Only dead jobs of this tenant' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l connector -d 'Only dead jobs of this connector' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l error-code -d 'Only dead jobs whose last error has this code, e.g. upstream_5xx' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l since -d 'Only jobs dead at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l until -d 'Only jobs dead before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l all -d 'Every dead job the filters match (every dead job without filters)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l dry-run -d 'Only count the matching dead jobs; change nothing'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "list" -d 'List dead jobs, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Show the depth and the oldest dead job of each queue'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one dead job with its runs'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Queue dead jobs again (more than 10, or --all, asks to confirm unless --yes)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete dead jobs and their payloads (asks to confirm unless --yes)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
@@ -502,18 +662,20 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l no-color 
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "login" -d 'Log in to an orchd server with an operator API key and save it as a context'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "logout" -d 'Remove the stored API key and token of the current context'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "whoami" -d 'Show the operator you are authenticated as, its role and permissions'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "context" -d 'List the saved contexts or switch between them'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "config" -d 'Validate, apply, diff, show and roll back a tenant\'s config'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "clients" -d 'Create, list and delete a tenant\'s API clients (client credentials)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "breakers" -d 'List circuit breakers and reset them'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients breakers impersonate audit completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "login" -d 'Log in to an orchd server with an operator API key and save it as a context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "logout" -d 'Remove the stored API key and token of the current context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "whoami" -d 'Show the operator you are authenticated as, its role and permissions'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "context" -d 'List the saved contexts or switch between them'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "config" -d 'Validate, apply, diff, show and roll back a tenant\'s config'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "clients" -d 'Create, list and delete a tenant\'s API clients (client credentials)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "jobs" -d 'Look at jobs of any tenant'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "dlq" -d 'List, inspect, replay and purge dead jobs'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "breakers" -d 'List circuit breakers and reset them'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "list" -d 'List the contexts (never their credentials)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make NAME the current context'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check a config document offline, with the validator orchd runs'
@@ -530,6 +692,13 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_su
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from clients" -f -a "create" -d 'Create a client for a tenant and print its secret (shown only once)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from clients" -f -a "list" -d 'List a tenant\'s clients (never their secrets)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from clients" -f -a "delete" -d 'Delete a client: its secret stops working at once'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "get" -d 'Show one job with its runs'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "list" -d 'List jobs, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'List dead jobs, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "stats" -d 'Show the depth and the oldest dead job of each queue'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "show" -d 'Show one dead job with its runs'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Queue dead jobs again (more than 10, or --all, asks to confirm unless --yes)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "purge" -d 'Delete dead jobs and their payloads (asks to confirm unless --yes)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from breakers" -f -a "list" -d 'List circuit breakers as the answering node sees them'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from breakers" -f -a "reset" -d 'Close a circuit breaker on every node, e.g. once its upstream is healthy again'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from impersonate" -f -a "start" -d 'Start impersonating a tenant: print a tenant token, or run a command with it'

@@ -18,9 +18,13 @@ use orch_core::api::config::{
     ActivateConfigRequest, ActiveConfigView, ApplyConfigRequest, ApplyConfigResponse,
     ConfigDiffView, ConfigPointerView, ConfigVersionView, PointerMoveView, RollbackConfigRequest,
 };
+use orch_core::api::dlq::{
+    DlqActionRequest, DlqFilter, DlqPurgeResponse, DlqReplayResponse, DlqStatsResponse,
+};
 use orch_core::api::impersonations::{
     ImpersonationView, StartImpersonationRequest, StartedImpersonation,
 };
+use orch_core::api::jobs::JobView;
 use orch_core::api::list::Page;
 use orch_core::api::operators::{
     CreateOperatorRequest, IssuedOperatorKey, OperatorView, ReasonRequest,
@@ -220,6 +224,72 @@ impl BreakerListQuery {
         }
         if let Some(connector) = &self.connector {
             pairs.push(("connector", connector.clone()));
+        }
+        pairs
+    }
+}
+
+/// Filters of `GET /v1/admin/jobs`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JobListQuery {
+    pub tenant: Option<TenantSlug>,
+    pub queue: Option<String>,
+    pub status: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+impl JobListQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if let Some(tenant) = &self.tenant {
+            pairs.push(("tenant", tenant.as_str().to_owned()));
+        }
+        let text = [
+            ("queue", &self.queue),
+            ("status", &self.status),
+            ("cursor", &self.cursor),
+        ];
+        for (name, value) in text {
+            if let Some(value) = value {
+                pairs.push((name, value.clone()));
+            }
+        }
+        if let Some(limit) = self.limit {
+            pairs.push(("limit", limit.to_string()));
+        }
+        pairs
+    }
+}
+
+/// Filters of `GET /v1/admin/dlq`: the filter of the bulk actions, and paging.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DlqListQuery {
+    pub filter: DlqFilter,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+impl DlqListQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        let f = &self.filter;
+        let text = [
+            ("queue", &f.queue),
+            ("tenant", &f.tenant),
+            ("connector", &f.connector),
+            ("error_code", &f.error_code),
+            ("since", &f.since),
+            ("until", &f.until),
+            ("cursor", &self.cursor),
+        ];
+        for (name, value) in text {
+            if let Some(value) = value {
+                pairs.push((name, value.clone()));
+            }
+        }
+        if let Some(limit) = self.limit {
+            pairs.push(("limit", limit.to_string()));
         }
         pairs
     }
@@ -441,6 +511,49 @@ impl Client {
         request: &ResetBreakerRequest,
     ) -> Result<Page<BreakerView>, ClientError> {
         self.send(Method::POST, "v1/admin/breakers/reset", &[], Some(request))
+            .await
+    }
+
+    /// `GET /v1/admin/jobs/{id}`: one job of any tenant, with its runs.
+    pub async fn get_job(&self, id: Uuid) -> Result<JobView, ClientError> {
+        let path = format!("v1/admin/jobs/{id}");
+        self.send(Method::GET, &path, &[], None::<&()>).await
+    }
+
+    /// `GET /v1/admin/jobs`, one page, newest first.
+    pub async fn list_jobs(&self, query: &JobListQuery) -> Result<Page<JobView>, ClientError> {
+        self.send(Method::GET, "v1/admin/jobs", &query.pairs(), None::<&()>)
+            .await
+    }
+
+    /// `GET /v1/admin/dlq`: one page of dead jobs, newest first.
+    pub async fn list_dlq(&self, query: &DlqListQuery) -> Result<Page<JobView>, ClientError> {
+        self.send(Method::GET, "v1/admin/dlq", &query.pairs(), None::<&()>)
+            .await
+    }
+
+    /// `GET /v1/admin/dlq/stats`: the depth and oldest dead job of each queue.
+    pub async fn dlq_stats(&self) -> Result<DlqStatsResponse, ClientError> {
+        self.send(Method::GET, "v1/admin/dlq/stats", &[], None::<&()>)
+            .await
+    }
+
+    /// `POST /v1/admin/dlq/replay`: queues dead jobs again (or, with `dry_run`, counts them).
+    pub async fn replay_dlq(
+        &self,
+        request: &DlqActionRequest,
+    ) -> Result<DlqReplayResponse, ClientError> {
+        self.send(Method::POST, "v1/admin/dlq/replay", &[], Some(request))
+            .await
+    }
+
+    /// `POST /v1/admin/dlq/purge`: deletes dead jobs' payloads (or, with `dry_run`, counts
+    /// them).
+    pub async fn purge_dlq(
+        &self,
+        request: &DlqActionRequest,
+    ) -> Result<DlqPurgeResponse, ClientError> {
+        self.send(Method::POST, "v1/admin/dlq/purge", &[], Some(request))
             .await
     }
 
@@ -857,6 +970,43 @@ mod tests {
             vec![
                 ("tenant", "acme".to_owned()),
                 ("connector", "stripe".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn job_and_dlq_queries_send_only_the_given_filters() {
+        assert!(JobListQuery::default().pairs().is_empty());
+        let query = JobListQuery {
+            tenant: Some(TenantSlug::parse("acme").unwrap()),
+            status: Some("dead".into()),
+            limit: Some(5),
+            ..JobListQuery::default()
+        };
+        assert_eq!(
+            query.pairs(),
+            vec![
+                ("tenant", "acme".to_owned()),
+                ("status", "dead".to_owned()),
+                ("limit", "5".to_owned())
+            ]
+        );
+        assert!(DlqListQuery::default().pairs().is_empty());
+        let query = DlqListQuery {
+            filter: DlqFilter {
+                queue: Some("low".into()),
+                error_code: Some("upstream_5xx".into()),
+                ..DlqFilter::default()
+            },
+            cursor: Some("c".into()),
+            ..DlqListQuery::default()
+        };
+        assert_eq!(
+            query.pairs(),
+            vec![
+                ("queue", "low".to_owned()),
+                ("error_code", "upstream_5xx".to_owned()),
+                ("cursor", "c".to_owned())
             ]
         );
     }

@@ -206,3 +206,12 @@ fn not_logged_in(why: &str) -> CliError {
         "{why}; run `orchctl login --server URL` (or set ORCHCTL_TOKEN or ORCHCTL_API_KEY)"
     ))
 }
+
+/// Asks a yes/no question on the terminal; no is the default.
+pub fn confirm(prompt: &str) -> Result<bool, CliError> {
+    dialoguer::Confirm::new()
+        .with_prompt(prompt)
+        .default(false)
+        .interact()
+        .map_err(CliError::prompt)
+}

@@ -70,6 +70,16 @@ pub struct RunView {
     pub error: Option<JobError>,
 }
 
+/// The statuses a job can have.
+pub const JOB_STATUSES: [&str; 6] = [
+    "queued",
+    "running",
+    "succeeded",
+    "dead",
+    "cancelled",
+    "purged",
+];
+
 /// `GET /v1/jobs/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobView {

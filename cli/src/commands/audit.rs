@@ -67,7 +67,7 @@ pub enum TimeArg {
 
 impl TimeArg {
     /// RFC 3339, resolving a duration ago against `now`.
-    fn to_rfc3339(self, now: OffsetDateTime) -> Result<String, CliError> {
+    pub(crate) fn to_rfc3339(self, now: OffsetDateTime) -> Result<String, CliError> {
         let at = match self {
             TimeArg::At(at) => at,
             TimeArg::Ago(ago) => now - ago,
@@ -77,7 +77,7 @@ impl TimeArg {
     }
 }
 
-fn parse_time_arg(text: &str) -> Result<TimeArg, String> {
+pub(crate) fn parse_time_arg(text: &str) -> Result<TimeArg, String> {
     if let Ok(at) = OffsetDateTime::parse(text, &Rfc3339) {
         return Ok(TimeArg::At(at));
     }

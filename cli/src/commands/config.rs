@@ -11,7 +11,6 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use dialoguer::Confirm;
 use orch_core::api::config::{
     ActivateConfigRequest, ActiveConfigView, ApplyConfigRequest, ApplyConfigResponse,
     ConfigVersionView, PointerMoveView, RollbackConfigRequest, ValidateConfigResponse,
@@ -28,7 +27,7 @@ use crate::client::ClientError;
 use crate::commands::clients::parse_tenant;
 use crate::error::CliError;
 use crate::output;
-use crate::session::{Ctx, Session};
+use crate::session::{Ctx, Session, confirm};
 
 /// What `-f -` reads from, named so in messages.
 const STDIN_NAME: &str = "<stdin>";
@@ -796,15 +795,6 @@ fn previous_version(moves: &[PointerMoveView], current: i32) -> Option<i32> {
         .iter()
         .find(|m| m.to_version == current)
         .and_then(|m| m.from_version)
-}
-
-/// Asks a yes/no question on the terminal; no is the default.
-fn confirm(prompt: &str) -> Result<bool, CliError> {
-    Confirm::new()
-        .with_prompt(prompt)
-        .default(false)
-        .interact()
-        .map_err(CliError::prompt)
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@ pub mod clients;
 pub mod completion;
 pub mod config;
 pub mod context;
+pub mod dlq;
 pub mod impersonate;
+pub mod jobs;
 pub mod login;
 pub mod logout;
 pub mod operators;
@@ -28,6 +30,8 @@ pub enum Command {
     Config(config::ConfigArgs),
     Operators(operators::OperatorsArgs),
     Clients(clients::ClientsArgs),
+    Jobs(jobs::JobsArgs),
+    Dlq(dlq::DlqArgs),
     Breakers(breakers::BreakersArgs),
     Impersonate(impersonate::ImpersonateArgs),
     Audit(audit::AuditArgs),
@@ -45,6 +49,8 @@ impl Command {
             Command::Config(args) => config::run(&args, ctx).await,
             Command::Operators(args) => operators::run(&args, ctx).await,
             Command::Clients(args) => clients::run(&args, ctx).await,
+            Command::Jobs(args) => jobs::run(&args, ctx).await,
+            Command::Dlq(args) => dlq::run(&args, ctx).await,
             Command::Breakers(args) => breakers::run(&args, ctx).await,
             Command::Impersonate(args) => impersonate::run(&args, ctx).await,
             Command::Audit(args) => audit::run(&args, ctx).await,

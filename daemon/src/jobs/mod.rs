@@ -130,15 +130,7 @@ pub enum Next {
     Dead,
 }
 
-/// Job statuses.
-pub const STATUSES: [&str; 6] = [
-    "queued",
-    "running",
-    "succeeded",
-    "dead",
-    "cancelled",
-    "purged",
-];
+pub use orch_core::api::jobs::JOB_STATUSES as STATUSES;
 
 impl JobRecord {
     pub fn enqueued(&self) -> EnqueuedJob {

@@ -6,6 +6,7 @@ mod audit;
 mod breakers;
 mod config;
 mod credentials;
+mod dlq;
 mod login;
 mod operators;
 mod support;

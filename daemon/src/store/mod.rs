@@ -391,7 +391,8 @@ pub trait JobStore {
     /// Per queue: dead jobs and the oldest one's `dead_at`. Every queue is listed.
     async fn dlq_stats(&self) -> Result<Vec<DlqQueueStats>, StoreError>;
     /// Puts the given jobs that are still dead back on their queue: attempts reset, replay
-    /// generation bumped (a new upstream idempotency key), runs kept. Returns those replayed.
+    /// generation bumped (a new upstream idempotency key), runs kept; a dedupe key another
+    /// live job holds by now is dropped from the replayed job. Returns those replayed.
     async fn replay_dead_jobs(
         &self,
         ids: &[Uuid],

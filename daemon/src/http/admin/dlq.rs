@@ -14,6 +14,7 @@ use orch_core::api::dlq::{
 };
 use orch_core::api::jobs::JobView;
 use orch_core::api::list::{Page, effective_limit};
+use orch_core::audit::AuditResult;
 use orch_core::config::model::QUEUES;
 use orch_core::problem::ErrorCode;
 use orch_core::rbac::Role;
@@ -104,6 +105,14 @@ pub async fn replay(
     if actor.operator.role == Role::Billing
         && let Some(job) = selected.iter().find(|(_, queue)| queue != "webhook")
     {
+        // Refusals are audited like the role guard's.
+        let denied = actor
+            .audit(&reason)
+            .target("job", job.0)
+            .result(AuditResult::Denied);
+        if let Err(err) = state.audit.append(denied).await {
+            tracing::error!(error = %err, "could not record a denied replay in the audit log");
+        }
         return Err(AppError::new(
             ErrorCode::Forbidden,
             format!(

@@ -223,16 +223,30 @@ impl JobStore for PgStore {
         ids: &[Uuid],
         now: OffsetDateTime,
     ) -> Result<Vec<Uuid>, StoreError> {
-        let rows = sqlx::query(
-            "UPDATE jobs SET status = 'queued', attempts = 0, replay_generation = replay_generation + 1, \
-             run_at = $2, dead_at = NULL, finished_at = NULL, updated_at = $2 \
-             WHERE id = ANY($1) AND status = 'dead' RETURNING id",
-        )
-        .bind(ids)
-        .bind(now)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+        // One statement per job, so each sees the keys the previous ones took: a dedupe key
+        // another live job holds by now is dropped from the replayed job instead of failing
+        // the batch on the unique index.
+        let mut tx = self.pool().begin().await?;
+        let mut done = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row = sqlx::query(
+                "UPDATE jobs j SET status = 'queued', attempts = 0, replay_generation = j.replay_generation + 1, \
+                 run_at = $2, dead_at = NULL, finished_at = NULL, updated_at = $2, \
+                 dedupe_key = CASE WHEN EXISTS (SELECT 1 FROM jobs o WHERE o.tenant_id = j.tenant_id \
+                   AND o.dedupe_key = j.dedupe_key AND o.status IN ('queued', 'running') AND o.id <> j.id) \
+                   THEN NULL ELSE j.dedupe_key END \
+                 WHERE j.id = $1 AND j.status = 'dead' RETURNING j.id",
+            )
+            .bind(id)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(row) = row {
+                done.push(row.try_get("id")?);
+            }
+        }
+        tx.commit().await?;
+        Ok(done)
     }
 
     async fn purge_dead_jobs(

@@ -376,7 +376,11 @@ impl JobStore for SqliteStore {
         for id in ids {
             let changed = sqlx::query(
                 "UPDATE jobs SET status = 'queued', attempts = 0, replay_generation = replay_generation + 1, \
-                 run_at = ?, dead_at = NULL, finished_at = NULL, updated_at = ? WHERE id = ? AND status = 'dead'",
+                 run_at = ?, dead_at = NULL, finished_at = NULL, updated_at = ?, \
+                 dedupe_key = CASE WHEN EXISTS (SELECT 1 FROM jobs o WHERE o.tenant_id = jobs.tenant_id \
+                   AND o.dedupe_key = jobs.dedupe_key AND o.status IN ('queued', 'running') AND o.id <> jobs.id) \
+                   THEN NULL ELSE dedupe_key END \
+                 WHERE id = ? AND status = 'dead'",
             )
             .bind(to_micros(now))
             .bind(to_micros(now))

@@ -187,6 +187,17 @@ async fn dead_jobs_are_listed_replayed_and_purged(kind: Kind) {
     )
     .await;
     assert_eq!(res.status(), 403);
+    let audit = get(&app, &admin, "/v1/admin/audit?action=dlq.replay").await;
+    assert!(
+        audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["result"] == "denied"
+                && r["operator_name"] == "bea"
+                && r["reason"] == "customer asked"),
+        "the refusal is audited: {audit}"
+    );
     let res = post(
         &app,
         &billing,

@@ -621,6 +621,48 @@ async fn dead_jobs_replay_and_purge(kind: Kind) {
     );
 }
 
+async fn replay_drops_a_dedupe_key_a_live_job_holds(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let t = OffsetDateTime::now_utc() + Duration::seconds(1);
+    // Two jobs with one key die in turn (the key is free again once a job is not live).
+    let mut dead = Vec::new();
+    for _ in 0..2 {
+        let mut j = job("acme", "low", Some("order-7"));
+        j.max_attempts = 1;
+        let (_, created) = store.enqueue_job(&j).await.unwrap();
+        assert!(created);
+        let c = store
+            .claim_jobs("low", "w", t, t + Duration::seconds(30), 1)
+            .await
+            .unwrap()
+            .remove(0);
+        assert!(
+            store
+                .finish_job(j.id, c.fencing_token, &finish("failed", Next::Dead), t)
+                .await
+                .unwrap()
+        );
+        dead.push(j.id);
+    }
+    // Replaying both: the first takes the key back, the second runs without it.
+    let replayed = store.replay_dead_jobs(&dead, t).await.unwrap();
+    assert_eq!(replayed, dead);
+    let first = store.get_job(dead[0]).await.unwrap().unwrap();
+    let second = store.get_job(dead[1]).await.unwrap().unwrap();
+    assert_eq!(first.dedupe_key.as_deref(), Some("order-7"));
+    assert_eq!(second.dedupe_key, None);
+    assert_eq!(second.status, "queued");
+    // The key still names one live job.
+    let (again, created) = store
+        .enqueue_job(&job("acme", "low", Some("order-7")))
+        .await
+        .unwrap();
+    assert!(!created);
+    assert_eq!(again.id, dead[0]);
+}
+
 both_backends!(
     jobs_round_trip_list_and_cancel,
     a_dedupe_key_names_one_live_job,
@@ -628,5 +670,6 @@ both_backends!(
     claims_respect_run_at_and_record_a_run,
     a_stale_fencing_token_cannot_finish_or_heartbeat,
     retries_throttles_and_dead_letters,
-    dead_jobs_replay_and_purge
+    dead_jobs_replay_and_purge,
+    replay_drops_a_dedupe_key_a_live_job_holds
 );

@@ -159,6 +159,18 @@ impl JobStore for SqliteStore {
         lease_until: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<Claim>, StoreError> {
+        // Most polls find nothing due: look without the write lock first, so idle queues do
+        // not queue up behind enqueues and finishes for the single writer.
+        let due: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'queued' AND queue = ? AND run_at <= ?)",
+        )
+        .bind(queue)
+        .bind(to_micros(now))
+        .fetch_one(self.pool())
+        .await?;
+        if !due {
+            return Ok(Vec::new());
+        }
         // One writer at a time: picking and taking the rows cannot interleave.
         let mut tx = self.begin_write().await?;
         let ids: Vec<String> = sqlx::query_scalar(

@@ -4,13 +4,14 @@
 //!   cargo bench -p orchd --bench execute [-- SECONDS CONCURRENCY]
 //!
 //! orchd runs in-process on the embedded backend (SQLite in a temp dir) with JSON logs off.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 
+mod common;
+
 use orchd::settings::Settings;
 use orchd::startup::Application;
-use serde_json::{Value, json};
+use serde_json::json;
 
 struct Figures {
     requests: usize,
@@ -41,14 +42,13 @@ impl Figures {
 }
 
 /// Runs `concurrency` loops for `duration`, each sending the request `make` builds.
-async fn load<F>(duration: Duration, concurrency: usize, make: F) -> Figures
+async fn load<F>(duration: Duration, concurrency: usize, make: F) -> anyhow::Result<Figures>
 where
     F: Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + Clone + 'static,
 {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
-        .build()
-        .unwrap();
+        .build()?;
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
@@ -76,18 +76,18 @@ where
         latencies: Vec::new(),
     };
     for t in tasks {
-        let (l, e) = t.await.unwrap();
+        let (l, e) = t.await?;
         figures.errors += e;
         figures.latencies.extend(l);
     }
     figures.elapsed = started.elapsed();
     figures.requests = figures.latencies.len();
     figures.latencies.sort();
-    figures
+    Ok(figures)
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().filter(|a| !a.starts_with('-')).collect();
     let seconds: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(5);
@@ -103,70 +103,30 @@ async fn main() {
             },
         ),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let up_addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, upstream).await });
+    let up_addr = common::serve_upstream(upstream).await?;
 
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir()?;
     let settings = Settings {
         listen: "127.0.0.1:0".into(),
         data_dir: dir.path().to_owned(),
         ..Settings::default()
     };
-    let app = Application::build(settings).await.unwrap();
+    let app = Application::build(settings).await?;
     let addr = app.local_addr();
     tokio::spawn(app.run_until(std::future::pending()));
     let base = format!("http://{addr}");
     let http = reqwest::Client::new();
 
-    let key = std::fs::read_to_string(dir.path().join("bootstrap-admin.key")).unwrap();
-    let admin: Value = http
-        .post(format!("{base}/v1/auth/operator/token"))
-        .json(&json!({"api_key": key.trim()}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let admin = admin["token"].as_str().unwrap().to_owned();
     let doc = format!(
         "tenant: acme\nconnectors:\n  stripe:\n    base_url: http://{up_addr}\n    operations:\n      get_customer: {{ method: GET, path: \"/v1/customers/{{id}}\" }}\n"
     );
-    let applied = http
-        .post(format!("{base}/v1/admin/tenants/acme/config"))
-        .bearer_auth(&admin)
-        .json(&json!({"document": doc, "reason": "benchmark", "activate": true}))
-        .send()
-        .await
-        .unwrap();
-    assert!(applied.status().is_success());
-    let client: Value = http
-        .post(format!("{base}/v1/admin/tenants/acme/clients"))
-        .bearer_auth(&admin)
-        .json(&json!({"name": "bench", "scopes": ["execute"], "reason": "benchmark"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token: Value = http
-        .post(format!("{base}/v1/auth/token"))
-        .json(&json!({"grant_type": "client_credentials", "client_id": client["client"]["client_id"], "client_secret": client["client_secret"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["access_token"].as_str().unwrap().to_owned();
+    let token = common::tenant_token(&http, &base, dir.path(), "acme", &doc, &["execute"]).await?;
 
     println!(
         "orch /v1/execute benchmark: {seconds} s per run, {concurrency} concurrent clients, embedded backend"
     );
     let direct_url = format!("http://{up_addr}/v1/customers/cus_1");
-    let direct = load(duration, concurrency, move |c| c.get(&direct_url)).await;
+    let direct = load(duration, concurrency, move |c| c.get(&direct_url)).await?;
     direct.print("upstream directly");
     let execute_url = format!("{base}/v1/execute");
     let body =
@@ -174,11 +134,12 @@ async fn main() {
     let through = load(duration, concurrency, move |c| {
         c.post(&execute_url).bearer_auth(&token).json(&body)
     })
-    .await;
+    .await?;
     through.print("through /v1/execute");
     println!(
         "added latency: p50 {:.3} ms, p95 {:.3} ms",
         (through.pct(0.5).as_secs_f64() - direct.pct(0.5).as_secs_f64()) * 1e3,
         (through.pct(0.95).as_secs_f64() - direct.pct(0.95).as_secs_f64()) * 1e3
     );
+    Ok(())
 }

@@ -14,12 +14,13 @@
 //! orchd runs in-process with CONCURRENCY worker slots on the embedded backend (SQLite in a
 //! temp dir), or with `postgres` on a fresh database at `ORCH_TEST_POSTGRES_URL` (default
 //! `postgres://root@127.0.0.1:5432/test`) and Redis at `redis://127.0.0.1:6379`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+mod common;
 
 use orch_core::units::HumanDuration;
 use orchd::jobs::JobQuery;
@@ -52,8 +53,9 @@ async fn noop(
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| Uuid::parse_str(v).ok())
+        && let Ok(mut received) = up.received.lock()
     {
-        up.received.lock().unwrap().insert(id, at);
+        received.insert(id, at);
     }
     up.hits.fetch_add(1, Ordering::Relaxed);
     axum::Json(json!({"ok": true}))
@@ -92,7 +94,7 @@ async fn enqueue_one(client: &reqwest::Client, url: &str, token: &str) -> Option
 }
 
 /// True when the tenant has no job queued or running.
-async fn drained(store: &Arc<dyn Store>) -> bool {
+async fn drained(store: &Arc<dyn Store>) -> anyhow::Result<bool> {
     for status in ["queued", "running"] {
         let q = JobQuery {
             tenant: Some(TENANT.to_owned()),
@@ -100,15 +102,15 @@ async fn drained(store: &Arc<dyn Store>) -> bool {
             limit: 1,
             ..JobQuery::default()
         };
-        if !store.list_jobs(&q).await.unwrap().is_empty() {
-            return false;
+        if !store.list_jobs(&q).await?.is_empty() {
+            return Ok(false);
         }
     }
-    true
+    Ok(true)
 }
 
 /// How many of the tenant's jobs have `status` (pages through them).
-async fn count(store: &Arc<dyn Store>, status: &str) -> usize {
+async fn count(store: &Arc<dyn Store>, status: &str) -> anyhow::Result<usize> {
     let mut n = 0;
     let mut before = None;
     loop {
@@ -120,14 +122,13 @@ async fn count(store: &Arc<dyn Store>, status: &str) -> usize {
                 limit: orch_core::api::list::MAX_LIMIT,
                 ..JobQuery::default()
             })
-            .await
-            .unwrap();
+            .await?;
         n += page.len();
         match page.last() {
             Some(last) if page.len() == orch_core::api::list::MAX_LIMIT as usize => {
                 before = Some(last.id);
             }
-            _ => return n,
+            _ => return Ok(n),
         }
     }
 }
@@ -135,43 +136,43 @@ async fn count(store: &Arc<dyn Store>, status: &str) -> usize {
 /// Waits until the upstream saw `expected` calls and the store holds nothing queued or
 /// running (checked at least every second, so jobs that never reach the upstream do not
 /// hang the bench).
-async fn wait_done(up: &Upstream, store: &Arc<dyn Store>, expected: usize) {
+async fn wait_done(up: &Upstream, store: &Arc<dyn Store>, expected: usize) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(900);
     let mut checked = Instant::now();
     while Instant::now() < deadline {
         if up.hits.load(Ordering::Relaxed) >= expected || checked.elapsed() > Duration::from_secs(1)
         {
             checked = Instant::now();
-            if drained(store).await {
-                return;
+            if drained(store).await? {
+                return Ok(());
             }
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     println!("gave up waiting for the jobs to finish");
+    Ok(())
 }
 
 /// A fresh Postgres database; returns its URL and the admin URL to drop it with.
-async fn fresh_postgres() -> (String, String, String) {
+async fn fresh_postgres() -> anyhow::Result<(String, String, String)> {
     let base = std::env::var("ORCH_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/test".to_owned());
     let name = format!("orch_bench_{}", Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(&base).await.unwrap();
+    let admin = sqlx::PgPool::connect(&base).await?;
     admin
         .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await
-        .unwrap();
+        .await?;
     admin.close().await;
     let (head, query) = match base.split_once('?') {
         Some((h, q)) => (h, format!("?{q}")),
         None => (base.as_str(), String::new()),
     };
     let server = head.rsplit_once('/').map_or(head, |(s, _)| s);
-    (format!("{server}/{name}{query}"), base.clone(), name)
+    Ok((format!("{server}/{name}{query}"), base.clone(), name))
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().filter(|a| !a.starts_with('-')).collect();
     let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(20_000);
@@ -182,11 +183,9 @@ async fn main() {
     let upstream = axum::Router::new()
         .route("/noop", axum::routing::post(noop))
         .with_state(up.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let up_addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, upstream).await });
+    let up_addr = common::serve_upstream(upstream).await?;
 
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir()?;
     let mut settings = Settings {
         listen: "127.0.0.1:0".into(),
         data_dir: dir.path().to_owned(),
@@ -200,13 +199,13 @@ async fn main() {
     };
     let mut pg = None;
     if postgres {
-        let (url, admin, name) = fresh_postgres().await;
+        let (url, admin, name) = fresh_postgres().await?;
         settings.database_url = Some(ConnectionUrl::new(url));
         settings.redis_url = Some(ConnectionUrl::new("redis://127.0.0.1:6379"));
         settings.redis_prefix = format!("orch_bench_{}:", Uuid::new_v4().simple());
         pg = Some((admin, name));
     }
-    let app = Application::build(settings).await.unwrap();
+    let app = Application::build(settings).await?;
     let addr = app.local_addr();
     let store = app.state().store.clone();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -216,59 +215,24 @@ async fn main() {
     let base = format!("http://{addr}");
     let http = reqwest::Client::new();
 
-    let key = std::fs::read_to_string(dir.path().join("bootstrap-admin.key")).unwrap();
-    let admin: Value = http
-        .post(format!("{base}/v1/auth/operator/token"))
-        .json(&json!({"api_key": key.trim()}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let admin = admin["token"].as_str().unwrap().to_owned();
     let doc = format!(
         "tenant: {TENANT}\npolicies:\n  bench:\n    retry: {{ max_attempts: 1 }}\nconnectors:\n  noop:\n    base_url: http://{up_addr}\n    policy: bench\n    operations:\n      ping: {{ method: POST, path: /noop }}\n"
     );
-    let applied = http
-        .post(format!("{base}/v1/admin/tenants/{TENANT}/config"))
-        .bearer_auth(&admin)
-        .json(&json!({"document": doc, "reason": "benchmark", "activate": true}))
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        applied.status().is_success(),
-        "{}",
-        applied.text().await.unwrap()
-    );
-    let client: Value = http
-        .post(format!("{base}/v1/admin/tenants/{TENANT}/clients"))
-        .bearer_auth(&admin)
-        .json(
-            &json!({"name": "bench", "scopes": ["jobs:write", "jobs:read"], "reason": "benchmark"}),
+    let token = Arc::new(
+        common::tenant_token(
+            &http,
+            &base,
+            dir.path(),
+            TENANT,
+            &doc,
+            &["jobs:write", "jobs:read"],
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token: Value = http
-        .post(format!("{base}/v1/auth/token"))
-        .json(&json!({"grant_type": "client_credentials", "client_id": client["client"]["client_id"], "client_secret": client["client_secret"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = Arc::new(token["access_token"].as_str().unwrap().to_owned());
+        .await?,
+    );
     let url = Arc::new(format!("{base}/v1/jobs"));
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(ENQUEUE_CLIENTS * 4)
-        .build()
-        .unwrap();
+        .build()?;
 
     println!(
         "orch jobs benchmark: {n} no-op jobs, {concurrency} worker slots, {ENQUEUE_CLIENTS} enqueue clients, {} backend",
@@ -296,13 +260,13 @@ async fn main() {
         }));
     }
     for t in tasks {
-        t.await.unwrap();
+        t.await?;
     }
     let enqueued_in = started.elapsed();
     let done_at_enqueue_end = up.hits.load(Ordering::Relaxed);
     let errors = errors.load(Ordering::Relaxed);
     let accepted = n - errors;
-    wait_done(&up, &store, accepted).await;
+    wait_done(&up, &store, accepted).await?;
     let total = started.elapsed();
     let hits = up.hits.load(Ordering::Relaxed);
     let drain = total.saturating_sub(enqueued_in);
@@ -318,8 +282,8 @@ async fn main() {
         (hits - done_at_enqueue_end) as f64 / drain.as_secs_f64().max(1e-9)
     );
     let (succeeded, dead) = (
-        count(&store, "succeeded").await,
-        count(&store, "dead").await,
+        count(&store, "succeeded").await?,
+        count(&store, "dead").await?,
     );
     println!("store check                  {succeeded} succeeded, {dead} dead");
 
@@ -343,14 +307,18 @@ async fn main() {
     let mut sent = Vec::new();
     let mut http_ms = Vec::new();
     while let Some(r) = paced.join_next().await {
-        let (id, at, took) = r.unwrap();
+        let (id, at, took) = r?;
         if let Some(id) = id {
             sent.push((id, at));
             http_ms.push(took.as_secs_f64() * 1e3);
         }
     }
-    wait_done(&up, &store, hits_before + sent.len()).await;
-    let received = up.received.lock().unwrap().clone();
+    wait_done(&up, &store, hits_before + sent.len()).await?;
+    let received = up
+        .received
+        .lock()
+        .map_err(|_| anyhow::anyhow!("the upstream's record was poisoned"))?
+        .clone();
     let (mut to_upstream, mut to_created, mut to_claimed, mut to_call, mut to_finished) =
         (vec![], vec![], vec![], vec![], vec![]);
     for (id, at) in &sent {
@@ -392,7 +360,7 @@ async fn main() {
     let _ = stop_tx.send(());
     let _ = server.await;
     if let Some((admin, name)) = pg {
-        let admin = sqlx::PgPool::connect(&admin).await.unwrap();
+        let admin = sqlx::PgPool::connect(&admin).await?;
         let _ = admin
             .execute(sqlx::AssertSqlSafe(format!(
                 "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
@@ -400,4 +368,5 @@ async fn main() {
             .await;
         admin.close().await;
     }
+    Ok(())
 }

@@ -121,6 +121,30 @@ pub enum ExecError {
     },
 }
 
+/// Call params as the executor takes them: scalars rendered as text; anything else is
+/// refused naming the param. `/v1/execute` bodies and stored jobs go through this.
+pub fn params_from_json<'a>(
+    params: impl IntoIterator<Item = (&'a String, &'a Value)>,
+) -> Result<BTreeMap<String, String>, ExecError> {
+    params
+        .into_iter()
+        .map(|(name, value)| {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => {
+                    return Err(ExecError::BadRequest {
+                        field: format!("params.{name}"),
+                        message: "must be a string, number or boolean".to_owned(),
+                    });
+                }
+            };
+            Ok((name.clone(), text))
+        })
+        .collect()
+}
+
 /// One call to make.
 pub struct Call<'a> {
     pub tenant: &'a str,

@@ -116,6 +116,36 @@ pub struct Finish {
     pub duration_ms: i64,
 }
 
+/// The columns a finished attempt sets on its job row (both backends write the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobRowChange {
+    pub status: &'static str,
+    /// `None` keeps the row's `run_at`.
+    pub run_at: Option<OffsetDateTime>,
+    /// Added to `attempts`: -1 hands a throttled attempt back.
+    pub attempts_delta: i32,
+    pub dead_at: Option<OffsetDateTime>,
+    pub finished_at: Option<OffsetDateTime>,
+}
+
+impl Next {
+    pub fn row_change(self, now: OffsetDateTime) -> JobRowChange {
+        let (status, run_at, attempts_delta, dead_at, finished_at) = match self {
+            Next::Succeeded => ("succeeded", None, 0, None, Some(now)),
+            Next::Retry { run_at } => ("queued", Some(run_at), 0, None, None),
+            Next::Throttled { run_at } => ("queued", Some(run_at), -1, None, None),
+            Next::Dead => ("dead", None, 0, Some(now), Some(now)),
+        };
+        JobRowChange {
+            status,
+            run_at,
+            attempts_delta,
+            dead_at,
+            finished_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Next {
     Succeeded,

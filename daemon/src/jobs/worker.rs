@@ -385,27 +385,12 @@ fn trace_of(carrier: Option<&Value>) -> TraceContext {
         .map_or_else(TraceContext::new_root, |c| TraceContext::from_carrier(&c))
 }
 
-/// A job's params as the executor takes them: scalars rendered as text.
+/// A job's params as the executor takes them (none stored: none sent).
 fn params_of(params: Option<&Value>) -> Result<BTreeMap<String, String>, ExecError> {
-    let Some(Value::Object(map)) = params else {
-        return Ok(BTreeMap::new());
-    };
-    map.iter()
-        .map(|(k, v)| {
-            let text = match v {
-                Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
-                Value::Bool(b) => b.to_string(),
-                _ => {
-                    return Err(ExecError::BadRequest {
-                        field: format!("params.{k}"),
-                        message: "must be a string, number or boolean".to_owned(),
-                    });
-                }
-            };
-            Ok((k.clone(), text))
-        })
-        .collect()
+    match params {
+        Some(Value::Object(map)) => crate::executor::params_from_json(map),
+        _ => Ok(BTreeMap::new()),
+    }
 }
 
 /// How often the reconciler refreshes the queue and DLQ gauges.

@@ -454,38 +454,39 @@ fn scopes_from_text(text: &str) -> Vec<orch_core::rbac::Scope> {
     orch_core::rbac::Scope::parse_claim(text)
 }
 
-/// Queue stats with a row for every queue, empty ones included, in queue order.
-fn queue_stats_for_every_queue(
+/// Per-queue counts with a row for every queue, empty ones included, in queue order:
+/// `found` maps a queue to its count and oldest time.
+fn every_queue<T>(
     mut found: std::collections::HashMap<String, (i64, Option<OffsetDateTime>)>,
-) -> Vec<QueueStats> {
+    row: impl Fn(String, i64, Option<OffsetDateTime>) -> T,
+) -> Vec<T> {
     orch_core::config::model::QUEUES
         .iter()
         .map(|q| {
-            let (depth, oldest_due) = found.remove(*q).unwrap_or((0, None));
-            QueueStats {
-                queue: (*q).to_owned(),
-                depth,
-                oldest_due,
-            }
+            let (count, oldest) = found.remove(*q).unwrap_or((0, None));
+            row((*q).to_owned(), count, oldest)
         })
         .collect()
 }
 
-/// DLQ stats with a row for every queue, empty ones included, in queue order.
+fn queue_stats_for_every_queue(
+    found: std::collections::HashMap<String, (i64, Option<OffsetDateTime>)>,
+) -> Vec<QueueStats> {
+    every_queue(found, |queue, depth, oldest_due| QueueStats {
+        queue,
+        depth,
+        oldest_due,
+    })
+}
+
 fn dlq_stats_for_every_queue(
-    mut found: std::collections::HashMap<String, (i64, Option<OffsetDateTime>)>,
+    found: std::collections::HashMap<String, (i64, Option<OffsetDateTime>)>,
 ) -> Vec<DlqQueueStats> {
-    orch_core::config::model::QUEUES
-        .iter()
-        .map(|q| {
-            let (depth, oldest_dead_at) = found.remove(*q).unwrap_or((0, None));
-            DlqQueueStats {
-                queue: (*q).to_owned(),
-                depth,
-                oldest_dead_at,
-            }
-        })
-        .collect()
+    every_queue(found, |queue, depth, oldest_dead_at| DlqQueueStats {
+        queue,
+        depth,
+        oldest_dead_at,
+    })
 }
 
 fn rows_limit(limit: u32) -> i64 {

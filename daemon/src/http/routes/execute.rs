@@ -1,7 +1,6 @@
 //! `POST /v1/execute` (scope `execute`): one synchronous call through a connector operation
 //! of the tenant's active config, under its policy.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use axum::Json;
@@ -48,18 +47,6 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> 
     Ok(Some(key.to_owned()))
 }
 
-fn param_text(name: &str, value: &Value) -> Result<String, AppError> {
-    match value {
-        Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Bool(b) => Ok(b.to_string()),
-        _ => Err(AppError::invalid_field(
-            &format!("params.{name}"),
-            "must be a string, number or boolean",
-        )),
-    }
-}
-
 /// The endpoint name idempotency keys are scoped by.
 const ENDPOINT: &str = "POST /v1/execute";
 
@@ -87,11 +74,7 @@ pub async fn execute(
                 ),
             )
         })?;
-    let params = body
-        .params
-        .iter()
-        .map(|(k, v)| Ok((k.clone(), param_text(k, v)?)))
-        .collect::<Result<BTreeMap<_, _>, AppError>>()?;
+    let params = crate::executor::params_from_json(&body.params).map_err(exec_error)?;
     if body.timeout_ms == Some(0) {
         return Err(AppError::invalid_field("timeout_ms", "must be positive"));
     }

@@ -6,7 +6,9 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::PgStore;
-use crate::jobs::{Claim, DlqQueueStats, Finish, JobQuery, JobRecord, Next, QueueStats, RunRecord};
+use crate::jobs::{
+    Claim, DlqQueueStats, Finish, JobQuery, JobRecord, JobRowChange, Next, QueueStats, RunRecord,
+};
 use crate::store::{JobStore, StoreError, rows_limit};
 
 const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
@@ -390,12 +392,13 @@ pub(super) async fn finish(
     f: &Finish,
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
-    let (status, run_at, attempts_delta, dead_at, finished_at) = match f.next {
-        Next::Succeeded => ("succeeded", None, 0, None, Some(now)),
-        Next::Retry { run_at } => ("queued", Some(run_at), 0, None, None),
-        Next::Throttled { run_at } => ("queued", Some(run_at), -1, None, None),
-        Next::Dead => ("dead", None, 0, Some(now), Some(now)),
-    };
+    let JobRowChange {
+        status,
+        run_at,
+        attempts_delta,
+        dead_at,
+        finished_at,
+    } = f.next.row_change(now);
     let mut tx = store.pool().begin().await?;
     let done = sqlx::query(
         "UPDATE jobs SET status = $3, run_at = COALESCE($4, run_at), attempts = attempts + $5, dead_at = $6, \

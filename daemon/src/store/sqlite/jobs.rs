@@ -5,7 +5,9 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
-use crate::jobs::{Claim, DlqQueueStats, Finish, JobQuery, JobRecord, Next, QueueStats, RunRecord};
+use crate::jobs::{
+    Claim, DlqQueueStats, Finish, JobQuery, JobRecord, JobRowChange, Next, QueueStats, RunRecord,
+};
 use crate::store::{JobStore, StoreError, rows_limit};
 
 const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
@@ -249,12 +251,13 @@ impl JobStore for SqliteStore {
         f: &Finish,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let (status, run_at, attempts_delta, dead_at, finished_at) = match f.next {
-            Next::Succeeded => ("succeeded", None, 0, None, Some(now)),
-            Next::Retry { run_at } => ("queued", Some(run_at), 0, None, None),
-            Next::Throttled { run_at } => ("queued", Some(run_at), -1, None, None),
-            Next::Dead => ("dead", None, 0, Some(now), Some(now)),
-        };
+        let JobRowChange {
+            status,
+            run_at,
+            attempts_delta,
+            dead_at,
+            finished_at,
+        } = f.next.row_change(now);
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE jobs SET status = ?, run_at = COALESCE(?, run_at), attempts = attempts + ?, dead_at = ?, \

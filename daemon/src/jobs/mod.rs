@@ -73,6 +73,8 @@ pub struct JobQuery {
     pub dead_since: Option<OffsetDateTime>,
     /// Dead before.
     pub dead_until: Option<OffsetDateTime>,
+    /// Only these jobs (empty: no restriction).
+    pub ids: Vec<Uuid>,
     pub before: Option<Uuid>,
     pub limit: u32,
 }

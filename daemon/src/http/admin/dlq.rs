@@ -289,14 +289,21 @@ async fn select(
                     format!("1–{MAX_SELECTED} job ids"),
                 ));
             }
+            // One query per page-sized batch of ids; ids that are not dead (any more) are
+            // not matched.
+            let page = orch_core::api::list::MAX_LIMIT;
             let mut out = Vec::with_capacity(ids.len());
-            for id in ids {
-                // Ids that are not dead (any more) are simply not matched.
-                if let Some(job) = state.store.get_job(*id).await?
-                    && job.status == "dead"
-                {
-                    out.push((job.id, job.queue));
-                }
+            for batch in ids.chunks(page as usize) {
+                let dead = state
+                    .store
+                    .list_jobs(&JobQuery {
+                        status: Some("dead".to_owned()),
+                        ids: batch.to_vec(),
+                        limit: page,
+                        ..JobQuery::default()
+                    })
+                    .await?;
+                out.extend(dead.into_iter().map(|j| (j.id, j.queue)));
             }
             Ok(out)
         }
@@ -334,7 +341,6 @@ fn dead_query(f: &DlqFilter) -> Result<JobQuery, AppError> {
         error_code: f.error_code.clone(),
         dead_since: parse_time("since", f.since.as_deref())?,
         dead_until: parse_time("until", f.until.as_deref())?,
-        before: None,
-        limit: 0,
+        ..JobQuery::default()
     })
 }

@@ -107,6 +107,9 @@ impl JobStore for PgStore {
         if let Some(v) = q.dead_until {
             b.push(" AND dead_at < ").push_bind(v);
         }
+        if !q.ids.is_empty() {
+            b.push(" AND id = ANY(").push_bind(q.ids.clone()).push(")");
+        }
         if let Some(v) = q.before {
             b.push(" AND id < ").push_bind(v);
         }

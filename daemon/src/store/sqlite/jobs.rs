@@ -105,6 +105,14 @@ impl JobStore for SqliteStore {
         if let Some(v) = q.dead_until {
             b.push(" AND dead_at < ").push_bind(to_micros(v));
         }
+        if !q.ids.is_empty() {
+            b.push(" AND id IN (");
+            let mut ids = b.separated(", ");
+            for id in &q.ids {
+                ids.push_bind(id.to_string());
+            }
+            b.push(")");
+        }
         if let Some(v) = q.before {
             b.push(" AND id < ").push_bind(v.to_string());
         }

@@ -581,6 +581,21 @@ async fn dead_jobs_replay_and_purge(kind: Kind) {
         .unwrap();
     assert!(none.is_empty());
 
+    let by_ids = store
+        .list_jobs(&JobQuery {
+            status: Some("dead".into()),
+            ids: vec![dead[0].id, live.id, dead[2].id],
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut got: Vec<_> = by_ids.iter().map(|j| j.id).collect();
+    got.sort();
+    let mut want = vec![dead[0].id, dead[2].id];
+    want.sort();
+    assert_eq!(got, want, "only the listed ids, and only dead ones");
+
     // Replay only touches jobs that are still dead.
     let replayed = store
         .replay_dead_jobs(&[dead[0].id, live.id], t)

@@ -434,24 +434,21 @@ pub fn spawn_reaper(
                     tracing::warn!(error = %err, "reading queue depths failed");
                 }
             }
-            let ids = match store.reclaim_expired_jobs(OffsetDateTime::now_utc()).await {
-                Ok(ids) => ids,
+            let jobs = match store.reclaim_expired_jobs(OffsetDateTime::now_utc()).await {
+                Ok(jobs) => jobs,
                 Err(err) => {
                     tracing::warn!(error = %err, "reclaiming expired leases failed");
                     continue;
                 }
             };
-            if ids.is_empty() {
+            if jobs.is_empty() {
                 continue;
             }
             tracing::warn!(
-                count = ids.len(),
+                count = jobs.len(),
                 "reclaimed jobs whose worker stopped heartbeating"
             );
-            for id in ids {
-                let Ok(Some(job)) = store.get_job(id).await else {
-                    continue;
-                };
+            for job in jobs {
                 let (kind, label) = if job.status == "dead" {
                     ("job.dead", "dead")
                 } else {

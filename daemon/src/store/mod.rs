@@ -384,8 +384,9 @@ pub trait JobStore {
         now: OffsetDateTime,
     ) -> Result<bool, StoreError>;
     /// Running jobs whose lease expired: their run is `crashed`; the job goes back on its
-    /// queue, or dead if its attempts are used up. Returns the reclaimed job ids.
-    async fn reclaim_expired_jobs(&self, now: OffsetDateTime) -> Result<Vec<Uuid>, StoreError>;
+    /// queue, or dead if its attempts are used up. Returns the reclaimed jobs as they are now.
+    async fn reclaim_expired_jobs(&self, now: OffsetDateTime)
+    -> Result<Vec<JobRecord>, StoreError>;
     /// Per queue: queued jobs and the oldest due one's `run_at`. Every queue is listed.
     async fn queue_stats(&self, now: OffsetDateTime) -> Result<Vec<QueueStats>, StoreError>;
     /// Per queue: dead jobs and the oldest one's `dead_at`. Every queue is listed.

@@ -185,7 +185,10 @@ impl JobStore for PgStore {
         finish(self, id, token, f, now).await
     }
 
-    async fn reclaim_expired_jobs(&self, now: OffsetDateTime) -> Result<Vec<Uuid>, StoreError> {
+    async fn reclaim_expired_jobs(
+        &self,
+        now: OffsetDateTime,
+    ) -> Result<Vec<JobRecord>, StoreError> {
         reclaim(self, now).await
     }
 
@@ -454,23 +457,26 @@ pub(super) async fn finish(
     Ok(true)
 }
 
-pub(super) async fn reclaim(store: &PgStore, now: OffsetDateTime) -> Result<Vec<Uuid>, StoreError> {
+pub(super) async fn reclaim(
+    store: &PgStore,
+    now: OffsetDateTime,
+) -> Result<Vec<JobRecord>, StoreError> {
     let mut tx = store.pool().begin().await?;
-    let rows = sqlx::query(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE jobs SET status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END, \
            dead_at = CASE WHEN attempts >= max_attempts THEN $1 ELSE NULL END, \
            finished_at = CASE WHEN attempts >= max_attempts THEN $1 ELSE NULL END, \
            run_at = $1, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1, \
            last_error_code = 'crashed', last_error_message = 'the worker stopped heartbeating; lease expired' \
-         WHERE status = 'running' AND lease_expires_at < $1 RETURNING id, fencing_token",
-    )
+         WHERE status = 'running' AND lease_expires_at < $1 RETURNING {JOB_COLUMNS}, fencing_token AS token"
+    )))
     .bind(now)
     .fetch_all(&mut *tx)
     .await?;
-    let mut ids = Vec::with_capacity(rows.len());
+    let mut jobs = Vec::with_capacity(rows.len());
     for row in &rows {
-        let id: Uuid = row.try_get("id")?;
-        let token: i64 = row.try_get("fencing_token")?;
+        let job = decode_job(row)?;
+        let (id, token): (Uuid, i64) = (job.id, row.try_get("token")?);
         sqlx::query(
             "UPDATE runs SET finished_at = $3, outcome = 'crashed', error_code = 'crashed', \
              error_message = 'lease expired' WHERE job_id = $1 AND fencing_token = $2 AND finished_at IS NULL",
@@ -480,10 +486,10 @@ pub(super) async fn reclaim(store: &PgStore, now: OffsetDateTime) -> Result<Vec<
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        ids.push(id);
+        jobs.push(job);
     }
     tx.commit().await?;
-    Ok(ids)
+    Ok(jobs)
 }
 
 pub(super) async fn heartbeat(

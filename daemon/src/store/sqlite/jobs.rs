@@ -318,17 +318,20 @@ impl JobStore for SqliteStore {
         Ok(true)
     }
 
-    async fn reclaim_expired_jobs(&self, now: OffsetDateTime) -> Result<Vec<Uuid>, StoreError> {
+    async fn reclaim_expired_jobs(
+        &self,
+        now: OffsetDateTime,
+    ) -> Result<Vec<JobRecord>, StoreError> {
         let at = to_micros(now);
         let mut tx = self.begin_write().await?;
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE jobs SET status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END, \
                dead_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END, \
                finished_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END, \
                run_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?, \
                last_error_code = 'crashed', last_error_message = 'the worker stopped heartbeating; lease expired' \
-             WHERE status = 'running' AND lease_expires_at < ? RETURNING id, fencing_token",
-        )
+             WHERE status = 'running' AND lease_expires_at < ? RETURNING {JOB_COLUMNS}, fencing_token AS token"
+        )))
         .bind(at)
         .bind(at)
         .bind(at)
@@ -336,23 +339,23 @@ impl JobStore for SqliteStore {
         .bind(at)
         .fetch_all(&mut *tx)
         .await?;
-        let mut ids = Vec::with_capacity(rows.len());
+        let mut jobs = Vec::with_capacity(rows.len());
         for row in &rows {
-            let id: String = row.try_get("id")?;
-            let token: i64 = row.try_get("fencing_token")?;
+            let job = decode_job(row)?;
+            let token: i64 = row.try_get("token")?;
             sqlx::query(
                 "UPDATE runs SET finished_at = ?, outcome = 'crashed', error_code = 'crashed', \
                  error_message = 'lease expired' WHERE job_id = ? AND fencing_token = ? AND finished_at IS NULL",
             )
             .bind(at)
-            .bind(&id)
+            .bind(job.id.to_string())
             .bind(token)
             .execute(&mut *tx)
             .await?;
-            ids.push(parse_uuid(&id)?);
+            jobs.push(job);
         }
         tx.commit().await?;
-        Ok(ids)
+        Ok(jobs)
     }
 
     async fn queue_stats(&self, now: OffsetDateTime) -> Result<Vec<QueueStats>, StoreError> {

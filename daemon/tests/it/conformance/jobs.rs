@@ -312,7 +312,11 @@ async fn a_stale_fencing_token_cannot_finish_or_heartbeat(kind: Kind) {
     );
     // The worker goes silent; its lease runs out and the reaper hands the job back.
     let t1 = t0 + Duration::seconds(11);
-    assert_eq!(store.reclaim_expired_jobs(t1).await.unwrap(), vec![j.id]);
+    let reclaimed = store.reclaim_expired_jobs(t1).await.unwrap();
+    assert_eq!(
+        reclaimed.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![j.id]
+    );
     let back = store.get_job(j.id).await.unwrap().unwrap();
     assert_eq!(back.status, "queued");
     assert_eq!(back.last_error_code.as_deref(), Some("crashed"));
@@ -458,14 +462,16 @@ async fn retries_throttles_and_dead_letters(kind: Kind) {
         .unwrap()
         .remove(0);
     assert_eq!(c.attempt, 2);
+    let reclaimed = store
+        .reclaim_expired_jobs(retry_at + Duration::seconds(1))
+        .await
+        .unwrap();
     assert_eq!(
-        store
-            .reclaim_expired_jobs(retry_at + Duration::seconds(1))
-            .await
-            .unwrap(),
+        reclaimed.iter().map(|r| r.id).collect::<Vec<_>>(),
         vec![j.id]
     );
     let dead = store.get_job(j.id).await.unwrap().unwrap();
+    assert_eq!(reclaimed[0], dead, "the reclaimed job as it is now");
     assert_eq!(dead.status, "dead");
     assert!(dead.dead_at.is_some());
     let runs = store.job_runs(j.id).await.unwrap();

@@ -82,6 +82,10 @@ fn describe() {
         "Job attempt duration"
     );
     describe_counter!(
+        "orch_dispatch_rebuilds_total",
+        "Times dispatch was rebuilt from the database (start-up, Redis loss)"
+    );
+    describe_counter!(
         "orch_webhooks_total",
         "Webhooks received by provider, tenant and outcome"
     );

@@ -21,7 +21,9 @@ use crate::identity::impersonations::ImpersonationService;
 use crate::identity::operators::OperatorService;
 use crate::identity::signing::SigningKey;
 use crate::identity::tenant_tokens::TenantTokenVerifier;
-use crate::jobs::worker::{JobWake, Workers, spawn_reaper};
+use crate::jobs::dispatch::Dispatcher;
+use crate::jobs::dispatch::keeper::spawn_keeper;
+use crate::jobs::worker::{Workers, spawn_reaper};
 use crate::redis::{RedisClient, RedisError};
 use crate::request_log;
 use crate::resilience::breakers::BreakerRegistry;
@@ -169,19 +171,29 @@ impl Application {
             breakers,
             RateLimiter::new(redis_for_limits.as_ref()),
         ));
-        let job_wake = JobWake::default();
+        let dispatch = Dispatcher::for_deployment(redis.as_ref());
+        if settings.roles.worker || settings.roles.reconciler {
+            background.push(spawn_keeper(
+                dispatch.clone(),
+                store.clone(),
+                settings.worker.reclaim_interval.as_duration(),
+                stop_tx.subscribe(),
+            ));
+        }
         if settings.roles.worker {
+            background.push(dispatch.spawn_remote_wakeups(stop_tx.subscribe()));
             let workers = Workers {
                 store: store.clone(),
                 executor: executor.clone(),
                 configs: configs.active_configs().clone(),
                 events: events.clone(),
-                wake: job_wake.clone(),
+                dispatch: dispatch.clone(),
                 worker_id: worker_id(local_addr),
                 concurrency: settings.worker.concurrency,
                 lease: settings.worker.lease.as_duration(),
                 poll_interval: settings.worker.poll_interval.as_duration(),
                 drain_grace: settings.shutdown_grace.as_duration(),
+                dispatch_down: Arc::default(),
             };
             background.push(workers.spawn(stop_tx.subscribe()));
         }
@@ -189,7 +201,7 @@ impl Application {
             background.push(spawn_reaper(
                 store.clone(),
                 events.clone(),
-                job_wake.clone(),
+                dispatch.clone(),
                 settings.worker.reclaim_interval.as_duration(),
                 stop_tx.subscribe(),
             ));
@@ -211,7 +223,7 @@ impl Application {
             event_sampler: crate::events::Sampler::default(),
             executor,
             secrets,
-            job_wake,
+            dispatch,
         };
         Ok(Self {
             listener,

@@ -57,7 +57,7 @@ pub struct AppState {
     pub events: crate::events::EventWriter,
     pub event_sampler: crate::events::Sampler,
     /// Wakes this node's workers after an enqueue.
-    pub job_wake: crate::jobs::worker::JobWake,
+    pub dispatch: crate::jobs::dispatch::Dispatcher,
 }
 
 /// The whole application router. Every node serves the probes; the tenant, admin and

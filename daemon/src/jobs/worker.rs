@@ -4,12 +4,14 @@
 //! (lease + fencing token), heartbeats while the call runs, and finishes with its token — a
 //! worker that lost its lease can neither heartbeat nor finish. The reaper (reconciler role)
 //! hands back jobs whose lease ran out, so a killed worker's jobs run again within a lease.
-//! Workers look for due jobs when woken by an enqueue on this node and every
-//! `worker.poll_interval` otherwise (which also picks up retries, delayed jobs and other
-//! nodes' work).
+//! Workers take due job ids from dispatch (`dispatch/`: Redis or in-process, fair across
+//! tenants) and claim them in the database; they look when a due job is pushed (on any
+//! node) and every `worker.poll_interval` otherwise (delayed jobs and retries coming due).
+//! While dispatch is unreachable they claim straight from the database, so work goes on.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use orch_core::config::model::{Backoff, Policy};
@@ -19,7 +21,9 @@ use time::OffsetDateTime;
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinHandle;
 use tracing::Instrument;
+use uuid::Uuid;
 
+use super::dispatch::{DispatchTicket, Dispatcher, weighted_shares};
 use super::outcome::{AttemptContext, decide};
 use super::{Claim, Finish, Next};
 use crate::events::{EventWriter, NewEvent};
@@ -30,21 +34,6 @@ use crate::tenant_config::active::ActiveConfigs;
 /// How long a job waits when its attempt could not be run for storage trouble.
 const STORE_TROUBLE_WAIT: Duration = Duration::from_secs(1);
 
-/// Queues in the order a free slot looks at them, with their share of the slots in one
-/// round: `low` always gets some, so it never starves behind a busy `critical`.
-const QUEUE_WEIGHTS: [(&str, u32); 4] =
-    [("critical", 8), ("webhook", 6), ("default", 3), ("low", 1)];
-
-/// Wakes this node's workers when a job is enqueued here.
-#[derive(Clone, Default)]
-pub struct JobWake(Arc<Notify>);
-
-impl JobWake {
-    pub fn notify(&self) {
-        self.0.notify_one();
-    }
-}
-
 /// Everything a worker needs.
 #[derive(Clone)]
 pub struct Workers {
@@ -52,13 +41,15 @@ pub struct Workers {
     pub executor: Arc<Executor>,
     pub configs: ActiveConfigs,
     pub events: EventWriter,
-    pub wake: JobWake,
+    pub dispatch: Dispatcher,
     pub worker_id: String,
     pub concurrency: u32,
     pub lease: Duration,
     pub poll_interval: Duration,
     /// How long a stopping pool waits for running jobs.
     pub drain_grace: Duration,
+    /// Set while dispatch is unreachable (logged once per outage).
+    pub dispatch_down: Arc<AtomicBool>,
 }
 
 impl Workers {
@@ -107,7 +98,7 @@ impl Workers {
                     continue;
                 }
                 tokio::select! {
-                    () = self.wake.0.notified(), if slots.available_permits() > 0 => {}
+                    () = self.dispatch.woken(), if slots.available_permits() > 0 => {}
                     () = freed.notified() => {}
                     () = tokio::time::sleep(self.poll_interval) => {}
                     _ = stop.changed() => {}
@@ -127,41 +118,39 @@ impl Workers {
         })
     }
 
-    /// Claims up to `free` jobs across the queues by weight; unused shares go to whichever
-    /// queues still have due work.
+    /// Claims up to `free` jobs: ids from dispatch (by queue weight, fair across tenants),
+    /// each claimed in the database only if it is still queued and due.
     async fn claim_round(&self, free: u32) -> Result<Vec<Claim>, crate::store::StoreError> {
-        let total_weight: u32 = QUEUE_WEIGHTS.iter().map(|(_, w)| w).sum();
         let now = OffsetDateTime::now_utc();
         let lease_until = now + self.lease;
-        let mut claims = Vec::new();
-        let mut hungry = Vec::new();
-        for (queue, weight) in QUEUE_WEIGHTS {
-            let remaining = free - claims.len() as u32;
-            if remaining == 0 {
-                break;
+        match self.dispatch.take_round(free, now).await {
+            Ok(taken) => {
+                if self.dispatch_down.swap(false, Ordering::Relaxed) {
+                    tracing::info!("dispatch reachable again");
+                }
+                if taken.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids: Vec<Uuid> = taken.into_iter().map(|(_, id)| id).collect();
+                self.store
+                    .claim_jobs_by_id(&ids, &self.worker_id, now, lease_until)
+                    .await
             }
-            let share = (free * weight / total_weight).clamp(1, remaining);
-            let got = self
-                .store
-                .claim_jobs(queue, &self.worker_id, now, lease_until, share)
-                .await?;
-            if got.len() as u32 == share {
-                hungry.push(queue);
+            Err(err) => {
+                if !self.dispatch_down.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(error = %err, "dispatch unreachable; claiming from the database until it is back");
+                }
+                let mut claims = Vec::new();
+                for (queue, n) in weighted_shares(free, 0) {
+                    claims.extend(
+                        self.store
+                            .claim_jobs(queue, &self.worker_id, now, lease_until, n)
+                            .await?,
+                    );
+                }
+                Ok(claims)
             }
-            claims.extend(got);
         }
-        for queue in hungry {
-            let remaining = free - claims.len() as u32;
-            if remaining == 0 {
-                break;
-            }
-            let got = self
-                .store
-                .claim_jobs(queue, &self.worker_id, now, lease_until, remaining)
-                .await?;
-            claims.extend(got);
-        }
-        Ok(claims)
     }
 
     /// Runs one claimed attempt to its end.
@@ -247,6 +236,14 @@ impl Workers {
                 tracing::error!(error = %err, "recording the attempt failed");
                 return;
             }
+        }
+        if let Next::Retry { run_at } | Next::Throttled { run_at } = finish.next {
+            self.dispatch
+                .push_committed(&[DispatchTicket {
+                    run_at,
+                    ..DispatchTicket::of(job)
+                }])
+                .await;
         }
         let queue = job.queue.clone();
         metrics::histogram!("orch_job_duration_seconds", "queue" => queue.clone())
@@ -417,7 +414,7 @@ async fn update_queue_gauges(store: &dyn Store) -> Result<(), crate::store::Stor
 pub fn spawn_reaper(
     store: Arc<dyn Store>,
     events: EventWriter,
-    wake: JobWake,
+    dispatch: Dispatcher,
     interval: Duration,
     mut stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
@@ -448,6 +445,12 @@ pub fn spawn_reaper(
                 count = jobs.len(),
                 "reclaimed jobs whose worker stopped heartbeating"
             );
+            let requeued: Vec<DispatchTicket> = jobs
+                .iter()
+                .filter(|j| j.status == "queued")
+                .map(DispatchTicket::of)
+                .collect();
+            dispatch.push_committed(&requeued).await;
             for job in jobs {
                 let (kind, label) = if job.status == "dead" {
                     ("job.dead", "dead")
@@ -466,7 +469,6 @@ pub fn spawn_reaper(
                 }
                 events.record(e);
             }
-            wake.notify();
         }
     })
 }

@@ -367,6 +367,25 @@ pub trait JobStore {
         lease_until: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<Claim>, StoreError>;
+    /// Claims those of `ids` that are still queued and due, as [`JobStore::claim_jobs`] does;
+    /// ids that are not (already claimed, cancelled, rescheduled) are skipped — dispatch
+    /// may hand out an id twice.
+    async fn claim_jobs_by_id(
+        &self,
+        ids: &[Uuid],
+        worker: &str,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+    ) -> Result<Vec<Claim>, StoreError>;
+    /// Queued jobs of `queue` in `(run_at, id)` order after `after`, due by `due_before`
+    /// if given: what dispatch is rebuilt from.
+    async fn queued_job_tickets(
+        &self,
+        queue: &str,
+        after: Option<(OffsetDateTime, Uuid)>,
+        due_before: Option<OffsetDateTime>,
+        limit: u32,
+    ) -> Result<Vec<crate::jobs::dispatch::DispatchTicket>, StoreError>;
     /// Extends a lease; `false` if the claim is no longer this token's.
     async fn heartbeat_job(
         &self,

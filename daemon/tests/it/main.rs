@@ -7,6 +7,7 @@
 
 mod api;
 mod conformance;
+mod dispatch;
 mod helpers;
 mod orchctl;
 mod process;

@@ -23,6 +23,8 @@ use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::jobs::dispatch::DispatchTicket;
+
 use crate::http::AppState;
 use crate::http::auth::Actor;
 use crate::http::error::AppError;
@@ -103,12 +105,12 @@ pub async fn replay(
     let selected = select(&state, &body).await?;
     // Billing operators replay the webhook queue only.
     if actor.operator.role == Role::Billing
-        && let Some(job) = selected.iter().find(|(_, queue)| queue != "webhook")
+        && let Some(job) = selected.iter().find(|j| j.queue != "webhook")
     {
         // Refusals are audited like the role guard's.
         let denied = actor
             .audit(&reason)
-            .target("job", job.0)
+            .target("job", job.id)
             .result(AuditResult::Denied);
         if let Err(err) = state.audit.append(denied).await {
             tracing::error!(error = %err, "could not record a denied replay in the audit log");
@@ -117,11 +119,11 @@ pub async fn replay(
             ErrorCode::Forbidden,
             format!(
                 "role billing may replay the webhook queue only; job {} is on {}",
-                job.0, job.1
+                job.id, job.queue
             ),
         ));
     }
-    let ids: Vec<Uuid> = selected.into_iter().map(|(id, _)| id).collect();
+    let ids: Vec<Uuid> = selected.iter().map(|j| j.id).collect();
     let matched = ids.len() as u64;
     if body.dry_run {
         return Ok(Json(DlqReplayResponse {
@@ -164,9 +166,13 @@ pub async fn replay(
             .data(json!({"operator": actor.operator.name, "reason": reason})),
         );
     }
-    if !replayed.is_empty() {
-        state.job_wake.notify();
-    }
+    let now = OffsetDateTime::now_utc();
+    let tickets: Vec<DispatchTicket> = selected
+        .into_iter()
+        .filter(|j| replayed.contains(&j.id))
+        .map(|j| DispatchTicket { run_at: now, ..j })
+        .collect();
+    state.dispatch.push_committed(&tickets).await;
     tracing::warn!(matched, replayed = replayed.len(), operator = %actor.operator.name, "dead jobs replayed");
     Ok(Json(DlqReplayResponse {
         matched,
@@ -185,7 +191,7 @@ pub async fn purge(
     let ids: Vec<Uuid> = select(&state, &body)
         .await?
         .into_iter()
-        .map(|(id, _)| id)
+        .map(|j| j.id)
         .collect();
     let matched = ids.len() as u64;
     if body.dry_run {
@@ -272,11 +278,11 @@ fn selector_label(body: &DlqActionRequest) -> String {
     }
 }
 
-/// The dead jobs an action applies to, as (id, queue).
+/// The dead jobs an action applies to (tickets: id, queue and tenant).
 async fn select(
     state: &AppState,
     body: &DlqActionRequest,
-) -> Result<Vec<(Uuid, String)>, AppError> {
+) -> Result<Vec<DispatchTicket>, AppError> {
     match (&body.ids, &body.filter) {
         (Some(_), Some(_)) | (None, None) => Err(AppError::invalid_field(
             "ids",
@@ -303,7 +309,7 @@ async fn select(
                         ..JobQuery::default()
                     })
                     .await?;
-                out.extend(dead.into_iter().map(|j| (j.id, j.queue)));
+                out.extend(dead.iter().map(DispatchTicket::of));
             }
             Ok(out)
         }
@@ -315,7 +321,7 @@ async fn select(
                 let page = state.store.list_jobs(&query).await?;
                 let full = page.len() == query.limit as usize;
                 query.before = page.last().map(|j| j.id);
-                out.extend(page.into_iter().map(|j| (j.id, j.queue)));
+                out.extend(page.iter().map(DispatchTicket::of));
                 if !full || out.len() >= MAX_SELECTED {
                     break;
                 }

@@ -25,6 +25,7 @@ use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::routes::execute::{idempotency_key, replay};
 use crate::http::tenant_auth::TenantCaller;
 use crate::idempotency::{Begin, StoredResponse};
+use crate::jobs::dispatch::DispatchTicket;
 use crate::jobs::{JobQuery, JobRecord, STATUSES};
 use crate::store::StoreError;
 
@@ -165,7 +166,10 @@ pub async fn enqueue(
         }
     };
     if created {
-        state.job_wake.notify();
+        state
+            .dispatch
+            .push_committed(&[DispatchTicket::of(&stored)])
+            .await;
         tracing::info!(job_id = %stored.id, queue = %stored.queue, "job queued");
         state.events.record(
             ctx.event("job.queued", format!("{} job on {}", stored.kind, stored.queue))

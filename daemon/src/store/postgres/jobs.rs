@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::PgStore;
+use crate::jobs::dispatch::DispatchTicket;
 use crate::jobs::{
     Claim, DlqQueueStats, Finish, JobQuery, JobRecord, JobRowChange, Next, QueueStats, RunRecord,
 };
@@ -163,7 +164,52 @@ impl JobStore for PgStore {
         lease_until: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<Claim>, StoreError> {
-        claim(self, queue, worker, now, lease_until, limit).await
+        claim(self, Pick::Queue(queue, limit), worker, now, lease_until).await
+    }
+
+    async fn claim_jobs_by_id(
+        &self,
+        ids: &[Uuid],
+        worker: &str,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+    ) -> Result<Vec<Claim>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        claim(self, Pick::Ids(ids), worker, now, lease_until).await
+    }
+
+    async fn queued_job_tickets(
+        &self,
+        queue: &str,
+        after: Option<(OffsetDateTime, Uuid)>,
+        due_before: Option<OffsetDateTime>,
+        limit: u32,
+    ) -> Result<Vec<DispatchTicket>, StoreError> {
+        // Walks jobs_claim_idx (queue, run_at) WHERE status = 'queued'.
+        let rows = sqlx::query(
+            "SELECT id, tenant_id, run_at FROM jobs WHERE status = 'queued' AND queue = $1 \
+             AND ($2::timestamptz IS NULL OR (run_at, id) > ($2, $3)) \
+             AND ($4::timestamptz IS NULL OR run_at <= $4) ORDER BY run_at, id LIMIT $5",
+        )
+        .bind(queue)
+        .bind(after.map(|(t, _)| t))
+        .bind(after.map_or(Uuid::nil(), |(_, id)| id))
+        .bind(due_before)
+        .bind(i64::from(limit.max(1)))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DispatchTicket {
+                    queue: queue.to_owned(),
+                    tenant: row.try_get("tenant_id")?,
+                    id: row.try_get("id")?,
+                    run_at: row.try_get("run_at")?,
+                })
+            })
+            .collect()
     }
 
     async fn heartbeat_job(
@@ -337,55 +383,86 @@ fn qualified_job_columns() -> String {
         .join(", ")
 }
 
-pub(super) async fn claim(
+/// Which jobs a claim takes.
+enum Pick<'a> {
+    /// The oldest due jobs of a queue (polling the database).
+    Queue(&'a str, u32),
+    /// These jobs, if they are still queued and due (ids taken from dispatch).
+    Ids(&'a [Uuid]),
+}
+
+async fn claim(
     store: &PgStore,
-    queue: &str,
+    pick: Pick<'_>,
     worker: &str,
     now: OffsetDateTime,
     lease_until: OffsetDateTime,
-    limit: u32,
 ) -> Result<Vec<Claim>, StoreError> {
     let mut tx = store.pool().begin().await?;
     // SKIP LOCKED: concurrent claimers take different rows instead of waiting.
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "WITH picked AS (SELECT id FROM jobs WHERE status = 'queued' AND queue = $1 AND run_at <= $2 \
-           ORDER BY run_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+    let picked = match pick {
+        Pick::Queue(..) => {
+            "SELECT id FROM jobs WHERE status = 'queued' AND queue = $1 AND run_at <= $2 \
+             ORDER BY run_at, id LIMIT $3 FOR UPDATE SKIP LOCKED"
+        }
+        Pick::Ids(_) => {
+            "SELECT id FROM jobs WHERE id = ANY($1) AND status = 'queued' AND run_at <= $2 \
+             LIMIT $3 FOR UPDATE SKIP LOCKED"
+        }
+    };
+    let sql = format!(
+        "WITH picked AS ({picked}) \
          UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, fencing_token = j.fencing_token + 1, \
            lease_owner = $4, lease_expires_at = $5, heartbeat_at = $2, updated_at = $2 \
          FROM picked WHERE j.id = picked.id RETURNING {}, j.fencing_token AS token",
         qualified_job_columns()
-    )))
-    .bind(queue)
-    .bind(now)
-    .bind(i64::from(limit.max(1)))
-    .bind(worker)
-    .bind(lease_until)
-    .fetch_all(&mut *tx)
-    .await?;
+    );
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    let query = match pick {
+        Pick::Queue(queue, limit) => query.bind(queue).bind(now).bind(i64::from(limit.max(1))),
+        Pick::Ids(ids) => query.bind(ids).bind(now).bind(ids.len() as i64),
+    };
+    let rows = query
+        .bind(worker)
+        .bind(lease_until)
+        .fetch_all(&mut *tx)
+        .await?;
     let mut claims = Vec::with_capacity(rows.len());
     for row in &rows {
         let job = decode_job(row)?;
         let token: i64 = row.try_get("token")?;
-        sqlx::query(
-            "INSERT INTO runs (id, job_id, tenant_id, attempt, replay_generation, fencing_token, worker_id, started_at, trace_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(orch_core::ids::new_id())
-        .bind(job.id)
-        .bind(&job.tenant_id)
-        .bind(job.attempts)
-        .bind(job.replay_generation)
-        .bind(token)
-        .bind(worker)
-        .bind(now)
-        .bind(&job.trace_id)
-        .execute(&mut *tx)
-        .await?;
         claims.push(Claim {
             attempt: job.attempts,
             fencing_token: token,
             job,
         });
+    }
+    if !claims.is_empty() {
+        // One statement for every run row of the claim.
+        let run_ids: Vec<Uuid> = claims.iter().map(|_| orch_core::ids::new_id()).collect();
+        let job_ids: Vec<Uuid> = claims.iter().map(|c| c.job.id).collect();
+        let tenants: Vec<&str> = claims.iter().map(|c| c.job.tenant_id.as_str()).collect();
+        let attempts: Vec<i32> = claims.iter().map(|c| c.attempt).collect();
+        let generations: Vec<i32> = claims.iter().map(|c| c.job.replay_generation).collect();
+        let tokens: Vec<i64> = claims.iter().map(|c| c.fencing_token).collect();
+        let traces: Vec<Option<&str>> = claims.iter().map(|c| c.job.trace_id.as_deref()).collect();
+        sqlx::query(
+            "INSERT INTO runs (id, job_id, tenant_id, attempt, replay_generation, fencing_token, worker_id, started_at, trace_id) \
+             SELECT r.id, r.job_id, r.tenant_id, r.attempt, r.generation, r.token, $7, $8, r.trace_id \
+             FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::bigint[], $9::text[]) \
+               AS r(id, job_id, tenant_id, attempt, generation, token, trace_id)",
+        )
+        .bind(&run_ids)
+        .bind(&job_ids)
+        .bind(&tenants)
+        .bind(&attempts)
+        .bind(&generations)
+        .bind(&tokens)
+        .bind(worker)
+        .bind(now)
+        .bind(&traces)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(claims)

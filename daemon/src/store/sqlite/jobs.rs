@@ -5,6 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
+use crate::jobs::dispatch::DispatchTicket;
 use crate::jobs::{
     Claim, DlqQueueStats, Finish, JobQuery, JobRecord, JobRowChange, Next, QueueStats, RunRecord,
 };
@@ -191,45 +192,60 @@ impl JobStore for SqliteStore {
         .bind(i64::from(limit.max(1)))
         .fetch_all(&mut *tx)
         .await?;
-        let mut claims = Vec::with_capacity(ids.len());
-        for id in ids {
-            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "UPDATE jobs SET status = 'running', attempts = attempts + 1, fencing_token = fencing_token + 1, \
-                 lease_owner = ?, lease_expires_at = ?, heartbeat_at = ?, updated_at = ? \
-                 WHERE id = ? AND status = 'queued' RETURNING {JOB_COLUMNS}, fencing_token AS token"
-            )))
-            .bind(worker)
-            .bind(to_micros(lease_until))
-            .bind(to_micros(now))
-            .bind(to_micros(now))
-            .bind(&id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let job = decode_job(&row)?;
-            let token: i64 = row.try_get("token")?;
-            sqlx::query(
-                "INSERT INTO runs (id, job_id, tenant_id, attempt, replay_generation, fencing_token, worker_id, started_at, trace_id) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(orch_core::ids::new_id().to_string())
-            .bind(job.id.to_string())
-            .bind(&job.tenant_id)
-            .bind(job.attempts)
-            .bind(job.replay_generation)
-            .bind(token)
-            .bind(worker)
-            .bind(to_micros(now))
-            .bind(&job.trace_id)
-            .execute(&mut *tx)
-            .await?;
-            claims.push(Claim {
-                attempt: job.attempts,
-                fencing_token: token,
-                job,
-            });
-        }
+        let claims = claim_ids(&mut tx, &ids, worker, now, lease_until).await?;
         tx.commit().await?;
         Ok(claims)
+    }
+
+    async fn claim_jobs_by_id(
+        &self,
+        ids: &[Uuid],
+        worker: &str,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+    ) -> Result<Vec<Claim>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        let mut tx = self.begin_write().await?;
+        let claims = claim_ids(&mut tx, &ids, worker, now, lease_until).await?;
+        tx.commit().await?;
+        Ok(claims)
+    }
+
+    async fn queued_job_tickets(
+        &self,
+        queue: &str,
+        after: Option<(OffsetDateTime, Uuid)>,
+        due_before: Option<OffsetDateTime>,
+        limit: u32,
+    ) -> Result<Vec<DispatchTicket>, StoreError> {
+        let (after_at, after_id) = after.map_or((i64::MIN, String::new()), |(t, id)| {
+            (to_micros(t), id.to_string())
+        });
+        let rows = sqlx::query(
+            "SELECT id, tenant_id, run_at FROM jobs WHERE status = 'queued' AND queue = ? \
+             AND (run_at > ? OR (run_at = ? AND id > ?)) AND run_at <= ? ORDER BY run_at, id LIMIT ?",
+        )
+        .bind(queue)
+        .bind(after_at)
+        .bind(after_at)
+        .bind(after_id)
+        .bind(due_before.map_or(i64::MAX, to_micros))
+        .bind(i64::from(limit.max(1)))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DispatchTicket {
+                    queue: queue.to_owned(),
+                    tenant: row.try_get("tenant_id")?,
+                    id: parse_uuid(row.try_get::<&str, _>("id")?)?,
+                    run_at: from_micros(row.try_get("run_at")?)?,
+                })
+            })
+            .collect()
     }
 
     async fn heartbeat_job(
@@ -509,4 +525,55 @@ fn decode_run(row: &SqliteRow) -> Result<RunRecord, StoreError> {
         error_message: row.try_get("error_message")?,
         upstream_status: row.try_get("upstream_status")?,
     })
+}
+
+/// Takes the given jobs that are still queued and due: lease, attempt, fencing token and a
+/// run row each. The caller holds the write lock.
+async fn claim_ids(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    ids: &[String],
+    worker: &str,
+    now: OffsetDateTime,
+    lease_until: OffsetDateTime,
+) -> Result<Vec<Claim>, StoreError> {
+    let mut claims = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, fencing_token = fencing_token + 1, \
+             lease_owner = ?, lease_expires_at = ?, heartbeat_at = ?, updated_at = ? \
+             WHERE id = ? AND status = 'queued' AND run_at <= ? RETURNING {JOB_COLUMNS}, fencing_token AS token"
+        )))
+        .bind(worker)
+        .bind(to_micros(lease_until))
+        .bind(to_micros(now))
+        .bind(to_micros(now))
+        .bind(id)
+        .bind(to_micros(now))
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(row) = row else { continue };
+        let job = decode_job(&row)?;
+        let token: i64 = row.try_get("token")?;
+        sqlx::query(
+            "INSERT INTO runs (id, job_id, tenant_id, attempt, replay_generation, fencing_token, worker_id, started_at, trace_id) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(orch_core::ids::new_id().to_string())
+        .bind(job.id.to_string())
+        .bind(&job.tenant_id)
+        .bind(job.attempts)
+        .bind(job.replay_generation)
+        .bind(token)
+        .bind(worker)
+        .bind(to_micros(now))
+        .bind(&job.trace_id)
+        .execute(&mut **tx)
+        .await?;
+        claims.push(Claim {
+            attempt: job.attempts,
+            fencing_token: token,
+            job,
+        });
+    }
+    Ok(claims)
 }

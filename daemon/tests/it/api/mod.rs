@@ -4,6 +4,7 @@ mod audit;
 mod clients;
 mod config;
 mod correlation;
+mod dispatch;
 mod dlq;
 mod errors;
 mod events;

@@ -684,7 +684,122 @@ async fn replay_drops_a_dedupe_key_a_live_job_holds(kind: Kind) {
     assert_eq!(again.id, dead[0]);
 }
 
+/// Dispatch hands out ids, possibly twice: claiming by id takes each queued, due job once
+/// and skips the rest.
+async fn claims_by_id_take_each_due_job_once(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let now = OffsetDateTime::now_utc();
+    let mut ids = Vec::new();
+    for _ in 0..30 {
+        let j = job("acme", "default", None);
+        ids.push(j.id);
+        store.enqueue_job(&j).await.unwrap();
+    }
+    let mut delayed = job("acme", "default", None);
+    delayed.run_at = now + Duration::minutes(5);
+    store.enqueue_job(&delayed).await.unwrap();
+    let cancelled = job("acme", "default", None);
+    store.enqueue_job(&cancelled).await.unwrap();
+    store.cancel_job("acme", cancelled.id, now).await.unwrap();
+    let at = now + Duration::seconds(1);
+    let lease = at + Duration::seconds(30);
+    // Eight claimers race over the same ids (each list also names the delayed, cancelled
+    // and an unknown job).
+    let mut asks = ids.clone();
+    asks.extend([delayed.id, cancelled.id, Uuid::now_v7()]);
+    let mut tasks = Vec::new();
+    for w in 0..8 {
+        let (store, asks) = (store.clone(), asks.clone());
+        tasks.push(tokio::spawn(async move {
+            store
+                .claim_jobs_by_id(&asks, &format!("w{w}"), at, lease)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for t in tasks {
+        for c in t.await.unwrap() {
+            assert!(seen.insert(c.job.id), "job {} claimed twice", c.job.id);
+            assert_eq!((c.attempt, c.job.status.as_str()), (1, "running"));
+            assert_eq!(store.job_runs(c.job.id).await.unwrap().len(), 1);
+        }
+    }
+    assert_eq!(seen, ids.iter().copied().collect(), "each due job once");
+    assert_eq!(
+        store.get_job(delayed.id).await.unwrap().unwrap().status,
+        "queued",
+        "not due yet"
+    );
+    let later = now + Duration::minutes(6);
+    let got = store
+        .claim_jobs_by_id(&[delayed.id], "w1", later, later + Duration::seconds(30))
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 1);
+    assert!(
+        store
+            .claim_jobs_by_id(&[], "w1", later, later)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// What dispatch is rebuilt from: queued jobs in due order, paged, optionally only overdue.
+async fn queued_job_tickets_page_in_due_order(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let now = OffsetDateTime::now_utc();
+    let mut expected = Vec::new();
+    for i in 0..7i64 {
+        let mut j = job(if i % 2 == 0 { "acme" } else { "globex" }, "low", None);
+        j.run_at += Duration::seconds(10 * (3 - i));
+        store.enqueue_job(&j).await.unwrap();
+        expected.push((j.run_at, j.id, j.tenant_id.clone()));
+    }
+    expected.sort();
+    let done = job("acme", "low", None);
+    store.enqueue_job(&done).await.unwrap();
+    store.cancel_job("acme", done.id, now).await.unwrap();
+    store
+        .enqueue_job(&job("acme", "critical", None))
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .queued_job_tickets("low", after, None, 3)
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some((last.run_at, last.id));
+        got.extend(page.into_iter().map(|t| {
+            assert_eq!(t.queue, "low");
+            (t.run_at, t.id, t.tenant)
+        }));
+    }
+    assert_eq!(got, expected, "every queued low job once, in due order");
+    let overdue = store
+        .queued_job_tickets("low", None, Some(now - Duration::seconds(5)), 100)
+        .await
+        .unwrap();
+    let want: Vec<Uuid> = expected
+        .iter()
+        .filter(|(at, _, _)| *at <= now - Duration::seconds(5))
+        .map(|(_, id, _)| *id)
+        .collect();
+    assert_eq!(overdue.iter().map(|t| t.id).collect::<Vec<_>>(), want);
+    assert_eq!(want.len(), 3);
+}
+
 both_backends!(
+    claims_by_id_take_each_due_job_once,
+    queued_job_tickets_page_in_due_order,
     jobs_round_trip_list_and_cancel,
     a_dedupe_key_names_one_live_job,
     concurrent_claimers_never_share_a_job,

@@ -29,8 +29,8 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// orchd on a fresh database of `kind`; `None` when that backend is unavailable
-    /// outside CI.
+    /// orchd on a fresh database of `kind` (Postgres with Redis: distributed mode; SQLite
+    /// alone: embedded mode); `None` when a service is unavailable outside CI.
     pub async fn spawn(kind: Kind) -> Option<Self> {
         Self::spawn_with(kind, |_, _| {}).await
     }
@@ -50,6 +50,14 @@ impl TestApp {
             shutdown_grace: HumanDuration(Duration::from_secs(5)),
             ..Settings::default()
         };
+        // Postgres means distributed mode: Redis carries dispatch, limits, breakers and
+        // config notifications (fails under CI when Redis is down, like Postgres).
+        if kind == Kind::Postgres {
+            if !super::service_available("Redis", &super::redis_url()) {
+                return None;
+            }
+            settings.redis_url = Some(ConnectionUrl::new(super::redis_url()));
+        }
         settings.storage.max_connections = 4;
         settings.storage.acquire_timeout = HumanDuration(Duration::from_secs(5));
         settings.storage.request_log_flush = HumanDuration(Duration::from_millis(50));

@@ -338,7 +338,12 @@ impl Workers {
             operation,
             params,
             payload: job.payload.clone(),
-            headers: BTreeMap::new(),
+            // Tell the upstream which job and attempt this is (as Stripe tells webhook
+            // receivers); the idempotency key stays the same across attempts.
+            headers: BTreeMap::from([
+                ("Orch-Job-Id".to_owned(), job.id.to_string()),
+                ("Orch-Job-Attempt".to_owned(), claim.attempt.to_string()),
+            ]),
             timeout: None,
             idempotency_key: Some(idempotency_key),
             trace,

@@ -26,6 +26,8 @@ pub struct Upstream {
     inflight: Arc<Mutex<HashMap<String, (usize, usize)>>>,
     /// Every `Idempotency-Key` seen, per route name, in arrival order.
     pub keys: Arc<Mutex<HashMap<String, Vec<String>>>>,
+    /// `/job`: every call as (`Orch-Job-Id`, `Orch-Job-Attempt`), in arrival order.
+    pub job_calls: Arc<Mutex<Vec<(String, u32)>>>,
 }
 
 impl Upstream {
@@ -39,6 +41,7 @@ impl Upstream {
             .route("/slow/{name}", any(slow))
             .route("/hang-once/{name}", any(hang_once))
             .route("/drip", get(drip))
+            .route("/job", any(job))
             .with_state(up.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         up.addr = Some(listener.local_addr().unwrap());
@@ -271,4 +274,29 @@ impl Blackhole {
             _queued: queued,
         }
     }
+}
+
+/// A job's call, as a scripted upstream of the worker tests: records (job id, attempt) from
+/// the worker's `Orch-Job-*` headers, takes 20–60 ms, and answers by the body's `script`:
+/// `ok` → 200, `reject` → 400, `flaky` → 503 on attempt 1 and 200 after.
+async fn job(State(up): State<Upstream>, headers: HeaderMap, body: String) -> Response {
+    let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let id = h("orch-job-id").to_owned();
+    let attempt: u32 = h("orch-job-attempt").parse().unwrap_or(0);
+    let wait = {
+        let mut calls = up.job_calls.lock().unwrap();
+        calls.push((id, attempt));
+        20 + (calls.len() as u64 * 7919) % 41
+    };
+    tokio::time::sleep(Duration::from_millis(wait)).await;
+    let script = serde_json::from_str::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v["script"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    match (script.as_str(), attempt) {
+        ("reject", _) => StatusCode::BAD_REQUEST,
+        ("flaky", 1) => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::OK,
+    }
+    .into_response()
 }

@@ -6,13 +6,13 @@ use super::{Orchd, orchd_command};
 use crate::helpers::{postgres_url, service_available};
 
 /// A fresh, empty Postgres database, dropped at the end.
-struct FreshDatabase {
+pub(super) struct FreshDatabase {
     name: String,
-    url: String,
+    pub url: String,
 }
 
 impl FreshDatabase {
-    async fn create() -> Option<Self> {
+    pub async fn create() -> Option<Self> {
         let base = postgres_url();
         if !service_available("Postgres", &base) {
             return None;
@@ -31,7 +31,7 @@ impl FreshDatabase {
         })
     }
 
-    async fn drop_now(self) {
+    pub async fn drop_now(self) {
         let admin = PgPool::connect(&postgres_url()).await.unwrap();
         admin
             .execute(AssertSqlSafe(format!(

@@ -167,3 +167,251 @@ async fn shutdown_does_not_wait_forever_for_a_hanging_job() {
     let left = store.get_job(job.id).await.unwrap().unwrap();
     assert_eq!(left.status, "running", "left to its lease, not marked done");
 }
+
+/// 2,000 jobs over three orchd processes in distributed mode (Postgres + Redis), with
+/// worker processes killed with `kill -9` several times mid-run and restarted. Afterwards
+/// every job ended as its script says, none is lost, and no attempt of a job reached the
+/// upstream twice (each attempt one run, one worker).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_jobs_survive_repeated_kill_9() {
+    use futures_util::StreamExt;
+    use sqlx::Row;
+
+    let Some(db) = super::postgres::FreshDatabase::create().await else {
+        return;
+    };
+    if !crate::helpers::service_available("Redis", &crate::helpers::redis_url()) {
+        return;
+    }
+    let up = Upstream::start().await;
+    let cwd = tempfile::tempdir().unwrap();
+    let settings = cwd.path().join("orchd.yaml");
+    std::fs::write(
+        &settings,
+        format!(
+            "database_url: {}\nredis_url: {}\nredis_prefix: \"orch-test:{}:\"\nshutdown_grace: 1s\n\
+             log:\n  level: \"warn,orchd::startup=info\"\nworker:\n  concurrency: 16\n  lease: 1s\n  poll_interval: 100ms\n  reclaim_interval: 250ms\n",
+            db.url,
+            crate::helpers::redis_url(),
+            uuid::Uuid::new_v4().simple()
+        ),
+    )
+    .unwrap();
+    let mut api = serve(cwd.path(), &settings);
+    let addr = api.wait_listening(Duration::from_secs(20));
+    let client = http();
+    let key = std::fs::read_to_string(cwd.path().join("orchd-data/bootstrap-admin.key"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let admin: Value = client
+        .post(format!("http://{addr}/v1/auth/operator/token"))
+        .json(&json!({"api_key": key}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let admin = admin["token"].as_str().unwrap().to_owned();
+    let doc = format!(
+        "tenant: acme\npolicies:\n  once:\n    timeouts: {{ connect_ms: 1000, read_ms: 10000, total_ms: 10000 }}\n    retry: {{ max_attempts: 1, backoff: {{ base_ms: 50, max_ms: 200 }} }}\nconnectors:\n  api:\n    base_url: {}\n    policy: once\n    operations:\n      call: {{ method: POST, path: /job }}\n",
+        up.base_url()
+    );
+    let res = client
+        .post(format!("http://{addr}/v1/admin/tenants/acme/config"))
+        .bearer_auth(&admin)
+        .json(&json!({"document": doc, "reason": "kill -9 test", "activate": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let created: Value = client
+        .post(format!("http://{addr}/v1/admin/tenants/acme/clients"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "loader", "scopes": ["jobs:write"], "reason": "kill -9 test"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token: Value = client
+        .post(format!("http://{addr}/v1/auth/token"))
+        .json(&json!({
+            "grant_type": "client_credentials",
+            "client_id": created["client"]["client_id"],
+            "client_secret": created["client_secret"],
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["access_token"].as_str().unwrap().to_owned();
+
+    // Two more worker processes on the same database and Redis.
+    let mut workers: Vec<Orchd> = (0..2)
+        .map(|_| {
+            let mut w = serve(cwd.path(), &settings);
+            w.wait_listening(Duration::from_secs(20));
+            w
+        })
+        .collect();
+
+    // Enqueue 2,000 jobs through the API process: 1 in 10 rejected (dead at once), 1 in 10
+    // flaky (fails its first attempt), the rest succeed.
+    const JOBS: usize = 2_000;
+    let script = |i: usize| match i % 10 {
+        0 => "reject",
+        1 => "flaky",
+        _ => "ok",
+    };
+    let enqueue = futures_util::stream::iter(0..JOBS)
+        .map(|i| {
+            let (client, token) = (client.clone(), token.clone());
+            async move {
+                let res = client
+                    .post(format!("http://{addr}/v1/jobs"))
+                    .bearer_auth(&token)
+                    .json(
+                        &json!({"queue": "default", "connector": "api", "operation": "call",
+                        "max_attempts": 5, "payload": {"script": script(i)}}),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 202, "{}", res.text().await.unwrap());
+            }
+        })
+        .buffer_unordered(16)
+        .collect::<Vec<()>>();
+
+    // Meanwhile kill -9 a worker process every 700 ms, five times, restarting it each time.
+    let kills = async {
+        let mut killed = 0;
+        while killed < 5 {
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            let victim = &mut workers[killed % 2];
+            victim.kill9();
+            killed += 1;
+            *victim = serve(cwd.path(), &settings);
+            victim.wait_listening(Duration::from_secs(20));
+        }
+        killed
+    };
+    let (_, killed) = tokio::join!(enqueue, kills);
+    assert_eq!(killed, 5);
+
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let open: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM jobs WHERE status NOT IN ('succeeded', 'dead')",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if open == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{open} jobs never finished");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Every job ended as its script says.
+    let rows = sqlx::query(
+        "SELECT payload->>'script' AS script, status, count(*) AS n FROM jobs GROUP BY 1, 2 ORDER BY 1, 2",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let outcome: Vec<(String, String, i64)> = rows
+        .iter()
+        .map(|r| (r.get("script"), r.get("status"), r.get("n")))
+        .collect();
+    assert_eq!(
+        outcome,
+        vec![
+            ("flaky".to_owned(), "succeeded".to_owned(), 200),
+            ("ok".to_owned(), "succeeded".to_owned(), 1_600),
+            ("reject".to_owned(), "dead".to_owned(), 200),
+        ],
+        "nothing lost, nothing misfiled"
+    );
+    // Runs: attempts of a job are 1..=n, each once; kills left crashed runs behind.
+    let dup_runs: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT job_id, attempt FROM runs GROUP BY 1, 2 HAVING count(*) > 1) d",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(dup_runs, 0, "an attempt number recorded twice");
+    let gaps: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM jobs j WHERE attempts <> (SELECT count(*) FROM runs r WHERE r.job_id = j.id)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(gaps, 0, "every attempt has its run");
+    let crashed: i64 = sqlx::query_scalar("SELECT count(*) FROM runs WHERE outcome = 'crashed'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let runs: i64 = sqlx::query_scalar("SELECT count(*) FROM runs")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // The upstream's view: no (job, attempt) twice, and one call per run.
+    let calls = up.job_calls.lock().unwrap().clone();
+    let mut seen = std::collections::HashSet::new();
+    for (job, attempt) in &calls {
+        assert!(
+            seen.insert((job.clone(), *attempt)),
+            "attempt {attempt} of job {job} reached the upstream twice"
+        );
+    }
+    // Each call belongs to a run; each run that finished made its call (a crashed run may
+    // have died between its claim and its request).
+    let run_rows = sqlx::query("SELECT job_id::text AS job, attempt, outcome FROM runs")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let mut by_attempt = std::collections::HashMap::new();
+    for r in &run_rows {
+        let (job, attempt, outcome): (String, i32, Option<String>) =
+            (r.get("job"), r.get("attempt"), r.get("outcome"));
+        by_attempt.insert((job, attempt as u32), outcome.unwrap_or_default());
+    }
+    for call in &seen {
+        assert!(
+            by_attempt.contains_key(call),
+            "a call without a run: {call:?}"
+        );
+    }
+    for (attempt, outcome) in &by_attempt {
+        if outcome != "crashed" {
+            assert!(
+                seen.contains(attempt),
+                "run {attempt:?} ({outcome}) never called"
+            );
+        }
+    }
+    eprintln!(
+        "{JOBS} jobs, {killed} kill -9s: {runs} runs, {crashed} crashed and re-run, {} upstream calls",
+        calls.len()
+    );
+    assert!(crashed > 0, "the kills landed mid-call");
+
+    api.sigterm();
+    for w in &mut workers {
+        w.sigterm();
+    }
+    assert!(api.wait_exit(Duration::from_secs(15)).success());
+    for w in &mut workers {
+        w.wait_exit(Duration::from_secs(15));
+    }
+    pool.close().await;
+    db.drop_now().await;
+}

@@ -119,6 +119,15 @@ pub struct Finish {
     pub duration_ms: i64,
 }
 
+/// An attempt to record: the job, the claim's fencing token, how it ended and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FinishedAttempt {
+    pub job_id: Uuid,
+    pub token: i64,
+    pub finish: Finish,
+    pub at: OffsetDateTime,
+}
+
 /// The columns a finished attempt sets on its job row (both backends write the same).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JobRowChange {

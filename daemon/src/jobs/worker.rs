@@ -18,14 +18,14 @@ use orch_core::config::model::{Backoff, Policy};
 use orch_core::trace::TraceContext;
 use serde_json::Value;
 use time::OffsetDateTime;
-use tokio::sync::{Notify, Semaphore, watch};
+use tokio::sync::{Notify, Semaphore, oneshot, watch};
 use tokio::task::JoinHandle;
 use tracing::Instrument;
 use uuid::Uuid;
 
 use super::dispatch::{DispatchTicket, Dispatcher, weighted_shares};
 use super::outcome::{AttemptContext, decide};
-use super::{Claim, Finish, Next};
+use super::{Claim, Finish, FinishedAttempt, Next};
 use crate::events::{EventWriter, NewEvent};
 use crate::executor::{Answer, Call, ExecError, Executor};
 use crate::store::Store;
@@ -58,6 +58,7 @@ impl Workers {
     pub fn spawn(self, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
         tokio::spawn(async move {
             let slots = Arc::new(Semaphore::new(self.concurrency as usize));
+            let finisher = Finisher::spawn(self.store.clone());
             let freed = Arc::new(Notify::new());
             let mut running = tokio::task::JoinSet::new();
             tracing::info!(worker = %self.worker_id, concurrency = self.concurrency, "workers started");
@@ -78,8 +79,9 @@ impl Workers {
                                 };
                                 let me = self.clone();
                                 let freed = freed.clone();
+                                let finisher = finisher.clone();
                                 running.spawn(async move {
-                                    me.run(claim).await;
+                                    me.run(claim, &finisher).await;
                                     drop(permit);
                                     freed.notify_one();
                                 });
@@ -154,7 +156,7 @@ impl Workers {
     }
 
     /// Runs one claimed attempt to its end.
-    async fn run(&self, claim: Claim) {
+    async fn run(&self, claim: Claim, finisher: &Finisher) {
         let job = &claim.job;
         let trace = trace_of(job.trace_carrier.as_ref());
         let span = tracing::info_span!(
@@ -166,10 +168,12 @@ impl Workers {
             trace_id = %trace.trace_id.to_hex(),
             request_id = job.request_id.as_deref().unwrap_or(""),
         );
-        self.run_in_span(&claim, &trace).instrument(span).await;
+        self.run_in_span(&claim, &trace, finisher)
+            .instrument(span)
+            .await;
     }
 
-    async fn run_in_span(&self, claim: &Claim, trace: &TraceContext) {
+    async fn run_in_span(&self, claim: &Claim, trace: &TraceContext, finisher: &Finisher) {
         let job = &claim.job;
         let connector = job.connector.clone().unwrap_or_default();
         let operation = job.operation.clone().unwrap_or_default();
@@ -216,14 +220,13 @@ impl Workers {
                 return;
             }
         };
-        match self
-            .store
-            .finish_job(
-                job.id,
-                claim.fencing_token,
-                &finish,
-                OffsetDateTime::now_utc(),
-            )
+        match finisher
+            .record(FinishedAttempt {
+                job_id: job.id,
+                token: claim.fencing_token,
+                finish: finish.clone(),
+                at: OffsetDateTime::now_utc(),
+            })
             .await
         {
             Ok(true) => {}
@@ -366,6 +369,65 @@ impl Workers {
                 }
             }
         }
+    }
+}
+
+/// The most attempts one finishing transaction records.
+const FINISH_BATCH: usize = 128;
+
+/// Records finished attempts in batches: whatever finished while the previous batch was
+/// committing goes into the next one (group commit), so a busy pool pays one commit per
+/// batch instead of one per job, and an idle one adds no delay.
+#[derive(Clone)]
+struct Finisher {
+    tx: tokio::sync::mpsc::Sender<(FinishedAttempt, oneshot::Sender<Result<bool, String>>)>,
+}
+
+impl Finisher {
+    /// The task ends when every handle is dropped.
+    fn spawn(store: Arc<dyn Store>) -> Self {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<(
+            FinishedAttempt,
+            oneshot::Sender<Result<bool, String>>,
+        )>(FINISH_BATCH * 4);
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < FINISH_BATCH {
+                    match rx.try_recv() {
+                        Ok(next) => batch.push(next),
+                        Err(_) => break,
+                    }
+                }
+                let (attempts, waiters): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+                match store.finish_jobs(&attempts).await {
+                    Ok(done) => {
+                        for (waiter, ok) in waiters.into_iter().zip(done) {
+                            let _ = waiter.send(Ok(ok));
+                        }
+                    }
+                    Err(err) => {
+                        let message = err.to_string();
+                        for waiter in waiters {
+                            let _ = waiter.send(Err(message.clone()));
+                        }
+                    }
+                }
+            }
+        });
+        Self { tx }
+    }
+
+    /// Records one attempt; `Ok(false)` if its claim is no longer this token's.
+    async fn record(&self, attempt: FinishedAttempt) -> Result<bool, String> {
+        let (done_tx, done_rx) = oneshot::channel();
+        self.tx
+            .send((attempt, done_tx))
+            .await
+            .map_err(|_| "the finisher stopped".to_owned())?;
+        done_rx
+            .await
+            .map_err(|_| "the finisher stopped".to_owned())?
     }
 }
 

@@ -401,7 +401,23 @@ pub trait JobStore {
         token: i64,
         finish: &Finish,
         now: OffsetDateTime,
-    ) -> Result<bool, StoreError>;
+    ) -> Result<bool, StoreError> {
+        let done = self
+            .finish_jobs(&[crate::jobs::FinishedAttempt {
+                job_id: id,
+                token,
+                finish: finish.clone(),
+                at: now,
+            }])
+            .await?;
+        Ok(done.first().copied().unwrap_or(false))
+    }
+    /// [`JobStore::finish_job`] for many attempts in one transaction (one commit for a
+    /// batch of completions); the answer per attempt, in order.
+    async fn finish_jobs(
+        &self,
+        batch: &[crate::jobs::FinishedAttempt],
+    ) -> Result<Vec<bool>, StoreError>;
     /// Running jobs whose lease expired: their run is `crashed`; the job goes back on its
     /// queue, or dead if its attempts are used up. Returns the reclaimed jobs as they are now.
     async fn reclaim_expired_jobs(&self, now: OffsetDateTime)

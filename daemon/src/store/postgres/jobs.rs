@@ -8,7 +8,8 @@ use uuid::Uuid;
 use super::PgStore;
 use crate::jobs::dispatch::DispatchTicket;
 use crate::jobs::{
-    Claim, DlqQueueStats, Finish, JobQuery, JobRecord, JobRowChange, Next, QueueStats, RunRecord,
+    Claim, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange, Next, QueueStats,
+    RunRecord,
 };
 use crate::store::{JobStore, StoreError, rows_limit};
 
@@ -221,14 +222,11 @@ impl JobStore for PgStore {
         heartbeat(self, id, token, lease_until).await
     }
 
-    async fn finish_job(
-        &self,
-        id: Uuid,
-        token: i64,
-        f: &Finish,
-        now: OffsetDateTime,
-    ) -> Result<bool, StoreError> {
-        finish(self, id, token, f, now).await
+    async fn finish_jobs(&self, batch: &[FinishedAttempt]) -> Result<Vec<bool>, StoreError> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        finish(self, batch).await
     }
 
     async fn reclaim_expired_jobs(
@@ -468,70 +466,118 @@ async fn claim(
     Ok(claims)
 }
 
+/// Records a batch of attempts in one transaction: one set-based update of the job rows
+/// (each conditional on its fencing token), then the runs of those that still held it.
 pub(super) async fn finish(
     store: &PgStore,
-    id: Uuid,
-    token: i64,
-    f: &Finish,
-    now: OffsetDateTime,
-) -> Result<bool, StoreError> {
-    let JobRowChange {
-        status,
-        run_at,
-        attempts_delta,
-        dead_at,
-        finished_at,
-    } = f.next.row_change(now);
+    batch: &[FinishedAttempt],
+) -> Result<Vec<bool>, StoreError> {
+    let n = batch.len();
+    let mut ids = Vec::with_capacity(n);
+    let mut tokens = Vec::with_capacity(n);
+    let mut statuses = Vec::with_capacity(n);
+    let mut run_ats = Vec::with_capacity(n);
+    let mut deltas = Vec::with_capacity(n);
+    let mut dead_ats = Vec::with_capacity(n);
+    let mut finished_ats = Vec::with_capacity(n);
+    let mut ats = Vec::with_capacity(n);
+    let mut codes = Vec::with_capacity(n);
+    let mut messages = Vec::with_capacity(n);
+    let mut upstreams = Vec::with_capacity(n);
+    let mut outcomes = Vec::with_capacity(n);
+    let mut durations = Vec::with_capacity(n);
+    for a in batch {
+        let change: JobRowChange = a.finish.next.row_change(a.at);
+        ids.push(a.job_id);
+        tokens.push(a.token);
+        statuses.push(change.status);
+        run_ats.push(change.run_at);
+        deltas.push(change.attempts_delta);
+        dead_ats.push(change.dead_at);
+        finished_ats.push(change.finished_at);
+        ats.push(a.at);
+        codes.push(a.finish.error_code.as_deref());
+        messages.push(a.finish.error_message.as_deref());
+        upstreams.push(a.finish.upstream_status);
+        outcomes.push(a.finish.outcome);
+        durations.push(a.finish.duration_ms);
+    }
     let mut tx = store.pool().begin().await?;
-    let done = sqlx::query(
-        "UPDATE jobs SET status = $3, run_at = COALESCE($4, run_at), attempts = attempts + $5, dead_at = $6, \
-         finished_at = $7, lease_owner = NULL, lease_expires_at = NULL, updated_at = $8, \
-         last_error_code = COALESCE($9, last_error_code), last_error_message = COALESCE($10, last_error_message), \
-         last_upstream_status = COALESCE($11, last_upstream_status) \
-         WHERE id = $1 AND fencing_token = $2 AND status = 'running'",
+    let updated: Vec<Uuid> = sqlx::query_scalar(
+        "UPDATE jobs j SET status = u.status, run_at = COALESCE(u.run_at, j.run_at), attempts = j.attempts + u.delta, \
+           dead_at = u.dead_at, finished_at = u.finished_at, lease_owner = NULL, lease_expires_at = NULL, \
+           updated_at = u.at, last_error_code = COALESCE(u.code, j.last_error_code), \
+           last_error_message = COALESCE(u.message, j.last_error_message), \
+           last_upstream_status = COALESCE(u.upstream, j.last_upstream_status) \
+         FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::timestamptz[], $5::int[], $6::timestamptz[], \
+           $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::int[]) \
+           AS u(id, token, status, run_at, delta, dead_at, finished_at, at, code, message, upstream) \
+         WHERE j.id = u.id AND j.fencing_token = u.token AND j.status = 'running' RETURNING j.id",
     )
-    .bind(id)
-    .bind(token)
-    .bind(status)
-    .bind(run_at)
-    .bind(attempts_delta)
-    .bind(dead_at)
-    .bind(finished_at)
-    .bind(now)
-    .bind(&f.error_code)
-    .bind(&f.error_message)
-    .bind(f.upstream_status)
-    .execute(&mut *tx)
+    .bind(&ids)
+    .bind(&tokens)
+    .bind(&statuses)
+    .bind(&run_ats)
+    .bind(&deltas)
+    .bind(&dead_ats)
+    .bind(&finished_ats)
+    .bind(&ats)
+    .bind(&codes)
+    .bind(&messages)
+    .bind(&upstreams)
+    .fetch_all(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Ok(false);
-    }
-    if matches!(f.next, Next::Throttled { .. }) {
+    let updated: std::collections::HashSet<Uuid> = updated.into_iter().collect();
+    let done: Vec<bool> = ids.iter().map(|id| updated.contains(id)).collect();
+    let done_ref = &done;
+    let keep = |throttled: bool| {
+        batch
+            .iter()
+            .enumerate()
+            .filter(move |(i, a)| {
+                done_ref[*i] && matches!(a.finish.next, Next::Throttled { .. }) == throttled
+            })
+            .map(|(i, _)| i)
+            .collect::<Vec<usize>>()
+    };
+    let (gone, ran) = (keep(true), keep(false));
+    if !gone.is_empty() {
         // Nothing was sent: a throttled attempt leaves no run behind.
-        sqlx::query("DELETE FROM runs WHERE job_id = $1 AND fencing_token = $2")
-            .bind(id)
-            .bind(token)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        return Ok(true);
+        let pick_ids: Vec<Uuid> = gone.iter().map(|&i| ids[i]).collect();
+        let pick_tokens: Vec<i64> = gone.iter().map(|&i| tokens[i]).collect();
+        sqlx::query(
+            "DELETE FROM runs r USING UNNEST($1::uuid[], $2::bigint[]) AS u(id, token) \
+             WHERE r.job_id = u.id AND r.fencing_token = u.token",
+        )
+        .bind(&pick_ids)
+        .bind(&pick_tokens)
+        .execute(&mut *tx)
+        .await?;
     }
-    sqlx::query(
-        "UPDATE runs SET finished_at = $3, duration_ms = $4, outcome = $5, error_code = $6, error_message = $7, \
-         upstream_status = $8 WHERE job_id = $1 AND fencing_token = $2",
-    )
-    .bind(id)
-    .bind(token)
-    .bind(now)
-    .bind(f.duration_ms)
-    .bind(f.outcome)
-    .bind(&f.error_code)
-    .bind(&f.error_message)
-    .bind(f.upstream_status)
-    .execute(&mut *tx)
-    .await?;
+    if !ran.is_empty() {
+        fn pick<T: Copy>(rows: &[usize], v: &[T]) -> Vec<T> {
+            rows.iter().map(|&i| v[i]).collect()
+        }
+        sqlx::query(
+            "UPDATE runs r SET finished_at = u.at, duration_ms = u.duration, outcome = u.outcome, \
+               error_code = u.code, error_message = u.message, upstream_status = u.upstream \
+             FROM UNNEST($1::uuid[], $2::bigint[], $3::timestamptz[], $4::bigint[], $5::text[], $6::text[], \
+               $7::text[], $8::int[]) AS u(id, token, at, duration, outcome, code, message, upstream) \
+             WHERE r.job_id = u.id AND r.fencing_token = u.token",
+        )
+        .bind(pick(&ran, &ids))
+        .bind(pick(&ran, &tokens))
+        .bind(pick(&ran, &ats))
+        .bind(pick(&ran, &durations))
+        .bind(pick(&ran, &outcomes))
+        .bind(pick(&ran, &codes))
+        .bind(pick(&ran, &messages))
+        .bind(pick(&ran, &upstreams))
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
-    Ok(true)
+    Ok(done)
 }
 
 pub(super) async fn reclaim(

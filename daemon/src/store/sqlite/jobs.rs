@@ -7,7 +7,8 @@ use uuid::Uuid;
 use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
 use crate::jobs::dispatch::DispatchTicket;
 use crate::jobs::{
-    Claim, DlqQueueStats, Finish, JobQuery, JobRecord, JobRowChange, Next, QueueStats, RunRecord,
+    Claim, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange, Next, QueueStats,
+    RunRecord,
 };
 use crate::store::{JobStore, StoreError, rows_limit};
 
@@ -268,70 +269,18 @@ impl JobStore for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn finish_job(
-        &self,
-        id: Uuid,
-        token: i64,
-        f: &Finish,
-        now: OffsetDateTime,
-    ) -> Result<bool, StoreError> {
-        let JobRowChange {
-            status,
-            run_at,
-            attempts_delta,
-            dead_at,
-            finished_at,
-        } = f.next.row_change(now);
+    async fn finish_jobs(&self, batch: &[FinishedAttempt]) -> Result<Vec<bool>, StoreError> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One write transaction for the batch: one turn of the single writer.
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE jobs SET status = ?, run_at = COALESCE(?, run_at), attempts = attempts + ?, dead_at = ?, \
-             finished_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?, \
-             last_error_code = COALESCE(?, last_error_code), last_error_message = COALESCE(?, last_error_message), \
-             last_upstream_status = COALESCE(?, last_upstream_status) \
-             WHERE id = ? AND fencing_token = ? AND status = 'running'",
-        )
-        .bind(status)
-        .bind(run_at.map(to_micros))
-        .bind(attempts_delta)
-        .bind(dead_at.map(to_micros))
-        .bind(finished_at.map(to_micros))
-        .bind(to_micros(now))
-        .bind(&f.error_code)
-        .bind(&f.error_message)
-        .bind(f.upstream_status)
-        .bind(id.to_string())
-        .bind(token)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
+        let mut done = Vec::with_capacity(batch.len());
+        for attempt in batch {
+            done.push(finish_one(&mut tx, attempt).await?);
         }
-        if matches!(f.next, Next::Throttled { .. }) {
-            // Nothing was sent: a throttled attempt leaves no run behind.
-            sqlx::query("DELETE FROM runs WHERE job_id = ? AND fencing_token = ?")
-                .bind(id.to_string())
-                .bind(token)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            return Ok(true);
-        }
-        sqlx::query(
-            "UPDATE runs SET finished_at = ?, duration_ms = ?, outcome = ?, error_code = ?, error_message = ?, \
-             upstream_status = ? WHERE job_id = ? AND fencing_token = ?",
-        )
-        .bind(to_micros(now))
-        .bind(f.duration_ms)
-        .bind(f.outcome)
-        .bind(&f.error_code)
-        .bind(&f.error_message)
-        .bind(f.upstream_status)
-        .bind(id.to_string())
-        .bind(token)
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(done)
     }
 
     async fn reclaim_expired_jobs(
@@ -576,4 +525,67 @@ async fn claim_ids(
         });
     }
     Ok(claims)
+}
+
+/// Records one attempt inside the caller's write transaction; `false` if the token is stale.
+async fn finish_one(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    a: &FinishedAttempt,
+) -> Result<bool, StoreError> {
+    let f = &a.finish;
+    let JobRowChange {
+        status,
+        run_at,
+        attempts_delta,
+        dead_at,
+        finished_at,
+    } = f.next.row_change(a.at);
+    let id = a.job_id.to_string();
+    let done = sqlx::query(
+        "UPDATE jobs SET status = ?, run_at = COALESCE(?, run_at), attempts = attempts + ?, dead_at = ?, \
+         finished_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?, \
+         last_error_code = COALESCE(?, last_error_code), last_error_message = COALESCE(?, last_error_message), \
+         last_upstream_status = COALESCE(?, last_upstream_status) \
+         WHERE id = ? AND fencing_token = ? AND status = 'running'",
+    )
+    .bind(status)
+    .bind(run_at.map(to_micros))
+    .bind(attempts_delta)
+    .bind(dead_at.map(to_micros))
+    .bind(finished_at.map(to_micros))
+    .bind(to_micros(a.at))
+    .bind(&f.error_code)
+    .bind(&f.error_message)
+    .bind(f.upstream_status)
+    .bind(&id)
+    .bind(a.token)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    if matches!(f.next, Next::Throttled { .. }) {
+        // Nothing was sent: a throttled attempt leaves no run behind.
+        sqlx::query("DELETE FROM runs WHERE job_id = ? AND fencing_token = ?")
+            .bind(&id)
+            .bind(a.token)
+            .execute(&mut **tx)
+            .await?;
+        return Ok(true);
+    }
+    sqlx::query(
+        "UPDATE runs SET finished_at = ?, duration_ms = ?, outcome = ?, error_code = ?, error_message = ?, \
+         upstream_status = ? WHERE job_id = ? AND fencing_token = ?",
+    )
+    .bind(to_micros(a.at))
+    .bind(f.duration_ms)
+    .bind(f.outcome)
+    .bind(&f.error_code)
+    .bind(&f.error_message)
+    .bind(f.upstream_status)
+    .bind(&id)
+    .bind(a.token)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
 }

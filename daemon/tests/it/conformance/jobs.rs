@@ -797,7 +797,92 @@ async fn queued_job_tickets_page_in_due_order(kind: Kind) {
     assert_eq!(want.len(), 3);
 }
 
+/// A batch of finishes in one transaction: each attempt counts only with its own current
+/// token, and the answers come back in order.
+async fn finishing_in_batches_checks_each_token(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let t = OffsetDateTime::now_utc() + Duration::seconds(1);
+    let lease = t + Duration::seconds(30);
+    let jobs: Vec<JobRecord> = (0..4).map(|_| job("acme", "default", None)).collect();
+    for j in &jobs {
+        store.enqueue_job(j).await.unwrap();
+    }
+    let ids: Vec<Uuid> = jobs.iter().map(|j| j.id).collect();
+    let mut claims = store.claim_jobs_by_id(&ids, "w", t, lease).await.unwrap();
+    claims.sort_by_key(|c| ids.iter().position(|id| *id == c.job.id));
+    assert_eq!(claims.len(), 4);
+    let later = t + Duration::seconds(5);
+    let attempt = |i: usize, token: i64, f: Finish| orchd::jobs::FinishedAttempt {
+        job_id: claims[i].job.id,
+        token,
+        finish: f,
+        at: t,
+    };
+    let done = store
+        .finish_jobs(&[
+            attempt(
+                0,
+                claims[0].fencing_token,
+                finish("succeeded", Next::Succeeded),
+            ),
+            attempt(
+                1,
+                claims[1].fencing_token + 1,
+                finish("succeeded", Next::Succeeded),
+            ),
+            attempt(
+                2,
+                claims[2].fencing_token,
+                finish("throttled", Next::Throttled { run_at: later }),
+            ),
+            attempt(
+                3,
+                claims[3].fencing_token,
+                finish("failed", Next::Retry { run_at: later }),
+            ),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(done, vec![true, false, true, true]);
+    let status = |i: usize| {
+        let store = store.clone();
+        let id = ids[i];
+        async move {
+            let j = store.get_job(id).await.unwrap().unwrap();
+            let runs = store.job_runs(id).await.unwrap();
+            (
+                j.status,
+                j.attempts,
+                runs.len(),
+                runs.first().and_then(|r| r.outcome.clone()),
+            )
+        }
+    };
+    assert_eq!(
+        status(0).await,
+        ("succeeded".into(), 1, 1, Some("succeeded".into()))
+    );
+    assert_eq!(
+        status(1).await,
+        ("running".into(), 1, 1, None),
+        "a stale token changes nothing"
+    );
+    assert_eq!(
+        status(2).await,
+        ("queued".into(), 0, 0, None),
+        "throttled: attempt and run handed back"
+    );
+    assert_eq!(
+        status(3).await,
+        ("queued".into(), 1, 1, Some("failed".into()))
+    );
+    assert!(store.finish_jobs(&[]).await.unwrap().is_empty());
+}
+
 both_backends!(
+    finishing_in_batches_checks_each_token,
     claims_by_id_take_each_due_job_once,
     queued_job_tickets_page_in_due_order,
     jobs_round_trip_list_and_cancel,

@@ -6,6 +6,7 @@ mod config;
 mod correlation;
 mod dlq;
 mod errors;
+mod event_stream;
 mod events;
 mod execute;
 mod health;

@@ -47,6 +47,8 @@ complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "dlq" -d 'List, insp
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "breakers" -d 'List circuit breakers and reset them'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "events" -d 'Read the event log, or follow it live'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "webhooks" -d 'Sign Stripe webhook payloads, and send them to orchd'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand login" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
@@ -652,6 +654,102 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_s
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit rows, newest first'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -f -a "list" -d 'List events, newest first (oldest first after --after-id)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -f -a "tail" -d 'Follow events as they happen, like `tail -f`; reconnects and resumes by itself'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l tenant -d 'Only events of this tenant' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l connector -d 'Only events of this connector' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l trace -l trace-id -d 'Only events of this trace (a W3C trace id: 32 hex digits)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l kind -d 'Only events of this kind: exact (job.dead) or a prefix ending in . or * (webhook.*)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l since -d 'Only events at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l after-id -d 'Only events after this event id, oldest first (to read on from an earlier list)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l limit -d 'Rows per page (1–500; the server\'s default is 50)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l cursor -d 'Start at this page (the `next_cursor` of an earlier page)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l all -d 'Follow `next_cursor` through every page'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l tenant -d 'Only events of this tenant' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l connector -d 'Only events of this connector' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l trace -l trace-id -d 'Only events of this trace (a W3C trace id: 32 hex digits)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l kind -d 'Only events of this kind: exact (job.dead) or a prefix ending in . or * (webhook.*)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l since -d 'Only events at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l after-id -d 'Start after this event id instead of now (the id of the last event you saw)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "list" -d 'List events, newest first (oldest first after --after-id)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "tail" -d 'Follow events as they happen, like `tail -f`; reconnects and resumes by itself'
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -f -a "sign" -d 'Print the Stripe-Signature header value (t=…,v1=…) for a payload, alone on stdout'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -f -a "send" -d 'Sign a payload and POST it to /webhooks/stripe[/TENANT], as Stripe would'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -l secret-ref -d 'The signing secret (whsec_…) as a SecretRef: env:NAME, file:/path or docker:NAME' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -s f -l file -d 'The event payload; its exact bytes are signed (\'-\' reads stdin)' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -l timestamp -d 'Sign as of this unix time instead of now (to reproduce a signature)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -l secret-stdin -d 'Read the signing secret from stdin (one trailing newline is trimmed)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l tenant -d 'The tenant whose endpoint receives it [default: the server\'s default tenant, POST /webhooks/stripe]' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l secret-ref -d 'The signing secret (whsec_…) as a SecretRef: env:NAME, file:/path or docker:NAME' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -s f -l file -d 'The event payload; its exact bytes are signed (\'-\' reads stdin)' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l timestamp -d 'Sign as of this unix time instead of now (to reproduce a signature)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l secret-stdin -d 'Read the signing secret from stdin (one trailing newline is trimmed)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "sign" -d 'Print the Stripe-Signature header value (t=…,v1=…) for a payload, alone on stdout'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "send" -d 'Sign a payload and POST it to /webhooks/stripe[/TENANT], as Stripe would'
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
@@ -662,20 +760,22 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l no-color 
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "login" -d 'Log in to an orchd server with an operator API key and save it as a context'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "logout" -d 'Remove the stored API key and token of the current context'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "whoami" -d 'Show the operator you are authenticated as, its role and permissions'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "context" -d 'List the saved contexts or switch between them'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "config" -d 'Validate, apply, diff, show and roll back a tenant\'s config'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "clients" -d 'Create, list and delete a tenant\'s API clients (client credentials)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "jobs" -d 'Look at jobs of any tenant'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "dlq" -d 'List, inspect, replay and purge dead jobs'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "breakers" -d 'List circuit breakers and reset them'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "login" -d 'Log in to an orchd server with an operator API key and save it as a context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "logout" -d 'Remove the stored API key and token of the current context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "whoami" -d 'Show the operator you are authenticated as, its role and permissions'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "context" -d 'List the saved contexts or switch between them'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "config" -d 'Validate, apply, diff, show and roll back a tenant\'s config'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "clients" -d 'Create, list and delete a tenant\'s API clients (client credentials)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "jobs" -d 'Look at jobs of any tenant'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "dlq" -d 'List, inspect, replay and purge dead jobs'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "breakers" -d 'List circuit breakers and reset them'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "events" -d 'Read the event log, or follow it live'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "webhooks" -d 'Sign Stripe webhook payloads, and send them to orchd'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "list" -d 'List the contexts (never their credentials)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make NAME the current context'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check a config document offline, with the validator orchd runs'
@@ -706,3 +806,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_su
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from impersonate" -f -a "list" -d 'List impersonations, newest first'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit rows, newest first'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List events, newest first (oldest first after --after-id)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "tail" -d 'Follow events as they happen, like `tail -f`; reconnects and resumes by itself'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "sign" -d 'Print the Stripe-Signature header value (t=…,v1=…) for a payload, alone on stdout'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "send" -d 'Sign a payload and POST it to /webhooks/stripe[/TENANT], as Stripe would'

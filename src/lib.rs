@@ -15,5 +15,6 @@ pub mod request_id;
 pub mod tenant;
 pub mod trace;
 pub mod units;
+pub mod webhooks;
 
 pub use problem::{ErrorCode, Problem};

@@ -21,6 +21,7 @@ use orch_core::api::config::{
 use orch_core::api::dlq::{
     DlqActionRequest, DlqFilter, DlqPurgeResponse, DlqReplayResponse, DlqStatsResponse,
 };
+use orch_core::api::events::{EventFilter, EventView};
 use orch_core::api::impersonations::{
     ImpersonationView, StartImpersonationRequest, StartedImpersonation,
 };
@@ -29,6 +30,7 @@ use orch_core::api::list::Page;
 use orch_core::api::operators::{
     CreateOperatorRequest, IssuedOperatorKey, OperatorView, ReasonRequest,
 };
+use orch_core::api::sse::{SseMessage, SseParser};
 use orch_core::audit::AuditRecord;
 use orch_core::problem::Problem;
 use orch_core::request_id::generate_request_id;
@@ -48,6 +50,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// How much of a non-problem error body is kept for the message.
 const MAX_BODY_SHOWN: usize = 500;
+/// An event stream with nothing to read for this long is taken for dead (the server sends
+/// a keep-alive comment every 15 s).
+const STREAM_READ_TIMEOUT: Duration = Duration::from_secs(45);
 
 /// Installs rustls' ring crypto provider as the process default, once; later calls (and a
 /// provider installed by someone else first) are fine. reqwest is built without a provider
@@ -292,6 +297,92 @@ impl DlqListQuery {
             pairs.push(("limit", limit.to_string()));
         }
         pairs
+    }
+}
+
+/// Filters of `GET /v1/admin/events` and `GET /v1/admin/events/stream`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventQuery {
+    pub filter: EventFilter,
+    /// Only events after this id (oldest first in a list; the resume point of a stream).
+    pub after_id: Option<i64>,
+    /// RFC 3339: only events at or after this time.
+    pub since: Option<String>,
+    /// List only.
+    pub limit: Option<u32>,
+    /// List only.
+    pub cursor: Option<String>,
+}
+
+impl EventQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        let f = &self.filter;
+        let text = [
+            ("tenant", &f.tenant),
+            ("connector", &f.connector),
+            ("trace_id", &f.trace_id),
+            ("kind", &f.kind),
+            ("since", &self.since),
+            ("cursor", &self.cursor),
+        ];
+        for (name, value) in text {
+            if let Some(value) = value {
+                pairs.push((name, value.clone()));
+            }
+        }
+        if let Some(after_id) = self.after_id {
+            pairs.push(("after_id", after_id.to_string()));
+        }
+        if let Some(limit) = self.limit {
+            pairs.push(("limit", limit.to_string()));
+        }
+        pairs
+    }
+}
+
+/// An open `text/event-stream` response.
+pub struct EventStream {
+    response: reqwest::Response,
+    parser: SseParser,
+    ready: std::collections::VecDeque<SseMessage>,
+    server: String,
+}
+
+impl fmt::Debug for EventStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventStream")
+            .field("server", &self.server)
+            .field("last_id", &self.parser.last_id())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EventStream {
+    /// The next event; `Ok(None)` when the server ended the stream, `Unavailable` when the
+    /// connection broke or went silent.
+    pub async fn next(&mut self) -> Result<Option<SseMessage>, ClientError> {
+        loop {
+            if let Some(message) = self.ready.pop_front() {
+                return Ok(Some(message));
+            }
+            match self.response.chunk().await {
+                Ok(Some(bytes)) => self.ready.extend(self.parser.push(&bytes)),
+                Ok(None) => return Ok(None),
+                Err(err) => {
+                    return Err(ClientError::Unavailable(format!(
+                        "the event stream from {} broke: {}",
+                        self.server,
+                        root_cause(&err)
+                    )));
+                }
+            }
+        }
+    }
+
+    /// The last event id the server sent (the `Last-Event-ID` to resume with).
+    pub fn last_id(&self) -> Option<&str> {
+        self.parser.last_id()
     }
 }
 
@@ -646,6 +737,101 @@ impl Client {
         self.send(Method::POST, &path, &[], Some(request)).await
     }
 
+    /// `GET /v1/admin/events`, one page (newest first, or oldest first after `after_id`).
+    pub async fn list_events(&self, query: &EventQuery) -> Result<Page<EventView>, ClientError> {
+        self.send(Method::GET, "v1/admin/events", &query.pairs(), None::<&()>)
+            .await
+    }
+
+    /// Opens `GET /v1/admin/events/stream`, resuming after `last_event_id` when given. The
+    /// stream has no overall deadline; a connection silent for 45 s counts as broken.
+    pub async fn open_event_stream(
+        &self,
+        query: &EventQuery,
+        last_event_id: Option<&str>,
+    ) -> Result<EventStream, ClientError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .read_timeout(STREAM_READ_TIMEOUT)
+            .build()
+            .map_err(|e| ClientError::Unexpected(format!("cannot set up HTTP: {e}")))?;
+        let path = "v1/admin/events/stream";
+        let (mut request, request_id) = self.request(&http, Method::GET, path, &query.pairs())?;
+        request = request.header(ACCEPT, "text/event-stream");
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
+        let shown = format!("GET /{path}");
+        let started = Instant::now();
+        let response = request.send().await.map_err(|e| self.transport_error(&e));
+        let elapsed = started.elapsed().as_millis();
+        let response = match response {
+            Ok(response) => response,
+            Err(err) => {
+                self.log.push(format!(
+                    "{shown} -> failed after {elapsed} ms (request id {request_id})"
+                ));
+                return Err(err);
+            }
+        };
+        let status = response.status().as_u16();
+        self.log.push(format!(
+            "{shown} -> {status} in {elapsed} ms (request id {request_id})"
+        ));
+        if !(200..300).contains(&status) {
+            let echoed = response
+                .headers()
+                .get(REQUEST_ID_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let body = response.bytes().await.unwrap_or_default();
+            return Err(ClientError::Status(Box::new(error_response(
+                status,
+                &body,
+                echoed.unwrap_or(request_id),
+            ))));
+        }
+        Ok(EventStream {
+            response,
+            parser: SseParser::new(),
+            ready: std::collections::VecDeque::new(),
+            server: self.base.as_str().trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// `POST` of a signed webhook delivery (`path` below the server, e.g.
+    /// `webhooks/stripe/acme`): `body` is sent byte for byte with its `Stripe-Signature`.
+    /// No operator token is sent. The 2xx body is returned as JSON.
+    pub async fn post_webhook(
+        &self,
+        path: &str,
+        signature: &str,
+        body: Vec<u8>,
+    ) -> Result<serde_json::Value, ClientError> {
+        let unauthenticated = Client {
+            token: None,
+            ..self.clone()
+        };
+        let (request, request_id) = unauthenticated.request(&self.http, Method::POST, path, &[])?;
+        let request = request
+            .header(ACCEPT, "application/json")
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(orch_core::webhooks::stripe::HEADER, signature)
+            .body(body);
+        let success = unauthenticated
+            .finish(request, format!("POST /{path}"), request_id)
+            .await?;
+        if success.body.is_empty() {
+            return Ok(serde_json::Value::Null);
+        }
+        serde_json::from_slice(&success.body).map_err(|e| {
+            ClientError::Unexpected(format!(
+                "unexpected response to {} (request id {}): {e}",
+                success.shown, success.request_id
+            ))
+        })
+    }
+
     /// Sends one request and decodes a 2xx JSON body as `T`.
     async fn send<T, B>(
         &self,
@@ -691,6 +877,24 @@ impl Client {
     where
         B: Serialize + ?Sized,
     {
+        let (mut request, request_id) = self.request(&self.http, method.clone(), path, query)?;
+        request = request.header(ACCEPT, "application/json");
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.finish(request, format!("{method} /{path}"), request_id)
+            .await
+    }
+
+    /// A request to `path` with a fresh request id, the user agent and, when authenticated,
+    /// the bearer token (marked sensitive).
+    fn request(
+        &self,
+        http: &reqwest::Client,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<(reqwest::RequestBuilder, String), ClientError> {
         let mut url = self.base.join(path).map_err(|e| {
             ClientError::Unexpected(format!("cannot build the URL for {path}: {e}"))
         })?;
@@ -698,11 +902,9 @@ impl Client {
             url.query_pairs_mut().extend_pairs(query);
         }
         let request_id = generate_request_id();
-        let mut request = self
-            .http
-            .request(method.clone(), url)
+        let mut request = http
+            .request(method, url)
             .header(REQUEST_ID_HEADER, &request_id)
-            .header(ACCEPT, "application/json")
             .header(USER_AGENT, concat!("orchctl/", env!("CARGO_PKG_VERSION")));
         if let Some(Token(token)) = &self.token {
             let mut value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
@@ -711,10 +913,17 @@ impl Client {
             value.set_sensitive(true);
             request = request.header(reqwest::header::AUTHORIZATION, value);
         }
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let shown = format!("{method} /{path}");
+        Ok((request, request_id))
+    }
+
+    /// Sends a built request, logs it, and reads the whole answer; a non-2xx answer is
+    /// [`ClientError::Status`].
+    async fn finish(
+        &self,
+        request: reqwest::RequestBuilder,
+        shown: String,
+        request_id: String,
+    ) -> Result<Success, ClientError> {
         let started = Instant::now();
         let outcome = self.exchange(request).await;
         let elapsed = started.elapsed().as_millis();
@@ -937,6 +1146,25 @@ mod tests {
         assert_eq!(
             query.pairs(),
             vec![("operator", "alice".to_owned()), ("limit", "10".to_owned())]
+        );
+    }
+
+    #[test]
+    fn event_query_sends_only_the_given_filters() {
+        let query = EventQuery {
+            filter: EventFilter {
+                kind: Some("webhook.*".into()),
+                ..EventFilter::default()
+            },
+            after_id: Some(7),
+            ..EventQuery::default()
+        };
+        assert_eq!(
+            query.pairs(),
+            vec![
+                ("kind", "webhook.*".to_owned()),
+                ("after_id", "7".to_owned())
+            ]
         );
     }
 

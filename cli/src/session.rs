@@ -118,6 +118,12 @@ impl Ctx<'_, '_> {
         self.context_session().await
     }
 
+    /// The server to talk to without the context's credentials (the webhook ingress takes
+    /// none): `--server` / `ORCHCTL_SERVER`, else the selected context's.
+    pub fn server(&self) -> Result<String, CliError> {
+        self.server_without_context_credentials()
+    }
+
     /// The server for credentials from the environment: the flag, else the context's.
     fn server_without_context_credentials(&self) -> Result<String, CliError> {
         if let Some(server) = &self.global.server {

@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use crate::batch::BatchTask;
+use crate::events::feed::EventFeed;
 use crate::executor::Executor;
 use crate::http::{self, AppState};
 use crate::idempotency::IdempotencyService;
@@ -53,6 +54,9 @@ pub enum StartupError {
     #[error("server error: {0}")]
     Serve(std::io::Error),
 }
+
+/// How often each node re-reads the newest event id, in case an announcement was lost.
+const EVENT_FEED_REREAD: Duration = Duration::from_secs(2);
 
 pub struct Application {
     listener: TcpListener,
@@ -125,7 +129,9 @@ impl Application {
             settings.config.recheck_interval.as_duration(),
             stop_rx.clone(),
         );
-        let (events, event_task) = crate::events::spawn_writer(store.clone());
+        let event_feed = EventFeed::new(redis.as_ref());
+        background.extend(event_feed.spawn(store.clone(), EVENT_FEED_REREAD, stop_tx.subscribe()));
+        let (events, event_task) = crate::events::spawn_writer(store.clone(), event_feed.clone());
         let breakers = BreakerRegistry::new(redis.as_ref(), Some(events.clone()));
         background.extend(breakers.spawn_listener(stop_rx));
         let redis_for_limits = redis.clone();
@@ -220,6 +226,7 @@ impl Application {
             idempotency: idempotency.clone(),
             metrics,
             events,
+            event_feed,
             event_sampler: crate::events::Sampler::default(),
             executor,
             secrets,
@@ -261,6 +268,7 @@ impl Application {
         } = self;
         let grace = state.settings.shutdown_grace.as_duration();
         let store = state.store.clone();
+        let event_feed = state.event_feed.clone();
         let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let mut server = tokio::spawn(
@@ -273,6 +281,8 @@ impl Application {
         let served = tokio::select! {
             result = &mut server => result,
             () = shutdown => {
+                // Open event streams end now, so they do not hold up the drain.
+                event_feed.close();
                 let _ = stop_tx.send(());
                 match tokio::time::timeout(grace, &mut server).await {
                     Ok(result) => result,

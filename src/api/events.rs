@@ -1,9 +1,14 @@
-//! Event log entries, as `GET /v1/admin/events` lists them and the streams send them.
+//! Event log entries, as `GET /v1/admin/events` lists them and the streams send them, and
+//! the filters both accept.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+use crate::problem::FieldError;
+use crate::tenant::TenantSlug;
+use crate::trace::TraceId;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventView {
@@ -21,4 +26,144 @@ pub struct EventView {
     pub inbox_id: Option<Uuid>,
     pub message: String,
     pub data: Value,
+}
+
+/// The filters of the event log and its streams (`tenant`, `connector`, `trace_id`, `kind`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventFilter {
+    pub tenant: Option<String>,
+    pub connector: Option<String>,
+    pub trace_id: Option<String>,
+    /// An exact kind (`job.dead`), or a prefix ending in `.` or `*` (`webhook.*`, `webhook.`);
+    /// `*` alone matches every kind.
+    pub kind: Option<String>,
+}
+
+/// Longest connector name or kind accepted in a filter.
+const MAX_FILTER_CHARS: usize = 128;
+
+impl EventFilter {
+    /// The same filter, checked: a tenant slug, a connector name without control characters,
+    /// a W3C trace id (hex, 32 digits; upper case is lowered), a kind of lower-case letters,
+    /// digits, `_`, `-` and `.` with at most a trailing `*`. The error names the field.
+    pub fn normalized(self) -> Result<Self, FieldError> {
+        let invalid = |field: &str, message: &str| FieldError {
+            field: field.to_owned(),
+            message: message.to_owned(),
+        };
+        if let Some(tenant) = &self.tenant {
+            TenantSlug::parse(tenant).map_err(|e| invalid("tenant", &e.to_string()))?;
+        }
+        if let Some(connector) = &self.connector
+            && (connector.is_empty()
+                || connector.chars().count() > MAX_FILTER_CHARS
+                || connector.chars().any(char::is_control))
+        {
+            return Err(invalid(
+                "connector",
+                "must be a connector name (1–128 characters, no control characters)",
+            ));
+        }
+        let trace_id = match self.trace_id {
+            Some(trace) => {
+                let lowered = trace.to_ascii_lowercase();
+                if TraceId::from_hex(&lowered).is_none() {
+                    return Err(invalid(
+                        "trace_id",
+                        "must be a W3C trace id: 32 hex digits, not all zero",
+                    ));
+                }
+                Some(lowered)
+            }
+            None => None,
+        };
+        if let Some(kind) = &self.kind {
+            check_kind(kind).map_err(|m| invalid("kind", m))?;
+        }
+        Ok(Self { trace_id, ..self })
+    }
+}
+
+fn check_kind(kind: &str) -> Result<(), &'static str> {
+    const RULE: &str =
+        "must be an event kind (job.dead) or a prefix ending in `.` or `*` (webhook.*)";
+    let body = kind.strip_suffix('*').unwrap_or(kind);
+    let ok_char =
+        |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.');
+    if kind.is_empty() || kind.len() > MAX_FILTER_CHARS || !body.chars().all(ok_char) {
+        return Err(RULE);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(k: &str) -> Result<EventFilter, FieldError> {
+        EventFilter {
+            kind: Some(k.to_owned()),
+            ..EventFilter::default()
+        }
+        .normalized()
+    }
+
+    #[test]
+    fn kinds_are_exact_or_prefixes() {
+        for ok in [
+            "job.dead",
+            "webhook.*",
+            "webhook.",
+            "*",
+            "breaker.half_open",
+            "a1-b",
+        ] {
+            assert!(kind(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "job.*.x",
+            "Job.dead",
+            "job dead",
+            "**",
+            "job.\n",
+            &"a".repeat(129),
+        ] {
+            let err = kind(bad).unwrap_err();
+            assert_eq!(err.field, "kind", "{bad}");
+        }
+    }
+
+    #[test]
+    fn tenants_connectors_and_traces_are_checked() {
+        let f = |tenant: Option<&str>, connector: Option<&str>, trace: Option<&str>| {
+            EventFilter {
+                tenant: tenant.map(str::to_owned),
+                connector: connector.map(str::to_owned),
+                trace_id: trace.map(str::to_owned),
+                kind: None,
+            }
+            .normalized()
+        };
+        assert!(f(Some("acme"), Some("stripe"), None).is_ok());
+        assert_eq!(
+            f(Some("Not A Slug"), None, None).unwrap_err().field,
+            "tenant"
+        );
+        assert_eq!(f(None, Some(""), None).unwrap_err().field, "connector");
+        assert_eq!(
+            f(None, Some("a\u{7}"), None).unwrap_err().field,
+            "connector"
+        );
+        assert_eq!(f(None, None, Some("xyz")).unwrap_err().field, "trace_id");
+        assert_eq!(
+            f(None, None, Some(&"0".repeat(32))).unwrap_err().field,
+            "trace_id"
+        );
+        let upper = f(None, None, Some("4BF92F3577B34DA6A3CE929D0E0E4736")).unwrap();
+        assert_eq!(
+            upper.trace_id.as_deref(),
+            Some("4bf92f3577b34da6a3ce929d0e0e4736")
+        );
+    }
 }

@@ -13,3 +13,4 @@ pub mod impersonations;
 pub mod jobs;
 pub mod list;
 pub mod operators;
+pub mod sse;

@@ -13,11 +13,13 @@ pub mod completion;
 pub mod config;
 pub mod context;
 pub mod dlq;
+pub mod events;
 pub mod impersonate;
 pub mod jobs;
 pub mod login;
 pub mod logout;
 pub mod operators;
+pub mod webhooks;
 pub mod whoami;
 
 /// The subcommands of `orchctl`.
@@ -35,6 +37,8 @@ pub enum Command {
     Breakers(breakers::BreakersArgs),
     Impersonate(impersonate::ImpersonateArgs),
     Audit(audit::AuditArgs),
+    Events(events::EventsArgs),
+    Webhooks(webhooks::WebhooksArgs),
     Completion(completion::CompletionArgs),
 }
 
@@ -54,6 +58,8 @@ impl Command {
             Command::Breakers(args) => breakers::run(&args, ctx).await,
             Command::Impersonate(args) => impersonate::run(&args, ctx).await,
             Command::Audit(args) => audit::run(&args, ctx).await,
+            Command::Events(args) => events::run(&args, ctx).await,
+            Command::Webhooks(args) => webhooks::run(&args, ctx).await,
             Command::Completion(args) => completion::run(&args, ctx.io.stdout),
         }
     }

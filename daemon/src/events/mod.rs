@@ -2,6 +2,8 @@
 //! `breaker.opened`, `config.activated`, …), each with tenant, connector, trace and request
 //! ids. Components emit events through a batched writer (never on the request path's
 //! critical section); the store appends them so that ids become visible in increasing order.
+//! After each append the writer advances the [`feed::EventFeed`], which wakes the live
+//! streams ([`follow`]) on this node and, through Redis, on the others.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +16,11 @@ use uuid::Uuid;
 
 use crate::batch::{BatchSink, BatchTask, BatchWriter};
 use crate::store::{Store, StoreError};
+
+pub mod feed;
+pub mod follow;
+
+use feed::EventFeed;
 
 /// An event to append.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +128,8 @@ pub struct EventQuery {
     pub trace_id: Option<String>,
     /// Exact kind, or a prefix ending in `.` or `*` (`webhook.*`).
     pub kind: Option<String>,
+    /// Only events at or after this time.
+    pub since: Option<OffsetDateTime>,
     /// Oldest first, after this id (for resuming).
     pub after_id: Option<i64>,
     /// Newest first, before this id (for paging back).
@@ -142,7 +151,10 @@ impl EventQuery {
 /// Emits events; cheap to clone, never blocks.
 pub type EventWriter = BatchWriter<NewEvent>;
 
-struct EventSink(Arc<dyn Store>);
+struct EventSink {
+    store: Arc<dyn Store>,
+    feed: EventFeed,
+}
 
 #[async_trait]
 impl BatchSink<NewEvent> for EventSink {
@@ -151,7 +163,12 @@ impl BatchSink<NewEvent> for EventSink {
     }
 
     async fn write(&self, batch: &[NewEvent]) -> Result<(), StoreError> {
-        self.0.append_events(batch).await.map(drop)
+        let ids = self.store.append_events(batch).await?;
+        // Committed: wake the streams (never waits).
+        if let Some(max) = ids.iter().max() {
+            self.feed.advance(*max);
+        }
+        Ok(())
     }
 }
 
@@ -189,7 +206,12 @@ impl Sampler {
     }
 }
 
-/// Starts the event writer (small batches, flushed often: events feed live streams).
-pub fn spawn_writer(store: Arc<dyn Store>) -> (EventWriter, BatchTask) {
-    BatchWriter::spawn(Arc::new(EventSink(store)), 256, Duration::from_millis(50))
+/// Starts the event writer (small batches, flushed often: events feed live streams); each
+/// committed batch advances `feed`.
+pub fn spawn_writer(store: Arc<dyn Store>, feed: EventFeed) -> (EventWriter, BatchTask) {
+    BatchWriter::spawn(
+        Arc::new(EventSink { store, feed }),
+        256,
+        Duration::from_millis(50),
+    )
 }

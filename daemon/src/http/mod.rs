@@ -30,6 +30,7 @@ pub mod admin;
 pub mod auth;
 pub mod context;
 pub mod error;
+pub mod event_stream;
 pub mod extract;
 pub mod limits;
 pub mod routes;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub idempotency: IdempotencyService,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     pub events: crate::events::EventWriter,
+    /// How far the event log reaches; wakes the live streams.
+    pub event_feed: crate::events::feed::EventFeed,
     pub event_sampler: crate::events::Sampler,
     /// Wakes this node's workers after an enqueue.
     pub dispatch: crate::jobs::dispatch::Dispatcher,
@@ -83,6 +86,7 @@ pub fn router(state: AppState) -> Router {
             )
             .route("/v1/jobs/{id}", get(routes::jobs::get))
             .route("/v1/jobs/{id}/cancel", post(routes::jobs::cancel))
+            .route("/v1/events/stream", get(routes::events::stream))
             .merge(admin::router(&state));
     }
     app.fallback(not_found)

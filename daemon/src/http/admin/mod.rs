@@ -79,6 +79,7 @@ admin_routes! {
     POST "/v1/admin/tenants/{t}/config/rollback" "config.rollback" => ConfigActivate,  config::rollback;
     GET  "/v1/admin/breakers"                 "breakers.list"      => Read,            breakers::list;
     GET  "/v1/admin/events"                   "events.list"        => Read,            events::list;
+    GET  "/v1/admin/events/stream"            "events.stream"      => Read,            events::stream;
     GET  "/v1/admin/jobs"                     "jobs.list"          => Read,            jobs::list;
     GET  "/v1/admin/jobs/{id}"                "jobs.get"           => Read,            jobs::get;
     POST "/v1/admin/breakers/reset"           "breaker.reset"      => BreakerReset,    breakers::reset;

@@ -1,6 +1,7 @@
 //! One file per resource.
 
 pub mod auth;
+pub mod events;
 pub mod execute;
 pub mod health;
 pub mod jobs;

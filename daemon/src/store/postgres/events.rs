@@ -68,6 +68,9 @@ impl EventStore for PgStore {
         if let Some(v) = &query.trace_id {
             q.push(" AND trace_id = ").push_bind(v);
         }
+        if let Some(v) = &query.since {
+            q.push(" AND ts >= ").push_bind(*v);
+        }
         match query.kind_filter() {
             Some((kind, true)) => {
                 q.push(" AND kind = ").push_bind(kind);

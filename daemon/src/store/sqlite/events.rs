@@ -61,6 +61,9 @@ impl EventStore for SqliteStore {
         if let Some(v) = &query.trace_id {
             q.push(" AND trace_id = ").push_bind(v.clone());
         }
+        if let Some(v) = &query.since {
+            q.push(" AND ts >= ").push_bind(to_micros(*v));
+        }
         match query.kind_filter() {
             Some((kind, true)) => {
                 q.push(" AND kind = ").push_bind(kind);

@@ -7,6 +7,7 @@ mod correlation;
 mod dispatch;
 mod dlq;
 mod errors;
+mod event_stream;
 mod events;
 mod execute;
 mod health;

@@ -76,6 +76,7 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
     ),
     ("GET /v1/admin/breakers", [true, true, true, true]),
     ("GET /v1/admin/events", [true, true, true, true]),
+    ("GET /v1/admin/events/stream", [true, true, true, true]),
     ("GET /v1/admin/jobs", [true, true, true, true]),
     ("GET /v1/admin/jobs/{id}", [true, true, true, true]),
     ("POST /v1/admin/breakers/reset", [false, false, true, true]),

@@ -204,7 +204,53 @@ async fn resuming_readers_miss_nothing_under_concurrent_writers(kind: Kind) {
     assert_eq!(seen, written, "the reader missed or duplicated events");
 }
 
+/// `since` keeps events at or after a time, and combines with `after_id`.
+async fn since_filters_by_time(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let t0 = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap();
+    let at = |secs: i64, kind: &str| {
+        let mut e = event(kind, "acme", "stripe");
+        e.ts = t0 + time::Duration::seconds(secs);
+        e
+    };
+    let ids = store
+        .append_events(&[at(-60, "a.old"), at(0, "a.edge"), at(30, "a.new")])
+        .await
+        .unwrap();
+    let kinds = |query: EventQuery| {
+        let store = store.clone();
+        async move {
+            store
+                .list_events(&query)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.event.kind)
+                .collect::<Vec<_>>()
+        }
+    };
+    let since = EventQuery {
+        since: Some(t0),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(kinds(since.clone()).await, ["a.new", "a.edge"]);
+    assert_eq!(
+        kinds(EventQuery {
+            after_id: Some(ids[1]),
+            ..since
+        })
+        .await,
+        ["a.new"]
+    );
+}
+
 both_backends!(
+    since_filters_by_time,
     events_round_trip_and_filter,
     resuming_readers_miss_nothing_under_concurrent_writers
 );

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod db;
 pub mod proxy;
+pub mod sse;
 pub mod tokens;
 pub mod upstream;
 

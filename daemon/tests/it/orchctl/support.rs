@@ -1,6 +1,9 @@
 //! Running `orchctl` commands in-process against a `TestApp`.
 
+use std::future::Future;
+use std::io::Write;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use orchctl::{Env, Exit, Io};
 use serde_json::Value;
@@ -99,6 +102,42 @@ impl Orchctl {
         }
     }
 
+    /// Runs a command that does not end by itself (`events tail`) next to `drive`, which
+    /// sees its stdout and stderr as they are written. The command is dropped (as by Ctrl-C)
+    /// when `drive` returns: `Ok` with what `drive` returned. If the command ends first,
+    /// `Err` with its output.
+    pub async fn run_while<T, F, Fut>(&self, args: &[&str], drive: F) -> Result<T, Output>
+    where
+        F: FnOnce(Captured, Captured) -> Fut,
+        Fut: Future<Output = T>,
+    {
+        let config = self.config.to_str().unwrap();
+        let argv = ["orchctl", "--config", config]
+            .into_iter()
+            .chain(args.iter().copied());
+        let cli = orchctl::parse(argv).expect("valid arguments");
+        let (out, err) = (Captured::default(), Captured::default());
+        let (mut stdout, mut stderr) = (out.clone(), err.clone());
+        let mut input: &[u8] = b"";
+        let mut io = Io {
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            stdin: &mut input,
+            is_terminal: false,
+            stdout_is_terminal: false,
+        };
+        let command = orchctl::execute(cli, &self.env, &mut io);
+        let driver = drive(out.clone(), err.clone());
+        tokio::select! {
+            exit = command => Err(Output {
+                exit,
+                stdout: out.text(),
+                stderr: err.text(),
+            }),
+            value = driver => Ok(value),
+        }
+    }
+
     /// `orchctl login --server URL --api-key-stdin` with `api_key` on stdin.
     pub async fn login(&self, api_key: &str) -> Output {
         self.run_with_stdin(
@@ -122,6 +161,35 @@ impl Orchctl {
             .permissions()
             .mode()
             & 0o777
+    }
+}
+
+/// A stream a running command writes to, readable while it runs.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+
+    /// The complete lines written so far.
+    pub fn lines(&self) -> Vec<String> {
+        let text = self.text();
+        let complete = text.rsplit_once('\n').map_or("", |(done, _)| done);
+        complete.lines().map(str::to_owned).collect()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

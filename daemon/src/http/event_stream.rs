@@ -1,0 +1,183 @@
+//! The SSE event streams shared by `GET /v1/admin/events/stream` (operators, every tenant)
+//! and `GET /v1/events/stream` (a tenant, its own events): the query filters, the resume
+//! point, and the `text/event-stream` rendering of API.md (`id:` the log id, `event:` the
+//! kind, `data:` the event as JSON; a keep-alive comment every 15 s).
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use orch_core::api::events::{EventFilter, EventView};
+use serde::Deserialize;
+
+use super::AppState;
+use super::error::AppError;
+use super::extract::parse_time;
+use crate::events::EventQuery;
+use crate::events::follow::{Start, follow};
+
+/// How often an idle stream sends a comment, so proxies keep the connection open.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// The query string of both streams.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamParams {
+    pub tenant: Option<String>,
+    pub connector: Option<String>,
+    pub trace_id: Option<String>,
+    pub kind: Option<String>,
+    /// Resume after this event id (a `Last-Event-ID` header wins).
+    pub after_id: Option<i64>,
+    /// Without a resume id: start at the first event at or after this RFC 3339 time
+    /// (instead of only new events).
+    pub since: Option<String>,
+}
+
+impl StreamParams {
+    /// The validated filters and where to start; 400 `validation_failed` names a bad value.
+    pub fn into_query(self, headers: &HeaderMap) -> Result<(EventQuery, Start), AppError> {
+        let filter = EventFilter {
+            tenant: self.tenant,
+            connector: self.connector,
+            trace_id: self.trace_id,
+            kind: self.kind,
+        }
+        .normalized()
+        .map_err(|e| AppError::invalid_field(&e.field, e.message))?;
+        let since = parse_time("since", self.since.as_deref())?;
+        let start = match (last_event_id(headers)?, self.after_id) {
+            (Some(id), _) => Start::After(id),
+            (None, Some(id)) if id < 0 => {
+                return Err(AppError::invalid_field(
+                    "after_id",
+                    "must be an event id (0 or more)",
+                ));
+            }
+            (None, Some(id)) => Start::After(id),
+            (None, None) if since.is_some() => Start::After(0),
+            (None, None) => Start::Now,
+        };
+        let query = EventQuery {
+            tenant: filter.tenant,
+            connector: filter.connector,
+            trace_id: filter.trace_id,
+            kind: filter.kind,
+            since,
+            ..EventQuery::default()
+        };
+        Ok((query, start))
+    }
+}
+
+/// `Last-Event-ID`, as a browser (or `orchctl events tail`) sends it on reconnecting.
+fn last_event_id(headers: &HeaderMap) -> Result<Option<i64>, AppError> {
+    let Some(value) = headers.get("last-event-id") else {
+        return Ok(None);
+    };
+    let invalid = || AppError::invalid_field("Last-Event-ID", "must be an event id (0 or more)");
+    let text = value.to_str().map_err(|_| invalid())?.trim();
+    if text.is_empty() {
+        // The SSE spec lets a client reset its last id to the empty string.
+        return Ok(None);
+    }
+    match text.parse::<i64>() {
+        Ok(id) if id >= 0 => Ok(Some(id)),
+        _ => Err(invalid()),
+    }
+}
+
+/// Opens the stream: reads the log after the start point, then follows it live. A stream
+/// that starts at "now" first sends a message with only `id:` (the newest id), which moves a
+/// client's `Last-Event-ID` without being an event, so a reconnect misses nothing.
+pub async fn respond(
+    state: &AppState,
+    query: EventQuery,
+    start: Start,
+) -> Result<Response, AppError> {
+    let (start_id, events) = follow(state.store.clone(), &state.event_feed, query, start).await?;
+    let marker = (start == Start::Now).then(|| Event::default().id(start_id.to_string()));
+    let events = futures_util::stream::iter(marker)
+        .chain(events.map(|record| sse_event(&record.view())))
+        .map(Ok::<_, Infallible>);
+    let mut response = Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+        .into_response();
+    // Tells nginx-style proxies not to buffer the stream.
+    response
+        .headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(response)
+}
+
+/// One SSE event. Each field is set once (axum panics on a repeated field) and only with
+/// values that cannot break the framing.
+fn sse_event(view: &EventView) -> Event {
+    let mut event = Event::default().id(view.id.to_string());
+    if !view.kind.is_empty() && !view.kind.contains(['\n', '\r']) {
+        event = event.event(&view.kind);
+    }
+    // Compact JSON has no raw newlines (they are escaped inside strings).
+    let data = serde_json::to_string(view).unwrap_or_else(|err| {
+        tracing::error!(error = %err, id = view.id, "event could not be serialised");
+        "{}".to_owned()
+    });
+    event.data(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderMap;
+
+    use super::*;
+
+    fn params(query: &str) -> StreamParams {
+        serde_urlencoded::from_str(query).unwrap()
+    }
+
+    fn headers(last: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("last-event-id", HeaderValue::from_str(last).unwrap());
+        h
+    }
+
+    #[test]
+    fn the_resume_point_prefers_the_header() {
+        let none = HeaderMap::new();
+        assert_eq!(params("").into_query(&none).unwrap().1, Start::Now);
+        assert_eq!(
+            params("after_id=7").into_query(&none).unwrap().1,
+            Start::After(7)
+        );
+        assert_eq!(
+            params("after_id=7").into_query(&headers("12")).unwrap().1,
+            Start::After(12)
+        );
+        assert_eq!(params("").into_query(&headers("")).unwrap().1, Start::Now);
+        let (query, start) = params("since=2026-01-01T00:00:00Z")
+            .into_query(&none)
+            .unwrap();
+        assert_eq!(start, Start::After(0));
+        assert!(query.since.is_some());
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let none = HeaderMap::new();
+        for q in [
+            "after_id=-1",
+            "kind=job.*.x",
+            "kind=",
+            "tenant=Not A Slug",
+            "trace_id=xyz",
+            "since=yesterday",
+        ] {
+            assert!(params(q).into_query(&none).is_err(), "{q}");
+        }
+        assert!(params("").into_query(&headers("abc")).is_err());
+        assert!(params("").into_query(&headers("-3")).is_err());
+    }
+}

@@ -1967,7 +1967,7 @@ _orchctl() {
             return 0
             ;;
         orchctl__subcmd__dlq__subcmd__purge)
-            opts="-o -y -v -h --all --queue --tenant --connector --error-code --since --until --reason --dry-run --server --context --config --output --no-color --yes --verbose --help"
+            opts="-o -y -v -h --all --queue --tenant --connector --error-code --since --until --reason --dry-run --chunk-size --server --context --config --output --no-color --yes --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1998,6 +1998,10 @@ _orchctl() {
                     return 0
                     ;;
                 --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2029,7 +2033,7 @@ _orchctl() {
             return 0
             ;;
         orchctl__subcmd__dlq__subcmd__replay)
-            opts="-o -y -v -h --all --queue --tenant --connector --error-code --since --until --reason --dry-run --server --context --config --output --no-color --yes --verbose --help"
+            opts="-o -y -v -h --all --queue --tenant --connector --error-code --since --until --reason --dry-run --chunk-size --server --context --config --output --no-color --yes --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2060,6 +2064,10 @@ _orchctl() {
                     return 0
                     ;;
                 --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -473,6 +473,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_sub
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l since -d 'Only jobs dead at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l until -d 'Only jobs dead before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l chunk-size -d 'Jobs per request for large selections' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
@@ -495,6 +496,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_sub
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l since -d 'Only jobs dead at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l until -d 'Only jobs dead before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l chunk-size -d 'Jobs per request for large selections' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F

@@ -22,6 +22,7 @@ pub mod error;
 pub mod exit;
 pub mod generated;
 pub mod output;
+pub mod progress;
 pub mod session;
 
 pub use cli::Cli;

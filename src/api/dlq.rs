@@ -36,6 +36,10 @@ pub struct DlqActionRequest {
     pub reason: String,
     #[serde(default)]
     pub dry_run: bool,
+    /// Act on at most this many of the selected jobs (`matched` counts those): lets a
+    /// client work through a large selection in chunks and show progress.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,11 +5,14 @@
 //! `replay` and `purge` take job ids, or `--all` with filters. Before a destructive action
 //! (every purge; a replay of more than 10 jobs or of `--all`) the server is asked, with
 //! `dry_run`, how many jobs match, and the operator confirms that number unless `--yes`;
-//! without a terminal `--yes` is required. The server does the batching: one request.
+//! without a terminal `--yes` is required. Selections larger than one chunk (500 jobs) are
+//! acted on a chunk per request (each audited), with a progress bar on a terminal.
 
 use clap::builder::PossibleValuesParser;
 use clap::{ArgGroup, Args, Subcommand};
-use orch_core::api::dlq::{DlqActionRequest, DlqFilter, DlqStatsResponse};
+use orch_core::api::dlq::{
+    DlqActionRequest, DlqFilter, DlqPurgeResponse, DlqReplayResponse, DlqStatsResponse,
+};
 use orch_core::api::list::MAX_LIMIT;
 use orch_core::config::model::QUEUES;
 use orch_core::tenant::TenantSlug;
@@ -23,10 +26,14 @@ use crate::commands::clients::parse_tenant;
 use crate::commands::jobs::{collect_pages, print_job, print_list};
 use crate::error::CliError;
 use crate::output;
+use crate::progress::Progress;
 use crate::session::{Ctx, confirm};
 
 /// A replay of more jobs than this asks to confirm.
 pub const CONFIRM_REPLAY_ABOVE: usize = 10;
+
+/// Jobs per request when a bulk action works through a large selection.
+pub const BULK_CHUNK: u32 = 500;
 
 /// List, inspect, replay and purge dead jobs
 #[derive(Debug, Args)]
@@ -133,6 +140,10 @@ pub struct ActionArgs {
     /// Only count the matching dead jobs; change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Jobs per request for large selections
+    #[arg(long, value_name = "N", default_value_t = BULK_CHUNK, hide = true,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub chunk_size: u32,
 }
 
 pub async fn run(args: &DlqArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
@@ -192,6 +203,14 @@ impl Action {
     }
 
     /// The question asked before acting on `matched` jobs.
+    /// What the progress bar says.
+    fn label(self) -> &'static str {
+        match self {
+            Action::Replay => "replaying",
+            Action::Purge => "purging",
+        }
+    }
+
     fn question(self, matched: u64) -> String {
         let jobs = if matched == 1 { "job" } else { "jobs" };
         match self {
@@ -223,6 +242,7 @@ fn action_request(args: &ActionArgs, reason: String) -> Result<DlqActionRequest,
         filter,
         reason,
         dry_run: true,
+        limit: None,
     })
 }
 
@@ -238,9 +258,10 @@ async fn act(action: Action, args: &ActionArgs, ctx: &mut Ctx<'_, '_>) -> Result
         )));
     }
     let session = ctx.session().await?;
+    let mut matched = None;
     if args.dry_run || (confirm_first && ctx.can_prompt()) {
         // The dry run counts the jobs: the answer itself, or the number to confirm.
-        let matched = match action {
+        let count = match action {
             Action::Replay => {
                 let preview = session.client.replay_dlq(&request).await?;
                 if args.dry_run {
@@ -257,19 +278,120 @@ async fn act(action: Action, args: &ActionArgs, ctx: &mut Ctx<'_, '_>) -> Result
             }
         };
         // Nothing matches: nothing to confirm, and the real request changes nothing.
-        if matched > 0 && !confirm(&action.question(matched))? {
+        if count > 0 && !confirm(&action.question(count))? {
             return output::write_line(ctx.io.stderr, "Cancelled: nothing was changed.");
         }
+        matched = Some(count);
     }
     request.dry_run = false;
-    match action {
-        Action::Replay => {
-            let replayed = session.client.replay_dlq(&request).await?;
-            print_replayed(ctx, &replayed)
+    let size = args.chunk_size as usize;
+    let mut tally = Tally::default();
+    match request.ids.clone() {
+        Some(ids) => {
+            let progress = Progress::new(
+                action.label(),
+                ids.len() as u64,
+                ctx.io.is_terminal && ids.len() > size,
+            );
+            let mut sent = 0;
+            for slice in ids.chunks(size) {
+                let mut chunk = request.clone();
+                chunk.ids = Some(slice.to_vec());
+                tally.act(action, &session.client, &chunk).await?;
+                sent += slice.len() as u64;
+                progress.set(ctx.io.stderr, sent);
+            }
+            progress.finish(ctx.io.stderr);
         }
-        Action::Purge => {
-            let purged = session.client.purge_dlq(&request).await?;
-            print_purged(ctx, &purged)
+        None => {
+            // Each request takes up to a chunk of the jobs still dead, so the next finds
+            // the rest; stop at the counted total (jobs dying meanwhile wait for the next
+            // action) or when a request finds none.
+            let total = match matched {
+                Some(m) => m,
+                None => {
+                    let mut count = request.clone();
+                    count.dry_run = true;
+                    Tally::default()
+                        .act(action, &session.client, &count)
+                        .await?
+                }
+            };
+            let progress = Progress::new(
+                action.label(),
+                total,
+                ctx.io.is_terminal && total > size as u64,
+            );
+            let mut done = 0;
+            while done < total {
+                let mut chunk = request.clone();
+                chunk.limit = Some(u32::try_from((total - done).min(size as u64)).unwrap_or(1));
+                let acted = tally.act(action, &session.client, &chunk).await?;
+                done += acted;
+                progress.set(ctx.io.stderr, done);
+                if acted == 0 {
+                    break;
+                }
+            }
+            progress.finish(ctx.io.stderr);
+        }
+    }
+    match action {
+        Action::Replay => print_replayed(ctx, &tally.replayed()),
+        Action::Purge => print_purged(ctx, &tally.purged()),
+    }
+}
+
+/// The most job ids a replay answer lists.
+const MAX_LISTED_IDS: usize = 1_000;
+
+/// The answers of a bulk action's requests, added up.
+#[derive(Default)]
+struct Tally {
+    matched: u64,
+    changed: u64,
+    job_ids: Vec<Uuid>,
+}
+
+impl Tally {
+    /// Sends one request; returns how many jobs it matched.
+    async fn act(
+        &mut self,
+        action: Action,
+        client: &crate::client::Client,
+        request: &DlqActionRequest,
+    ) -> Result<u64, CliError> {
+        let (matched, changed, ids) = match action {
+            Action::Replay => {
+                let a = client.replay_dlq(request).await?;
+                (a.matched, a.replayed, a.job_ids)
+            }
+            Action::Purge => {
+                let a = client.purge_dlq(request).await?;
+                (a.matched, a.purged, Vec::new())
+            }
+        };
+        self.matched += matched;
+        self.changed += changed;
+        let room = MAX_LISTED_IDS.saturating_sub(self.job_ids.len());
+        self.job_ids.extend(ids.into_iter().take(room));
+        Ok(matched)
+    }
+
+    fn replayed(self) -> DlqReplayResponse {
+        DlqReplayResponse {
+            matched: self.matched,
+            replayed: self.changed,
+            job_ids: self.job_ids,
+            dry_run: false,
+        }
+    }
+
+    fn purged(self) -> DlqPurgeResponse {
+        DlqPurgeResponse {
+            matched: self.matched,
+            purged: self.changed,
+            dry_run: false,
         }
     }
 }

@@ -278,10 +278,25 @@ fn selector_label(body: &DlqActionRequest) -> String {
     }
 }
 
-/// The dead jobs an action applies to (tickets: id, queue and tenant).
+/// The dead jobs an action applies to (tickets: id, queue and tenant), at most `limit`.
 async fn select(
     state: &AppState,
     body: &DlqActionRequest,
+) -> Result<Vec<DispatchTicket>, AppError> {
+    let limit = match body.limit {
+        Some(0) => return Err(AppError::invalid_field("limit", "at least 1")),
+        Some(n) => (n as usize).min(MAX_SELECTED),
+        None => MAX_SELECTED,
+    };
+    let mut selected = select_all(state, body, limit).await?;
+    selected.truncate(limit);
+    Ok(selected)
+}
+
+async fn select_all(
+    state: &AppState,
+    body: &DlqActionRequest,
+    limit: usize,
 ) -> Result<Vec<DispatchTicket>, AppError> {
     match (&body.ids, &body.filter) {
         (Some(_), Some(_)) | (None, None) => Err(AppError::invalid_field(
@@ -322,11 +337,10 @@ async fn select(
                 let full = page.len() == query.limit as usize;
                 query.before = page.last().map(|j| j.id);
                 out.extend(page.iter().map(DispatchTicket::of));
-                if !full || out.len() >= MAX_SELECTED {
+                if !full || out.len() >= limit {
                     break;
                 }
             }
-            out.truncate(MAX_SELECTED);
             Ok(out)
         }
     }

@@ -418,7 +418,71 @@ async fn dlq_replay_takes_a_job_out_of_the_dlq(kind: Kind) {
     assert_eq!(again["replayed"], 0, "{again}");
 }
 
+/// Large selections go a chunk per request (each audited; a progress bar on a terminal):
+/// by ids in slices, by filter with a limit per request until the counted total.
+async fn large_selections_are_acted_on_in_chunks(kind: Kind) {
+    let Some(dead) = Dead::start(kind).await else {
+        return;
+    };
+    let admin = dead.admin().await;
+    let low: Vec<&str> = dead.low.iter().map(String::as_str).collect();
+    let actions = |name: &'static str| {
+        let app = &dead.app;
+        async move {
+            audit_rows(app)
+                .await
+                .iter()
+                .filter(|row| row["action"] == name)
+                .count()
+        }
+    };
+
+    let mut args = vec!["dlq", "replay"];
+    args.extend(&low);
+    args.extend(["--reason", "retry low", "--yes", "--chunk-size", "2"]);
+    let replayed = admin.run(&args).await.ok().json();
+    assert_eq!(replayed["matched"], 3, "{replayed}");
+    assert_eq!(replayed["replayed"], 3, "{replayed}");
+    assert_eq!(actions("dlq.replay").await, 2, "3 ids in slices of 2");
+    // They fail again (their upstream always does) and land back in the DLQ.
+    for id in &low {
+        dead.wait_status(id, "dead").await;
+    }
+
+    let purged = admin
+        .run(&[
+            "dlq",
+            "purge",
+            "--all",
+            "--queue",
+            "low",
+            "--reason",
+            "cleanup",
+            "--yes",
+            "--chunk-size",
+            "2",
+        ])
+        .await
+        .ok()
+        .json();
+    assert_eq!(
+        purged,
+        json!({"matched": 3, "purged": 3, "dry_run": false}),
+        "{purged}"
+    );
+    assert_eq!(actions("dlq.purge").await, 2, "a limit of 2, then of 1");
+    for id in &low {
+        assert_eq!(dead.job(id).await["status"], "purged");
+    }
+    assert_eq!(
+        dead.job(&dead.replayable).await["status"],
+        "dead",
+        "other queues untouched"
+    );
+}
+
 both_backends!(
+    large_selections_are_acted_on_in_chunks,
     dlq_and_jobs_show_dead_jobs,
     dlq_purge_asks_to_confirm_and_dry_runs_change_nothing,
     dlq_replay_takes_a_job_out_of_the_dlq,

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use tokio::sync::watch;
 
 use crate::settings::ConnectionUrl;
 
@@ -90,6 +92,64 @@ impl RedisClient {
             .await
             .map(drop)
             .map_err(|e| RedisError::Unavailable(e.to_string()))
+    }
+
+    /// Follows `channel` until `stop`: subscribes on a dedicated connection, runs
+    /// `on_subscribed` after every (re)subscription — messages published while it was not
+    /// subscribed are lost, so callers re-read their source of truth there — and
+    /// `on_message` with each text payload; resubscribes a second after a dropped
+    /// connection. `what` names the subscription in logs.
+    pub async fn follow<S, SF, M, MF>(
+        &self,
+        what: &str,
+        channel: &str,
+        mut stop: watch::Receiver<bool>,
+        mut on_subscribed: S,
+        mut on_message: M,
+    ) where
+        S: FnMut() -> SF,
+        SF: Future<Output = ()>,
+        M: FnMut(String) -> MF,
+        MF: Future<Output = ()>,
+    {
+        loop {
+            let subscribed = async {
+                let mut pubsub = self.pubsub().await?;
+                pubsub
+                    .subscribe(channel)
+                    .await
+                    .map_err(|e| RedisError::Unavailable(e.to_string()))?;
+                Ok::<_, RedisError>(pubsub)
+            };
+            let pubsub = tokio::select! {
+                _ = stop.changed() => return,
+                p = subscribed => p,
+            };
+            match pubsub {
+                Ok(pubsub) => {
+                    on_subscribed().await;
+                    let mut messages = pubsub.into_on_message();
+                    loop {
+                        tokio::select! {
+                            _ = stop.changed() => return,
+                            msg = messages.next() => match msg {
+                                Some(msg) => match msg.get_payload::<String>() {
+                                    Ok(text) => on_message(text).await,
+                                    Err(_) => tracing::debug!(what, "ignored a message that is not text"),
+                                },
+                                None => break,
+                            },
+                        }
+                    }
+                    tracing::warn!(what, "subscription dropped; reconnecting");
+                }
+                Err(err) => tracing::warn!(what, error = %err, "cannot subscribe; retrying"),
+            }
+            tokio::select! {
+                _ = stop.changed() => return,
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
     }
 
     /// The shared connection (clone it per use).

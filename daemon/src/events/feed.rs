@@ -8,7 +8,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -151,53 +150,28 @@ async fn listen_loop(
     store: Arc<dyn Store>,
     redis: RedisClient,
     channel: String,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
-    loop {
-        let subscribed = async {
-            let mut pubsub = redis.pubsub().await?;
-            pubsub
-                .subscribe(&channel)
-                .await
-                .map_err(|e| crate::redis::RedisError::Unavailable(e.to_string()))?;
-            Ok::<_, crate::redis::RedisError>(pubsub)
-        };
-        let pubsub = tokio::select! {
-            _ = stop.changed() => return,
-            p = subscribed => p,
-        };
-        match pubsub {
-            Ok(pubsub) => {
-                // Announcements may have been missed while (re)connecting.
+    redis
+        .follow(
+            "event announcements",
+            &channel,
+            stop,
+            // Announcements may have been missed while (re)connecting.
+            || async {
                 if let Err(err) = feed.refresh(store.as_ref()).await {
                     tracing::debug!(error = %err, "event log re-read failed");
                 }
-                let mut messages = pubsub.into_on_message();
-                loop {
-                    tokio::select! {
-                        _ = stop.changed() => return,
-                        msg = messages.next() => match msg {
-                            Some(msg) => {
-                                match msg.get_payload::<String>().ok().and_then(|p| p.parse::<i64>().ok()) {
-                                    Some(id) => feed.advance(id),
-                                    None => tracing::debug!("ignored a malformed event announcement"),
-                                }
-                            }
-                            None => break,
-                        },
-                    }
+            },
+            |text| {
+                match text.parse::<i64>() {
+                    Ok(id) => feed.advance(id),
+                    Err(_) => tracing::debug!("ignored a malformed event announcement"),
                 }
-                tracing::warn!("event announcement subscription dropped; reconnecting");
-            }
-            Err(err) => {
-                tracing::warn!(error = %err, "cannot subscribe to event announcements; retrying")
-            }
-        }
-        tokio::select! {
-            _ = stop.changed() => return,
-            () = tokio::time::sleep(Duration::from_secs(1)) => {}
-        }
-    }
+                async {}
+            },
+        )
+        .await;
 }
 
 /// The safety net: reads the newest id every `every`.

@@ -31,6 +31,9 @@ use crate::executor::{Answer, Call, ExecError, Executor};
 use crate::store::Store;
 use crate::tenant_config::active::ActiveConfigs;
 
+/// Claim rounds a pool runs at once: the next round starts while one commits.
+const CLAIM_ROUNDS_IN_FLIGHT: usize = 2;
+
 /// How long a job waits when its attempt could not be run for storage trouble.
 const STORE_TROUBLE_WAIT: Duration = Duration::from_secs(1);
 
@@ -61,50 +64,45 @@ impl Workers {
             let finisher = Finisher::spawn(self.store.clone());
             let freed = Arc::new(Notify::new());
             let mut running = tokio::task::JoinSet::new();
+            let mut claiming = tokio::task::JoinSet::new();
+            // A second round starts while one is in flight only for this many free slots, so
+            // rounds stay large under load.
+            let batch_floor = (self.concurrency as usize / 4).max(1);
+            // Set when a round found nothing: wait for a wake-up, a freed slot or the poll.
+            let mut idle = false;
             tracing::info!(worker = %self.worker_id, concurrency = self.concurrency, "workers started");
             loop {
                 if *stop.borrow() {
                     break;
                 }
-                let free = slots.available_permits() as u32;
-                let claimed = if free == 0 {
-                    0
-                } else {
-                    match self.claim_round(free).await {
-                        Ok(claims) => {
-                            let n = claims.len();
-                            for claim in claims {
-                                let Ok(permit) = slots.clone().try_acquire_owned() else {
-                                    break;
-                                };
-                                let me = self.clone();
-                                let freed = freed.clone();
-                                let finisher = finisher.clone();
-                                running.spawn(async move {
-                                    me.run(claim, &finisher).await;
-                                    drop(permit);
-                                    freed.notify_one();
-                                });
-                            }
-                            n
-                        }
-                        Err(err) => {
-                            tracing::warn!(error = %err, "claiming jobs failed; retrying");
-                            0
-                        }
-                    }
-                };
-                while running.try_join_next().is_some() {}
-                if claimed > 0 && slots.available_permits() > 0 {
-                    // There may be more due work: look again at once.
-                    continue;
+                let free = slots.available_permits();
+                if !idle
+                    && free > 0
+                    && claiming.len() < CLAIM_ROUNDS_IN_FLIGHT
+                    && (claiming.is_empty() || free >= batch_floor)
+                    && let Ok(permits) = slots.clone().try_acquire_many_owned(free as u32)
+                {
+                    // The round holds its slots' permits, so rounds in flight never
+                    // claim more jobs than there are slots.
+                    let me = self.clone();
+                    claiming.spawn(async move { (me.claim_round(free as u32).await, permits) });
                 }
+                while running.try_join_next().is_some() {}
                 tokio::select! {
-                    () = self.dispatch.woken(), if slots.available_permits() > 0 => {}
-                    () = freed.notified() => {}
-                    () = tokio::time::sleep(self.poll_interval) => {}
+                    Some(done) = claiming.join_next(), if !claiming.is_empty() => {
+                        let got = self.start_claimed(done, &mut running, &finisher, &freed);
+                        // Work found: there may be more, look again at once.
+                        idle = got == 0;
+                    }
+                    () = self.dispatch.woken(), if slots.available_permits() > 0 => idle = false,
+                    () = freed.notified() => idle = false,
+                    () = tokio::time::sleep(self.poll_interval) => idle = false,
                     _ = stop.changed() => {}
                 }
+            }
+            // Claims in flight still run (they hold a lease and a run row already).
+            while let Some(done) = claiming.join_next().await {
+                self.start_claimed(done, &mut running, &finisher, &freed);
             }
             // Let running calls finish within the grace period; calls still running after it
             // are abandoned and their leases run out, so another attempt picks them up.
@@ -118,6 +116,53 @@ impl Workers {
             }
             tracing::info!(worker = %self.worker_id, "workers stopped");
         })
+    }
+
+    /// Starts the jobs a claim round got, each with one of the round's slot permits; the
+    /// permits of slots it could not fill go back. Returns how many started.
+    fn start_claimed(
+        &self,
+        done: Result<
+            (
+                Result<Vec<Claim>, crate::store::StoreError>,
+                tokio::sync::OwnedSemaphorePermit,
+            ),
+            tokio::task::JoinError,
+        >,
+        running: &mut tokio::task::JoinSet<()>,
+        finisher: &Finisher,
+        freed: &Arc<Notify>,
+    ) -> usize {
+        let (claims, mut permits) = match done {
+            Ok((Ok(claims), permits)) => (claims, permits),
+            Ok((Err(err), _)) => {
+                tracing::warn!(error = %err, "claiming jobs failed; retrying");
+                return 0;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "a claim round failed");
+                return 0;
+            }
+        };
+        let mut started = 0;
+        for claim in claims {
+            // A round never claims more than its permits; a missing one is a bug, and the
+            // job's lease returns it to the queue.
+            let Some(permit) = permits.split(1) else {
+                tracing::error!(job_id = %claim.job.id, "a claim without a free slot; its lease will expire");
+                continue;
+            };
+            let me = self.clone();
+            let freed = freed.clone();
+            let finisher = finisher.clone();
+            running.spawn(async move {
+                me.run(claim, &finisher).await;
+                drop(permit);
+                freed.notify_one();
+            });
+            started += 1;
+        }
+        started
     }
 
     /// Claims up to `free` jobs: ids from dispatch (by queue weight, fair across tenants),

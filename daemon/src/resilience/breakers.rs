@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
 use orch_core::config::model::CircuitBreaker as BreakerConfig;
 use orch_core::policy::breaker::{
     Breaker, BreakerSettings, BreakerState, BreakerView, Permit, Transition,
@@ -218,41 +217,22 @@ impl BreakerRegistry {
     }
 
     /// Applies transitions other nodes publish (distributed mode only).
-    pub fn spawn_listener(&self, mut stop: watch::Receiver<bool>) -> Option<JoinHandle<()>> {
+    pub fn spawn_listener(&self, stop: watch::Receiver<bool>) -> Option<JoinHandle<()>> {
         let (redis, channel) = self.redis.clone()?;
         let registry = self.clone();
         Some(tokio::spawn(async move {
-            loop {
-                let subscribed = async {
-                    let mut pubsub = redis.pubsub().await.ok()?;
-                    pubsub.subscribe(&channel).await.ok()?;
-                    Some(pubsub)
-                };
-                let pubsub = tokio::select! {
-                    _ = stop.changed() => return,
-                    p = subscribed => p,
-                };
-                if let Some(pubsub) = pubsub {
-                    let mut messages = pubsub.into_on_message();
-                    loop {
-                        tokio::select! {
-                            _ = stop.changed() => return,
-                            msg = messages.next() => match msg {
-                                Some(msg) => {
-                                    if let Ok(text) = msg.get_payload::<String>() {
-                                        registry.apply_remote(&text);
-                                    }
-                                }
-                                None => break,
-                            },
-                        }
-                    }
-                }
-                tokio::select! {
-                    _ = stop.changed() => return,
-                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
-                }
-            }
+            redis
+                .follow(
+                    "breaker transitions",
+                    &channel,
+                    stop,
+                    || async {},
+                    |text| {
+                        registry.apply_remote(&text);
+                        async {}
+                    },
+                )
+                .await;
         }))
     }
 

@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
@@ -96,50 +95,23 @@ async fn listen_redis(
     redis: RedisClient,
     channel: String,
     active: ActiveConfigs,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
-    loop {
-        let subscribed = async {
-            let mut pubsub = redis.pubsub().await?;
-            pubsub
-                .subscribe(&channel)
-                .await
-                .map_err(|e| crate::redis::RedisError::Unavailable(e.to_string()))?;
-            Ok::<_, crate::redis::RedisError>(pubsub)
-        };
-        let pubsub = tokio::select! {
-            _ = stop.changed() => return,
-            p = subscribed => p,
-        };
-        match pubsub {
-            Ok(pubsub) => {
-                // Messages may have been missed while (re)connecting.
+    redis
+        .follow(
+            "config changes",
+            &channel,
+            stop,
+            // Messages may have been missed while (re)connecting.
+            || async {
                 let _ = active.recheck().await;
-                let mut messages = pubsub.into_on_message();
-                loop {
-                    tokio::select! {
-                        _ = stop.changed() => return,
-                        msg = messages.next() => match msg {
-                            Some(msg) => {
-                                if let Ok(tenant) = msg.get_payload::<String>() {
-                                    reload(&active, &tenant).await;
-                                }
-                            }
-                            None => break,
-                        },
-                    }
-                }
-                tracing::warn!("config change subscription dropped; reconnecting");
-            }
-            Err(err) => {
-                tracing::warn!(error = %err, "cannot subscribe to config changes; retrying")
-            }
-        }
-        tokio::select! {
-            _ = stop.changed() => return,
-            () = tokio::time::sleep(Duration::from_secs(1)) => {}
-        }
-    }
+            },
+            |tenant| {
+                let active = active.clone();
+                async move { reload(&active, &tenant).await }
+            },
+        )
+        .await;
 }
 
 async fn recheck_loop(active: ActiveConfigs, every: Duration, mut stop: watch::Receiver<bool>) {

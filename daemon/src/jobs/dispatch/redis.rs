@@ -5,10 +5,8 @@
 //! workers on every node look at once.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
-use futures_util::StreamExt;
 use time::OffsetDateTime;
 use tokio::sync::{Notify, watch};
 use uuid::Uuid;
@@ -158,43 +156,20 @@ impl Dispatch for RedisDispatch {
         Ok(set.is_some())
     }
 
-    async fn follow_remote_pushes(&self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+    async fn follow_remote_pushes(&self, wake: Arc<Notify>, stop: watch::Receiver<bool>) {
         let channel = self.redis.key("dispatch:wake");
-        loop {
-            let subscribed = async {
-                let mut pubsub = self.redis.pubsub().await?;
-                pubsub
-                    .subscribe(&channel)
-                    .await
-                    .map_err(|e| crate::redis::RedisError::Unavailable(e.to_string()))?;
-                Ok::<_, crate::redis::RedisError>(pubsub)
-            };
-            let pubsub = tokio::select! {
-                _ = stop.changed() => return,
-                p = subscribed => p,
-            };
-            match pubsub {
-                Ok(pubsub) => {
-                    let mut messages = pubsub.into_on_message();
-                    loop {
-                        tokio::select! {
-                            _ = stop.changed() => return,
-                            msg = messages.next() => match msg {
-                                Some(_) => wake.notify_one(),
-                                None => break,
-                            },
-                        }
-                    }
-                    tracing::warn!("dispatch wake-up subscription dropped; reconnecting");
-                }
-                Err(err) => {
-                    tracing::warn!(error = %err, "cannot subscribe to dispatch wake-ups; retrying");
-                }
-            }
-            tokio::select! {
-                _ = stop.changed() => return,
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
-            }
-        }
+        self.redis
+            .follow(
+                "dispatch wake-ups",
+                &channel,
+                stop,
+                // Pushes missed while unsubscribed are picked up by the workers' polling.
+                || async {},
+                |_| {
+                    wake.notify_one();
+                    async {}
+                },
+            )
+            .await;
     }
 }

@@ -28,6 +28,36 @@ fn serve(cwd: &Path, settings: &Path) -> Orchd {
     Orchd::spawn(cmd)
 }
 
+/// The bootstrap admin's token from a process serving at `addr` out of `cwd`.
+async fn admin_token(addr: std::net::SocketAddr, cwd: &Path) -> String {
+    let key = std::fs::read_to_string(cwd.join("orchd-data/bootstrap-admin.key"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let token: Value = http()
+        .post(format!("http://{addr}/v1/auth/operator/token"))
+        .json(&json!({"api_key": key}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    token["token"].as_str().unwrap().to_owned()
+}
+
+/// Applies and activates tenant `acme`'s config `doc`.
+async fn activate(addr: std::net::SocketAddr, admin: &str, doc: &str) {
+    let res = http()
+        .post(format!("http://{addr}/v1/admin/tenants/acme/config"))
+        .bearer_auth(admin)
+        .json(&json!({"document": doc, "reason": "worker process test", "activate": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+}
+
 /// Starts orchd in a fresh directory with `settings_yaml`, activates a config whose
 /// operation `call` goes to `path` on `up`, and enqueues one job for it behind orchd's back.
 async fn running_with_a_job(
@@ -40,33 +70,12 @@ async fn running_with_a_job(
     std::fs::write(&settings, settings_yaml).unwrap();
     let mut first = serve(cwd.path(), &settings);
     let addr = first.wait_listening(Duration::from_secs(20));
-    let client = http();
-    let key = std::fs::read_to_string(cwd.path().join("orchd-data/bootstrap-admin.key"))
-        .unwrap()
-        .trim()
-        .to_owned();
-    let token: Value = client
-        .post(format!("http://{addr}/v1/auth/operator/token"))
-        .json(&json!({"api_key": key}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["token"].as_str().unwrap().to_owned();
+    let token = admin_token(addr, cwd.path()).await;
     let doc = format!(
         "tenant: acme\npolicies:\n  patient:\n    timeouts: {{ connect_ms: 1000, read_ms: 60000, total_ms: 60000 }}\n    retry: {{ max_attempts: 1 }}\nconnectors:\n  api:\n    base_url: {}\n    policy: patient\n    operations:\n      call: {{ method: POST, path: {path} }}\n",
         up.base_url()
     );
-    let res = client
-        .post(format!("http://{addr}/v1/admin/tenants/acme/config"))
-        .bearer_auth(&token)
-        .json(&json!({"document": doc, "reason": "worker process test", "activate": true}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    activate(addr, &token, &doc).await;
 
     // Enqueue straight into the embedded database the process uses.
     let url = format!(
@@ -200,32 +209,12 @@ async fn thousands_of_jobs_survive_repeated_kill_9() {
     let mut api = serve(cwd.path(), &settings);
     let addr = api.wait_listening(Duration::from_secs(20));
     let client = http();
-    let key = std::fs::read_to_string(cwd.path().join("orchd-data/bootstrap-admin.key"))
-        .unwrap()
-        .trim()
-        .to_owned();
-    let admin: Value = client
-        .post(format!("http://{addr}/v1/auth/operator/token"))
-        .json(&json!({"api_key": key}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let admin = admin["token"].as_str().unwrap().to_owned();
+    let admin = admin_token(addr, cwd.path()).await;
     let doc = format!(
         "tenant: acme\npolicies:\n  once:\n    timeouts: {{ connect_ms: 1000, read_ms: 10000, total_ms: 10000 }}\n    retry: {{ max_attempts: 1, backoff: {{ base_ms: 50, max_ms: 200 }} }}\nconnectors:\n  api:\n    base_url: {}\n    policy: once\n    operations:\n      call: {{ method: POST, path: /job }}\n",
         up.base_url()
     );
-    let res = client
-        .post(format!("http://{addr}/v1/admin/tenants/acme/config"))
-        .bearer_auth(&admin)
-        .json(&json!({"document": doc, "reason": "kill -9 test", "activate": true}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    activate(addr, &admin, &doc).await;
     let created: Value = client
         .post(format!("http://{addr}/v1/admin/tenants/acme/clients"))
         .bearer_auth(&admin)

@@ -304,3 +304,43 @@ async fn losing_redis_dispatch_state_costs_seconds_not_jobs() {
     assert_eq!(s.up.hits("echo"), 20, "the delayed jobs ran once each");
     s.app.stop().await;
 }
+
+/// Redis unreachable (stopped, restarting): workers claim straight from the database, so
+/// jobs keep running; when it is back, dispatch is used again and nothing ran twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_keep_running_while_redis_is_unreachable() {
+    let redis = crate::helpers::redis_url();
+    if !crate::helpers::service_available("Redis", &redis) {
+        return;
+    }
+    let proxy = crate::helpers::TcpProxy::start(&crate::helpers::host_port(&redis)).await;
+    let via_proxy = format!("redis://{}", proxy.addr);
+    let up = Upstream::start().await;
+    let Some(app) = TestApp::spawn_with(Kind::Postgres, |s, _| {
+        s.worker.concurrency = 4;
+        s.redis_url = Some(orchd::settings::ConnectionUrl::new(via_proxy.clone()));
+    })
+    .await
+    else {
+        return;
+    };
+    app.activate_config("acme", &config("acme", &up.base_url()))
+        .await;
+    let token = app.tenant_token("acme", &["jobs:write", "jobs:read"]).await;
+    let fast = json!({"queue": "default", "connector": "api", "operation": "fast"});
+    let before = enqueue_many(&app, &token, fast.clone(), 10).await;
+    all_succeed_once(&app, &token, &before, Duration::from_secs(10)).await;
+
+    proxy.stop();
+    let during = enqueue_many(&app, &token, fast.clone(), 20).await;
+    all_succeed_once(&app, &token, &during, Duration::from_secs(15)).await;
+
+    proxy.resume().await;
+    let after = enqueue_many(&app, &token, fast, 10).await;
+    all_succeed_once(&app, &token, &after, Duration::from_secs(15)).await;
+    // Jobs pushed to Redis before it went away and run from the database meanwhile are
+    // skipped when their ids come back: still one call each.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(up.hits("echo"), 40);
+    app.stop().await;
+}

@@ -28,10 +28,21 @@ macro_rules! embed {
     };
 }
 
-pub const POSTGRES: &[EmbeddedMigration] =
-    embed!("postgres", [(1, "schema v0", "0001_schema_v0.sql")]);
+pub const POSTGRES: &[EmbeddedMigration] = embed!(
+    "postgres",
+    [
+        (1, "schema v0", "0001_schema_v0.sql"),
+        (2, "job indexes", "0002_job_indexes.sql"),
+    ]
+);
 
-pub const SQLITE: &[EmbeddedMigration] = embed!("sqlite", [(1, "schema v0", "0001_schema_v0.sql")]);
+pub const SQLITE: &[EmbeddedMigration] = embed!(
+    "sqlite",
+    [
+        (1, "schema v0", "0001_schema_v0.sql"),
+        (2, "job indexes", "0002_job_indexes.sql"),
+    ]
+);
 
 pub(super) fn migrator(list: &'static [EmbeddedMigration]) -> Migrator {
     Migrator::with_migrations(
@@ -119,19 +130,24 @@ mod tests {
     #[test]
     fn status_reports_pending_modified_and_unknown() {
         let m = migrator(POSTGRES);
-        let first = m.iter().next().unwrap();
+        let all: Vec<(i64, Vec<u8>, bool)> = m
+            .iter()
+            .map(|x| (x.version, x.checksum.to_vec(), true))
+            .collect();
         let s = status(POSTGRES, &[]).unwrap();
-        assert_eq!(s.pending, vec![1]);
+        assert_eq!(s.pending, vec![1, 2]);
         assert!(!s.is_current());
-        let s = status(POSTGRES, &[(1, first.checksum.to_vec(), true)]).unwrap();
+        let s = status(POSTGRES, &all[..1]).unwrap();
+        assert_eq!(s.pending, vec![2]);
+        let s = status(POSTGRES, &all).unwrap();
         assert!(s.is_current());
-        let s = status(POSTGRES, &[(1, vec![0; 48], true)]).unwrap();
+        let mut changed = all.clone();
+        changed[0].1 = vec![0; 48];
+        let s = status(POSTGRES, &changed).unwrap();
         assert_eq!(s.modified, vec![1]);
-        let s = status(
-            POSTGRES,
-            &[(1, first.checksum.to_vec(), true), (99, vec![], true)],
-        )
-        .unwrap();
+        let mut extra = all.clone();
+        extra.push((99, vec![], true));
+        let s = status(POSTGRES, &extra).unwrap();
         assert_eq!(s.unknown, vec![99]);
         assert!(status(POSTGRES, &[(1, vec![], false)]).is_err());
     }

@@ -21,5 +21,5 @@ mod request_log;
 mod resilience;
 mod tenant_auth;
 
-mod webhooks;
+pub(crate) mod webhooks;
 mod workers;

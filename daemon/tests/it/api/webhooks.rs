@@ -21,11 +21,11 @@ const VECTOR_T: i64 = 1_492_774_577;
 const VECTOR_BODY: &[u8] = br#"{"id":"evt_test_webhook","object":"event"}"#;
 const VECTOR_V1: &str = "88a022085c6bdb887b02cb26ff76dd681234d9675c0f22844059f55552a8883a";
 /// The secret a roll adds.
-const NEW_SECRET: &str = "whsec_rolled_in_2024";
+pub(crate) const NEW_SECRET: &str = "whsec_rolled_in_2024";
 
-struct Hooks {
-    app: TestApp,
-    up: Upstream,
+pub(crate) struct Hooks {
+    pub(crate) app: TestApp,
+    pub(crate) up: Upstream,
 }
 
 fn config(up: &str, dir: &std::path::Path) -> String {
@@ -75,7 +75,7 @@ async fn start_with(
     Some(Hooks { app, up })
 }
 
-async fn start(kind: Kind) -> Option<Hooks> {
+pub(crate) async fn start(kind: Kind) -> Option<Hooks> {
     start_with(kind, |_, _| {}).await
 }
 
@@ -83,7 +83,7 @@ fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-fn event(id: &str, kind: &str) -> Vec<u8> {
+pub(crate) fn event(id: &str, kind: &str) -> Vec<u8> {
     format!(
         r#"{{"id":"{id}","object":"event","api_version":"2024-06-20","created":{},"type":"{kind}","data":{{"object":{{"id":"in_1","object":"invoice","amount_paid":4200,"currency":"eur"}}}},"livemode":false}}"#,
         now()
@@ -200,7 +200,7 @@ async fn events(app: &TestApp, kind: &str, n: usize) -> Vec<Value> {
 }
 
 /// Polls the inbox row until its status is `want`.
-async fn row_becomes(app: &TestApp, id: &str, want: &str, within: Duration) -> Value {
+pub(crate) async fn row_becomes(app: &TestApp, id: &str, want: &str, within: Duration) -> Value {
     let admin = app.admin_token().await;
     let deadline = Instant::now() + within;
     loop {

@@ -46,6 +46,9 @@ _orchctl() {
             orchctl,impersonate)
                 cmd="orchctl__subcmd__impersonate"
                 ;;
+            orchctl,inbox)
+                cmd="orchctl__subcmd__inbox"
+                ;;
             orchctl,jobs)
                 cmd="orchctl__subcmd__jobs"
                 ;;
@@ -274,6 +277,9 @@ _orchctl() {
             orchctl__subcmd__help,impersonate)
                 cmd="orchctl__subcmd__help__subcmd__impersonate"
                 ;;
+            orchctl__subcmd__help,inbox)
+                cmd="orchctl__subcmd__help__subcmd__inbox"
+                ;;
             orchctl__subcmd__help,jobs)
                 cmd="orchctl__subcmd__help__subcmd__jobs"
                 ;;
@@ -370,6 +376,15 @@ _orchctl() {
             orchctl__subcmd__help__subcmd__impersonate,stop)
                 cmd="orchctl__subcmd__help__subcmd__impersonate__subcmd__stop"
                 ;;
+            orchctl__subcmd__help__subcmd__inbox,list)
+                cmd="orchctl__subcmd__help__subcmd__inbox__subcmd__list"
+                ;;
+            orchctl__subcmd__help__subcmd__inbox,replay)
+                cmd="orchctl__subcmd__help__subcmd__inbox__subcmd__replay"
+                ;;
+            orchctl__subcmd__help__subcmd__inbox,show)
+                cmd="orchctl__subcmd__help__subcmd__inbox__subcmd__show"
+                ;;
             orchctl__subcmd__help__subcmd__jobs,get)
                 cmd="orchctl__subcmd__help__subcmd__jobs__subcmd__get"
                 ;;
@@ -417,6 +432,30 @@ _orchctl() {
                 ;;
             orchctl__subcmd__impersonate__subcmd__help,stop)
                 cmd="orchctl__subcmd__impersonate__subcmd__help__subcmd__stop"
+                ;;
+            orchctl__subcmd__inbox,help)
+                cmd="orchctl__subcmd__inbox__subcmd__help"
+                ;;
+            orchctl__subcmd__inbox,list)
+                cmd="orchctl__subcmd__inbox__subcmd__list"
+                ;;
+            orchctl__subcmd__inbox,replay)
+                cmd="orchctl__subcmd__inbox__subcmd__replay"
+                ;;
+            orchctl__subcmd__inbox,show)
+                cmd="orchctl__subcmd__inbox__subcmd__show"
+                ;;
+            orchctl__subcmd__inbox__subcmd__help,help)
+                cmd="orchctl__subcmd__inbox__subcmd__help__subcmd__help"
+                ;;
+            orchctl__subcmd__inbox__subcmd__help,list)
+                cmd="orchctl__subcmd__inbox__subcmd__help__subcmd__list"
+                ;;
+            orchctl__subcmd__inbox__subcmd__help,replay)
+                cmd="orchctl__subcmd__inbox__subcmd__help__subcmd__replay"
+                ;;
+            orchctl__subcmd__inbox__subcmd__help,show)
+                cmd="orchctl__subcmd__inbox__subcmd__help__subcmd__show"
                 ;;
             orchctl__subcmd__jobs,get)
                 cmd="orchctl__subcmd__jobs__subcmd__get"
@@ -491,7 +530,7 @@ _orchctl() {
 
     case "${cmd}" in
         orchctl)
-            opts="-o -y -v -h -V --server --context --config --output --no-color --yes --verbose --help --version login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help"
+            opts="-o -y -v -h -V --server --context --config --output --no-color --yes --verbose --help --version login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2389,7 +2428,7 @@ _orchctl() {
             return 0
             ;;
         orchctl__subcmd__help)
-            opts="login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help"
+            opts="login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2906,6 +2945,62 @@ _orchctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        orchctl__subcmd__help__subcmd__inbox)
+            opts="list show replay"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__help__subcmd__inbox__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__help__subcmd__inbox__subcmd__replay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__help__subcmd__inbox__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         orchctl__subcmd__help__subcmd__jobs)
             opts="get list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -3305,6 +3400,248 @@ _orchctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__inbox)
+            opts="-o -y -v -h --server --context --config --output --no-color --yes --verbose --help list show replay help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__inbox__subcmd__help)
+            opts="list show replay help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__inbox__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__inbox__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__inbox__subcmd__help__subcmd__replay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__inbox__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__inbox__subcmd__list)
+            opts="-o -y -v -h --tenant --provider --status --type --since --until --limit --cursor --all --server --context --config --output --no-color --yes --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tenant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "received processed failed" -- "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cursor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__inbox__subcmd__replay)
+            opts="-o -y -v -h --reason --server --context --config --output --no-color --yes --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__inbox__subcmd__show)
+            opts="-o -y -v -h --payload --server --context --config --output --no-color --yes --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

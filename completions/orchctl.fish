@@ -44,6 +44,7 @@ complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "operators" -d 'Crea
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "clients" -d 'Create, list and delete a tenant\'s API clients (client credentials)'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "jobs" -d 'Look at jobs of any tenant'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "dlq" -d 'List, inspect, replay and purge dead jobs'
+complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "inbox" -d 'List, inspect and replay received webhooks'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "breakers" -d 'List circuit breakers and reset them'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
@@ -515,6 +516,67 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_sub
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Queue dead jobs again (more than 10, or --all, asks to confirm unless --yes)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete dead jobs and their payloads (asks to confirm unless --yes)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -f -a "list" -d 'List inbox rows, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -f -a "show" -d 'Show one row with its jobs (and, with --payload, the body as received)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -f -a "replay" -d 'Process a row again: a new webhook job, the row back to `received`'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l tenant -d 'Only rows of this tenant' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l provider -d 'Only rows of this provider, e.g. stripe' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l status -d 'Only rows in this status' -r -f -a "received\t''
+processed\t''
+failed\t''"
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l type -d 'Only events of this type, e.g. invoice.paid' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l since -d 'Only rows received at or after this time: RFC 3339, or a duration ago such as 10m, 24h' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l until -d 'Only rows received before this time: RFC 3339, or a duration ago such as 10m, 24h' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l limit -d 'Rows per page (1–500; the server\'s default is 50)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l cursor -d 'Start at this page (the `next_cursor` of an earlier page)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l all -d 'Follow `next_cursor` through every page'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -l payload -d 'Print the body exactly as received (needs billing, support or admin)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "list" -d 'List inbox rows, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one row with its jobs (and, with --payload, the body as received)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Process a row again: a new webhook job, the row back to `received`'
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
@@ -762,22 +824,23 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l no-color 
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "login" -d 'Log in to an orchd server with an operator API key and save it as a context'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "logout" -d 'Remove the stored API key and token of the current context'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "whoami" -d 'Show the operator you are authenticated as, its role and permissions'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "context" -d 'List the saved contexts or switch between them'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "config" -d 'Validate, apply, diff, show and roll back a tenant\'s config'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "clients" -d 'Create, list and delete a tenant\'s API clients (client credentials)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "jobs" -d 'Look at jobs of any tenant'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "dlq" -d 'List, inspect, replay and purge dead jobs'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "breakers" -d 'List circuit breakers and reset them'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "events" -d 'Read the event log, or follow it live'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "webhooks" -d 'Sign Stripe webhook payloads, and send them to orchd'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq breakers impersonate audit events webhooks completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "login" -d 'Log in to an orchd server with an operator API key and save it as a context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "logout" -d 'Remove the stored API key and token of the current context'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "whoami" -d 'Show the operator you are authenticated as, its role and permissions'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "context" -d 'List the saved contexts or switch between them'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "config" -d 'Validate, apply, diff, show and roll back a tenant\'s config'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "operators" -d 'Create, list and disable operators, and rotate their API keys'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "clients" -d 'Create, list and delete a tenant\'s API clients (client credentials)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "jobs" -d 'Look at jobs of any tenant'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "dlq" -d 'List, inspect, replay and purge dead jobs'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "inbox" -d 'List, inspect and replay received webhooks'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "breakers" -d 'List circuit breakers and reset them'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "impersonate" -d 'Impersonate a tenant for a while (a tenant token), stop and list impersonations'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "audit" -d 'Read the operator audit log and verify its hash chain'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "events" -d 'Read the event log, or follow it live'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "webhooks" -d 'Sign Stripe webhook payloads, and send them to orchd'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "list" -d 'List the contexts (never their credentials)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make NAME the current context'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check a config document offline, with the validator orchd runs'
@@ -801,6 +864,9 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_su
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "show" -d 'Show one dead job with its runs'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Queue dead jobs again (more than 10, or --all, asks to confirm unless --yes)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "purge" -d 'Delete dead jobs and their payloads (asks to confirm unless --yes)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "list" -d 'List inbox rows, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "show" -d 'Show one row with its jobs (and, with --payload, the body as received)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "replay" -d 'Process a row again: a new webhook job, the row back to `received`'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from breakers" -f -a "list" -d 'List circuit breakers as the answering node sees them'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from breakers" -f -a "reset" -d 'Close a circuit breaker on every node, e.g. once its upstream is healthy again'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from impersonate" -f -a "start" -d 'Start impersonating a tenant: print a tenant token, or run a command with it'

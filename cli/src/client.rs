@@ -25,6 +25,7 @@ use orch_core::api::events::{EventFilter, EventView};
 use orch_core::api::impersonations::{
     ImpersonationView, StartImpersonationRequest, StartedImpersonation,
 };
+use orch_core::api::inbox::{InboxReplayRequest, InboxReplayResponse, InboxView};
 use orch_core::api::jobs::JobView;
 use orch_core::api::list::Page;
 use orch_core::api::operators::{
@@ -253,6 +254,46 @@ impl JobListQuery {
         let text = [
             ("queue", &self.queue),
             ("status", &self.status),
+            ("cursor", &self.cursor),
+        ];
+        for (name, value) in text {
+            if let Some(value) = value {
+                pairs.push((name, value.clone()));
+            }
+        }
+        if let Some(limit) = self.limit {
+            pairs.push(("limit", limit.to_string()));
+        }
+        pairs
+    }
+}
+
+/// Filters of `GET /v1/admin/inbox`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InboxListQuery {
+    pub tenant: Option<TenantSlug>,
+    pub provider: Option<String>,
+    pub status: Option<String>,
+    pub event_type: Option<String>,
+    /// RFC 3339.
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+impl InboxListQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if let Some(tenant) = &self.tenant {
+            pairs.push(("tenant", tenant.as_str().to_owned()));
+        }
+        let text = [
+            ("provider", &self.provider),
+            ("status", &self.status),
+            ("type", &self.event_type),
+            ("since", &self.since),
+            ("until", &self.until),
             ("cursor", &self.cursor),
         ];
         for (name, value) in text {
@@ -646,6 +687,34 @@ impl Client {
     ) -> Result<DlqPurgeResponse, ClientError> {
         self.send(Method::POST, "v1/admin/dlq/purge", &[], Some(request))
             .await
+    }
+
+    /// `GET /v1/admin/inbox`: one page of inbox rows, newest first.
+    pub async fn list_inbox(&self, query: &InboxListQuery) -> Result<Page<InboxView>, ClientError> {
+        self.send(Method::GET, "v1/admin/inbox", &query.pairs(), None::<&()>)
+            .await
+    }
+
+    /// `GET /v1/admin/inbox/{id}`, with the raw payload when `payload` (roles that may read
+    /// payload bodies only).
+    pub async fn get_inbox(&self, id: Uuid, payload: bool) -> Result<InboxView, ClientError> {
+        let path = format!("v1/admin/inbox/{id}");
+        let query = if payload {
+            vec![("payload", "true".to_owned())]
+        } else {
+            Vec::new()
+        };
+        self.send(Method::GET, &path, &query, None::<&()>).await
+    }
+
+    /// `POST /v1/admin/inbox/{id}/replay`: a new webhook job for the row.
+    pub async fn replay_inbox(
+        &self,
+        id: Uuid,
+        request: &InboxReplayRequest,
+    ) -> Result<InboxReplayResponse, ClientError> {
+        let path = format!("v1/admin/inbox/{id}/replay");
+        self.send(Method::POST, &path, &[], Some(request)).await
     }
 
     /// `POST /v1/admin/tenants/{t}/config`: stores the document as a new version (201), or

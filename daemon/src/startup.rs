@@ -212,6 +212,19 @@ impl Application {
                 stop_tx.subscribe(),
             ));
         }
+        let ingress = crate::webhooks::ingress::Ingress::new(
+            store.clone(),
+            configs.active_configs().clone(),
+            secrets.clone(),
+            events.clone(),
+            dispatch.clone(),
+            settings.webhooks.payload_inline_max.as_usize(),
+        );
+        let inbox = crate::webhooks::inbox::InboxService::new(
+            store.clone(),
+            events.clone(),
+            dispatch.clone(),
+        );
         let state = AppState {
             settings: Arc::new(settings),
             store,
@@ -231,6 +244,8 @@ impl Application {
             executor,
             secrets,
             dispatch,
+            ingress,
+            inbox,
         };
         Ok(Self {
             listener,

@@ -10,6 +10,7 @@ pub mod events;
 pub mod execute;
 pub mod health;
 pub mod impersonations;
+pub mod inbox;
 pub mod jobs;
 pub mod list;
 pub mod operators;

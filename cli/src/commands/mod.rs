@@ -15,6 +15,7 @@ pub mod context;
 pub mod dlq;
 pub mod events;
 pub mod impersonate;
+pub mod inbox;
 pub mod jobs;
 pub mod login;
 pub mod logout;
@@ -34,6 +35,7 @@ pub enum Command {
     Clients(clients::ClientsArgs),
     Jobs(jobs::JobsArgs),
     Dlq(dlq::DlqArgs),
+    Inbox(inbox::InboxArgs),
     Breakers(breakers::BreakersArgs),
     Impersonate(impersonate::ImpersonateArgs),
     Audit(audit::AuditArgs),
@@ -55,6 +57,7 @@ impl Command {
             Command::Clients(args) => clients::run(&args, ctx).await,
             Command::Jobs(args) => jobs::run(&args, ctx).await,
             Command::Dlq(args) => dlq::run(&args, ctx).await,
+            Command::Inbox(args) => inbox::run(&args, ctx).await,
             Command::Breakers(args) => breakers::run(&args, ctx).await,
             Command::Impersonate(args) => impersonate::run(&args, ctx).await,
             Command::Audit(args) => audit::run(&args, ctx).await,

@@ -87,6 +87,17 @@ impl NewEvent {
         self
     }
 
+    pub fn inbox(mut self, inbox: Uuid) -> Self {
+        self.inbox_id = Some(inbox);
+        self
+    }
+
+    /// Sets the inbox row when there is one (events of webhook jobs).
+    pub fn with_inbox(mut self, inbox: Option<Uuid>) -> Self {
+        self.inbox_id = inbox.or(self.inbox_id);
+        self
+    }
+
     pub fn data(mut self, data: Value) -> Self {
         self.data = data;
         self

@@ -61,6 +61,10 @@ pub struct AppState {
     pub event_sampler: crate::events::Sampler,
     /// Wakes this node's workers after an enqueue.
     pub dispatch: crate::jobs::dispatch::Dispatcher,
+    /// Webhook ingress (verify, dedupe, inbox, job).
+    pub ingress: crate::webhooks::ingress::Ingress,
+    /// The inbox admin service.
+    pub inbox: crate::webhooks::inbox::InboxService,
 }
 
 /// The whole application router. Every node serves the probes; the tenant, admin and
@@ -89,16 +93,27 @@ pub fn router(state: AppState) -> Router {
             .route("/v1/events/stream", get(routes::events::stream))
             .merge(admin::router(&state));
     }
-    app.fallback(not_found)
+    // The API's size guard covers the routes above and the fallbacks; webhooks, added after
+    // it, read their raw body under their own, larger limit (`webhooks.max_body_bytes`).
+    let mut app = app
+        .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        // Innermost first: the size guard runs inside the panic guard, which runs inside
-        // the request context, so even a panic is answered and logged with the request id.
         .layer(DefaultBodyLimit::max(api_limit.as_usize()))
         .layer(middleware::from_fn_with_state(
             api_limit,
             limits::refuse_oversized,
-        ))
-        .layer(CatchPanicLayer::custom(panic_response))
+        ));
+    if state.settings.roles.api {
+        app = app
+            .route("/webhooks/stripe", post(routes::webhooks::stripe_default))
+            .route(
+                "/webhooks/stripe/{tenant}",
+                post(routes::webhooks::stripe_for_tenant),
+            );
+    }
+    // Innermost first: the panic guard runs inside the request context, so even a panic is
+    // answered and logged with the request id.
+    app.layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             context::middleware,

@@ -30,6 +30,7 @@ use crate::events::{EventWriter, NewEvent};
 use crate::executor::{Answer, Call, ExecError, Executor};
 use crate::store::Store;
 use crate::tenant_config::active::ActiveConfigs;
+use crate::webhooks::process::{Processed, WebhookAttempt, outcome_event};
 
 /// Claim rounds a pool runs at once: the next round starts while one commits.
 const CLAIM_ROUNDS_IN_FLIGHT: usize = 2;
@@ -229,6 +230,7 @@ impl Workers {
                 .correlation(job.request_id.as_deref(), job.trace_id.as_deref())
                 .impersonation(job.impersonated_by, job.impersonation_id)
                 .job(job.id)
+                .with_inbox(job.inbox_id)
         };
         self.events.record(
             event("job.started", format!("attempt {} of {}", claim.attempt, job.max_attempts))
@@ -333,6 +335,14 @@ impl Workers {
         if let Some(e) = recorded {
             self.events.record(e.data(data));
         }
+        let status = finish.next.row_change(OffsetDateTime::now_utc()).status;
+        let message = match finish.next {
+            Next::Succeeded => "processed".to_owned(),
+            _ => finish.error_message.clone().unwrap_or_default(),
+        };
+        if let Some(e) = outcome_event(self.store.as_ref(), job, status, &message).await {
+            self.events.record(e);
+        }
     }
 
     /// Makes the call while heartbeating the lease. A lost lease abandons the call: another
@@ -359,6 +369,28 @@ impl Workers {
                 ));
             }
         };
+        let request_id = job.request_id.clone().unwrap_or_else(|| job.id.to_string());
+        if job.kind == crate::webhooks::WEBHOOK_KIND {
+            // A webhook job runs the tenant's routes for its event (`webhooks/process.rs`).
+            let routes = WebhookAttempt {
+                store: &self.store,
+                executor: &self.executor,
+                config: &active.config,
+                config_version: active.version,
+                job,
+                attempt: claim.attempt,
+                trace,
+                request_id: &request_id,
+            }
+            .run();
+            let routes = async {
+                match routes.await {
+                    Processed::Done(result, backoff) => Attempt::Done(result, backoff),
+                    Processed::StoreTrouble(message) => Attempt::StoreTrouble(message),
+                }
+            };
+            return self.heartbeating(claim, routes).await;
+        }
         let backoff = active
             .config
             .connectors
@@ -378,7 +410,6 @@ impl Workers {
         } else {
             format!("{}:r{}", job.id, job.replay_generation)
         };
-        let request_id = job.request_id.clone().unwrap_or_else(|| job.id.to_string());
         let exec = self.executor.execute(Call {
             tenant: &job.tenant_id,
             config: &active.config,
@@ -397,13 +428,24 @@ impl Workers {
             trace,
             request_id: &request_id,
         });
-        tokio::pin!(exec);
+        let exec = async { Attempt::Done(exec.await, backoff) };
+        self.heartbeating(claim, exec).await
+    }
+
+    /// Runs `work` while heartbeating the claim's lease; a lost lease abandons it.
+    async fn heartbeating(
+        &self,
+        claim: &Claim,
+        work: impl std::future::Future<Output = Attempt>,
+    ) -> Attempt {
+        let job = &claim.job;
+        tokio::pin!(work);
         let mut heartbeat = tokio::time::interval(self.lease / 3);
         heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         heartbeat.tick().await;
         loop {
             tokio::select! {
-                result = &mut exec => return Attempt::Done(result, backoff),
+                attempt = &mut work => return attempt,
                 _ = heartbeat.tick() => {
                     let until = OffsetDateTime::now_utc() + self.lease;
                     match self.store.heartbeat_job(job.id, claim.fencing_token, until).await {
@@ -579,7 +621,17 @@ pub fn spawn_reaper(
                 if let Some(c) = &job.connector {
                     e = e.connector(c, job.operation.as_deref());
                 }
-                events.record(e);
+                events.record(e.with_inbox(job.inbox_id));
+                if let Some(e) = outcome_event(
+                    store.as_ref(),
+                    &job,
+                    &job.status,
+                    "the worker stopped heartbeating; lease expired",
+                )
+                .await
+                {
+                    events.record(e);
+                }
             }
         }
     })

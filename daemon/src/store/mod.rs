@@ -28,6 +28,7 @@ use crate::settings::ConnectionUrl;
 use crate::tenant_config::records::{
     ConfigPointer, ConfigProjection, ConfigVersionRecord, PointerMove,
 };
+use crate::webhooks::{InboxQuery, InboxRecord, NewDelivery, Received};
 
 pub mod migrations;
 mod postgres;
@@ -443,6 +444,35 @@ pub trait JobStore {
     ) -> Result<Vec<Uuid>, StoreError>;
 }
 
+/// The webhook inbox: one row per provider event per tenant, and the jobs that process it.
+/// A row's status follows its newest job: `finish_jobs` and `reclaim_expired_jobs` mark it
+/// `processed` / `failed` and `replay_dead_jobs` puts it back to `received`, each in its
+/// own transaction, so the two never disagree.
+#[async_trait]
+pub trait InboxStore {
+    /// In one transaction: the inbox row (unique on provider, tenant and event id), the body
+    /// (in the row, or in `payload_blobs` when longer than `inline_max`, with `payload_ref`
+    /// naming it) and the job. A duplicate event id inserts nothing and returns the row that
+    /// holds it, without a job.
+    async fn receive_delivery(&self, delivery: &NewDelivery) -> Result<Received, StoreError>;
+    /// A row with its job ids.
+    async fn get_inbox(&self, id: Uuid) -> Result<Option<InboxRecord>, StoreError>;
+    /// The raw body as received, wherever it is stored; `None` if there is no such row.
+    async fn inbox_payload(&self, id: Uuid) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Newest first, with job ids.
+    async fn list_inbox(&self, query: &InboxQuery) -> Result<Vec<InboxRecord>, StoreError>;
+    /// Puts the row of `job.inbox_id` back to `received` (note and `processed_at` cleared)
+    /// and inserts `job`, with the audit row, in one transaction. `NotFound` without the
+    /// row; `Conflict` while one of its jobs is still queued or running.
+    async fn replay_inbox(
+        &self,
+        job: &JobRecord,
+        audit: AuditDraft,
+    ) -> Result<(InboxRecord, JobRecord), StoreError>;
+    /// Sets a row's note (e.g. that no route matched its event type).
+    async fn note_inbox(&self, id: Uuid, note: &str, at: OffsetDateTime) -> Result<(), StoreError>;
+}
+
 /// Everything orchd stores, on one backend.
 #[async_trait]
 pub trait Store:
@@ -455,6 +485,7 @@ pub trait Store:
     + IdempotencyStore
     + EventStore
     + JobStore
+    + InboxStore
     + Send
     + Sync
     + 'static

@@ -18,6 +18,7 @@ mod config;
 mod dlq;
 mod events;
 mod impersonations;
+mod inbox;
 mod jobs;
 mod operators;
 mod whoami;
@@ -87,4 +88,7 @@ admin_routes! {
     GET  "/v1/admin/dlq/stats"                "dlq.stats"          => Read,            dlq::stats;
     POST "/v1/admin/dlq/replay"               "dlq.replay"         => DlqReplay,       dlq::replay;
     POST "/v1/admin/dlq/purge"                "dlq.purge"          => DlqPurge,        dlq::purge;
+    GET  "/v1/admin/inbox"                    "inbox.list"         => Read,            inbox::list;
+    GET  "/v1/admin/inbox/{id}"               "inbox.get"          => Read,            inbox::get;
+    POST "/v1/admin/inbox/{id}/replay"        "inbox.replay"       => InboxReplay,     inbox::replay;
 }

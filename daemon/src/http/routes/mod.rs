@@ -6,3 +6,4 @@ pub mod execute;
 pub mod health;
 pub mod jobs;
 pub mod tenant;
+pub mod webhooks;

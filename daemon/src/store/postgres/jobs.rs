@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::types::Json;
-use sqlx::{Postgres, QueryBuilder, Row};
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -26,37 +26,12 @@ impl JobStore for PgStore {
         // The partial unique index decides races; a dedupe hit returns the live job. If that
         // job finished between the two statements, insert again.
         for _ in 0..3 {
-            let inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO jobs (id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
-                 config_version, attempts, max_attempts, replay_generation, run_at, dedupe_key, trace_id, request_id, \
-                 trace_carrier, impersonated_by, impersonation_id, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10, 0, $11, 0, $12, $13, $14, $15, $16, $17, $18, $19, $19) \
-                 ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running') \
-                 DO NOTHING RETURNING {JOB_COLUMNS}"
-            )))
-            .bind(j.id)
-            .bind(&j.tenant_id)
-            .bind(&j.queue)
-            .bind(&j.kind)
-            .bind(&j.connector)
-            .bind(&j.operation)
-            .bind(j.params.as_ref().map(Json))
-            .bind(j.payload.as_ref().map(Json))
-            .bind(j.inbox_id)
-            .bind(j.config_version)
-            .bind(j.max_attempts)
-            .bind(j.run_at)
-            .bind(&j.dedupe_key)
-            .bind(&j.trace_id)
-            .bind(&j.request_id)
-            .bind(j.trace_carrier.as_ref().map(Json))
-            .bind(j.impersonated_by)
-            .bind(j.impersonation_id)
-            .bind(j.created_at)
-            .fetch_optional(self.pool())
-            .await?;
-            if let Some(row) = inserted {
-                return Ok((decode_job(&row)?, true));
+            let inserted = {
+                let mut conn = self.pool().acquire().await?;
+                insert_job(&mut conn, j).await?
+            };
+            if let Some(job) = inserted {
+                return Ok((job, true));
             }
             let existing = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT {JOB_COLUMNS} FROM jobs WHERE tenant_id = $1 AND dedupe_key = $2 \
@@ -287,14 +262,22 @@ impl JobStore for PgStore {
                  dedupe_key = CASE WHEN EXISTS (SELECT 1 FROM jobs o WHERE o.tenant_id = j.tenant_id \
                    AND o.dedupe_key = j.dedupe_key AND o.status IN ('queued', 'running') AND o.id <> j.id) \
                    THEN NULL ELSE j.dedupe_key END \
-                 WHERE j.id = $1 AND j.status = 'dead' RETURNING j.id",
+                 WHERE j.id = $1 AND j.status = 'dead' RETURNING j.id, j.inbox_id, j.status, j.updated_at",
             )
             .bind(id)
             .bind(now)
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(row) = row {
-                done.push(row.try_get("id")?);
+                // A replayed webhook job puts its inbox row back to `received`.
+                let job: (Uuid, Option<Uuid>, String, OffsetDateTime) = (
+                    row.try_get("id")?,
+                    row.try_get("inbox_id")?,
+                    row.try_get("status")?,
+                    row.try_get("updated_at")?,
+                );
+                super::inbox::follow_jobs(&mut tx, std::slice::from_ref(&job)).await?;
+                done.push(job.0);
             }
         }
         tx.commit().await?;
@@ -318,7 +301,45 @@ impl JobStore for PgStore {
     }
 }
 
-fn decode_job(row: &PgRow) -> Result<JobRecord, StoreError> {
+/// Inserts a queued job in the caller's transaction; `None` when its `dedupe_key` names a
+/// live job of the tenant (the partial unique index decides).
+pub(super) async fn insert_job(
+    conn: &mut PgConnection,
+    j: &JobRecord,
+) -> Result<Option<JobRecord>, StoreError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO jobs (id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
+         config_version, attempts, max_attempts, replay_generation, run_at, dedupe_key, trace_id, request_id, \
+         trace_carrier, impersonated_by, impersonation_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10, 0, $11, 0, $12, $13, $14, $15, $16, $17, $18, $19, $19) \
+         ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running') \
+         DO NOTHING RETURNING {JOB_COLUMNS}"
+    )))
+    .bind(j.id)
+    .bind(&j.tenant_id)
+    .bind(&j.queue)
+    .bind(&j.kind)
+    .bind(&j.connector)
+    .bind(&j.operation)
+    .bind(j.params.as_ref().map(Json))
+    .bind(j.payload.as_ref().map(Json))
+    .bind(j.inbox_id)
+    .bind(j.config_version)
+    .bind(j.max_attempts)
+    .bind(j.run_at)
+    .bind(&j.dedupe_key)
+    .bind(&j.trace_id)
+    .bind(&j.request_id)
+    .bind(j.trace_carrier.as_ref().map(Json))
+    .bind(j.impersonated_by)
+    .bind(j.impersonation_id)
+    .bind(j.created_at)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(decode_job).transpose()
+}
+
+pub(super) fn decode_job(row: &PgRow) -> Result<JobRecord, StoreError> {
     let json = |name: &str| -> Result<Option<serde_json::Value>, sqlx::Error> {
         Ok(row
             .try_get::<Option<Json<serde_json::Value>>, _>(name)?
@@ -503,7 +524,7 @@ pub(super) async fn finish(
         durations.push(a.finish.duration_ms);
     }
     let mut tx = store.pool().begin().await?;
-    let updated: Vec<Uuid> = sqlx::query_scalar(
+    let updated: Vec<(Uuid, Option<Uuid>, String, OffsetDateTime)> = sqlx::query_as(
         "UPDATE jobs j SET status = u.status, run_at = COALESCE(u.run_at, j.run_at), attempts = j.attempts + u.delta, \
            dead_at = u.dead_at, finished_at = u.finished_at, lease_owner = NULL, lease_expires_at = NULL, \
            updated_at = u.at, last_error_code = COALESCE(u.code, j.last_error_code), \
@@ -512,7 +533,8 @@ pub(super) async fn finish(
          FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::timestamptz[], $5::int[], $6::timestamptz[], \
            $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::int[]) \
            AS u(id, token, status, run_at, delta, dead_at, finished_at, at, code, message, upstream) \
-         WHERE j.id = u.id AND j.fencing_token = u.token AND j.status = 'running' RETURNING j.id",
+         WHERE j.id = u.id AND j.fencing_token = u.token AND j.status = 'running' \
+         RETURNING j.id, j.inbox_id, j.status, j.updated_at",
     )
     .bind(&ids)
     .bind(&tokens)
@@ -527,7 +549,9 @@ pub(super) async fn finish(
     .bind(&upstreams)
     .fetch_all(&mut *tx)
     .await?;
-    let updated: std::collections::HashSet<Uuid> = updated.into_iter().collect();
+    // A webhook job that ended takes its inbox row with it, in this transaction.
+    super::inbox::follow_jobs(&mut tx, &updated).await?;
+    let updated: std::collections::HashSet<Uuid> = updated.into_iter().map(|u| u.0).collect();
     let done: Vec<bool> = ids.iter().map(|id| updated.contains(id)).collect();
     let done_ref = &done;
     let keep = |throttled: bool| {
@@ -600,6 +624,11 @@ pub(super) async fn reclaim(
     for row in &rows {
         let job = decode_job(row)?;
         let (id, token): (Uuid, i64) = (job.id, row.try_get("token")?);
+        super::inbox::follow_jobs(
+            &mut tx,
+            &[(job.id, job.inbox_id, job.status.clone(), job.updated_at)],
+        )
+        .await?;
         sqlx::query(
             "UPDATE runs SET finished_at = $3, outcome = 'crashed', error_code = 'crashed', \
              error_message = 'lease expired' WHERE job_id = $1 AND fencing_token = $2 AND finished_at IS NULL",

@@ -14,6 +14,7 @@ mod audit;
 mod configs;
 mod events;
 mod idempotency;
+mod inbox;
 mod jobs;
 mod operators;
 mod request_log;

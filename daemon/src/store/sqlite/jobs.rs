@@ -40,35 +40,7 @@ impl JobStore for SqliteStore {
                 return Ok((decode_job(&row)?, false));
             }
         }
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO jobs (id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
-             config_version, attempts, max_attempts, replay_generation, run_at, dedupe_key, trace_id, request_id, \
-             trace_carrier, impersonated_by, impersonation_id, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {JOB_COLUMNS}"
-        )))
-        .bind(j.id.to_string())
-        .bind(&j.tenant_id)
-        .bind(&j.queue)
-        .bind(&j.kind)
-        .bind(&j.connector)
-        .bind(&j.operation)
-        .bind(json_text(&j.params))
-        .bind(json_text(&j.payload))
-        .bind(j.inbox_id.map(|u| u.to_string()))
-        .bind(j.config_version)
-        .bind(j.max_attempts)
-        .bind(to_micros(j.run_at))
-        .bind(&j.dedupe_key)
-        .bind(&j.trace_id)
-        .bind(&j.request_id)
-        .bind(json_text(&j.trace_carrier))
-        .bind(j.impersonated_by.map(|u| u.to_string()))
-        .bind(j.impersonation_id.map(|u| u.to_string()))
-        .bind(to_micros(j.created_at))
-        .bind(to_micros(j.created_at))
-        .fetch_one(&mut *tx)
-        .await?;
-        let job = decode_job(&row)?;
+        let job = insert_job(&mut tx, j).await?;
         tx.commit().await?;
         Ok((job, true))
     }
@@ -308,6 +280,9 @@ impl JobStore for SqliteStore {
         for row in &rows {
             let job = decode_job(row)?;
             let token: i64 = row.try_get("token")?;
+            if let Some(inbox) = job.inbox_id {
+                super::inbox::follow_job(&mut tx, job.id, inbox, &job.status, now).await?;
+            }
             sqlx::query(
                 "UPDATE runs SET finished_at = ?, outcome = 'crashed', error_code = 'crashed', \
                  error_message = 'lease expired' WHERE job_id = ? AND fencing_token = ? AND finished_at IS NULL",
@@ -365,20 +340,24 @@ impl JobStore for SqliteStore {
         let mut tx = self.begin_write().await?;
         let mut done = Vec::new();
         for id in ids {
-            let changed = sqlx::query(
+            let changed: Option<Option<String>> = sqlx::query_scalar(
                 "UPDATE jobs SET status = 'queued', attempts = 0, replay_generation = replay_generation + 1, \
                  run_at = ?, dead_at = NULL, finished_at = NULL, updated_at = ?, \
                  dedupe_key = CASE WHEN EXISTS (SELECT 1 FROM jobs o WHERE o.tenant_id = jobs.tenant_id \
                    AND o.dedupe_key = jobs.dedupe_key AND o.status IN ('queued', 'running') AND o.id <> jobs.id) \
                    THEN NULL ELSE dedupe_key END \
-                 WHERE id = ? AND status = 'dead'",
+                 WHERE id = ? AND status = 'dead' RETURNING inbox_id",
             )
             .bind(to_micros(now))
             .bind(to_micros(now))
             .bind(id.to_string())
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
-            if changed.rows_affected() == 1 {
+            if let Some(inbox) = changed {
+                // A replayed webhook job puts its inbox row back to `received`.
+                if let Some(inbox) = parse_opt_uuid(inbox)? {
+                    super::inbox::follow_job(&mut tx, *id, inbox, "queued", now).await?;
+                }
                 done.push(*id);
             }
         }
@@ -411,7 +390,43 @@ impl JobStore for SqliteStore {
     }
 }
 
-fn decode_job(row: &SqliteRow) -> Result<JobRecord, StoreError> {
+/// Inserts a queued job inside the caller's write transaction (no dedupe check).
+pub(super) async fn insert_job(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    j: &JobRecord,
+) -> Result<JobRecord, StoreError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO jobs (id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
+         config_version, attempts, max_attempts, replay_generation, run_at, dedupe_key, trace_id, request_id, \
+         trace_carrier, impersonated_by, impersonation_id, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {JOB_COLUMNS}"
+    )))
+    .bind(j.id.to_string())
+    .bind(&j.tenant_id)
+    .bind(&j.queue)
+    .bind(&j.kind)
+    .bind(&j.connector)
+    .bind(&j.operation)
+    .bind(json_text(&j.params))
+    .bind(json_text(&j.payload))
+    .bind(j.inbox_id.map(|u| u.to_string()))
+    .bind(j.config_version)
+    .bind(j.max_attempts)
+    .bind(to_micros(j.run_at))
+    .bind(&j.dedupe_key)
+    .bind(&j.trace_id)
+    .bind(&j.request_id)
+    .bind(json_text(&j.trace_carrier))
+    .bind(j.impersonated_by.map(|u| u.to_string()))
+    .bind(j.impersonation_id.map(|u| u.to_string()))
+    .bind(to_micros(j.created_at))
+    .bind(to_micros(j.created_at))
+    .fetch_one(&mut **tx)
+    .await?;
+    decode_job(&row)
+}
+
+pub(super) fn decode_job(row: &SqliteRow) -> Result<JobRecord, StoreError> {
     let json = |name: &str| -> Result<Option<serde_json::Value>, StoreError> {
         row.try_get::<Option<String>, _>(name)?
             .map(|t| {
@@ -546,7 +561,7 @@ async fn finish_one(
          finished_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?, \
          last_error_code = COALESCE(?, last_error_code), last_error_message = COALESCE(?, last_error_message), \
          last_upstream_status = COALESCE(?, last_upstream_status) \
-         WHERE id = ? AND fencing_token = ? AND status = 'running'",
+         WHERE id = ? AND fencing_token = ? AND status = 'running' RETURNING inbox_id",
     )
     .bind(status)
     .bind(run_at.map(to_micros))
@@ -559,10 +574,14 @@ async fn finish_one(
     .bind(f.upstream_status)
     .bind(&id)
     .bind(a.token)
-    .execute(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    if done.rows_affected() == 0 {
+    let Some(row) = done else {
         return Ok(false);
+    };
+    // A webhook job that ended takes its inbox row with it, in this transaction.
+    if let Some(inbox) = parse_opt_uuid(row.try_get("inbox_id")?)? {
+        super::inbox::follow_job(tx, a.job_id, inbox, status, a.at).await?;
     }
     if matches!(f.next, Next::Throttled { .. }) {
         // Nothing was sent: a throttled attempt leaves no run behind.

@@ -20,4 +20,6 @@ mod rbac;
 mod request_log;
 mod resilience;
 mod tenant_auth;
+
+pub(crate) mod webhooks;
 mod workers;

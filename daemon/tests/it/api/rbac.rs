@@ -85,6 +85,13 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
     // Billing holds dlq.replay, limited to the webhook queue (checked in api::dlq).
     ("POST /v1/admin/dlq/replay", [false, true, true, true]),
     ("POST /v1/admin/dlq/purge", [false, false, false, true]),
+    ("GET /v1/admin/inbox", [true, true, true, true]),
+    ("GET /v1/admin/inbox/{id}", [true, true, true, true]),
+    // Billing holds inbox.replay, limited to the Stripe inbox (checked in api::webhooks).
+    (
+        "POST /v1/admin/inbox/{id}/replay",
+        [false, true, true, true],
+    ),
 ];
 
 #[test]

@@ -291,7 +291,7 @@ async fn throttled_jobs_wait_instead_of_failing(kind: Kind) {
     eprintln!("200 jobs at 20 calls/s took {took:?}");
     assert_eq!(up.hits("echo"), 200);
     assert!(
-        took >= Duration::from_millis(9_000) && took <= Duration::from_secs(16),
+        took >= Duration::from_millis(9_000) && took <= Duration::from_secs(20),
         "about 10 s at 20 calls/s: {took:?}"
     );
 

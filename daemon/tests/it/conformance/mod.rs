@@ -6,6 +6,7 @@ mod configs;
 mod events;
 mod idempotency;
 mod identity;
+mod inbox;
 pub(crate) mod jobs;
 mod migrations;
 mod request_log;

@@ -8,6 +8,7 @@ mod config;
 mod credentials;
 mod dlq;
 mod events;
+mod inbox;
 mod login;
 mod operators;
 mod support;

@@ -138,4 +138,75 @@ async fn a_sent_event_is_listed_shown_byte_identical_and_replayed(kind: Kind) {
     app.stop().await;
 }
 
-both_backends!(a_sent_event_is_listed_shown_byte_identical_and_replayed);
+/// `orchctl events tail --kind webhook.*` shows an event sent with `orchctl webhooks send`
+/// within a second of the send.
+async fn a_sent_event_shows_in_events_tail_within_a_second(kind: Kind) {
+    let Some(Hooks { app, up: _up }) = start(kind).await else {
+        return;
+    };
+    let dir = app.db.dir.path().to_owned();
+    let secret = dir.join("whsec_tail");
+    std::fs::write(&secret, NEW_SECRET).unwrap();
+    let secret_ref = format!("file:{}", secret.display());
+    let file = dir.join("tail-event.json");
+    std::fs::write(&file, event("evt_tail_1", "invoice.paid")).unwrap();
+    let admin = Orchctl::new(&app, "admin");
+    admin.login(&app.admin_key()).await.ok();
+    let sender = Orchctl::new(&app, "sender");
+    sender.login(&app.admin_key()).await.ok();
+    // --since: the tail reads the log from then on, so the event shows however the
+    // connection races the send.
+    let args = [
+        "events",
+        "tail",
+        "--kind",
+        "webhook.*",
+        "--since",
+        "10m",
+        "-o",
+        "json",
+    ];
+    let shown = admin
+        .run_while(&args, |out, _err| async move {
+            let sent_at = std::time::Instant::now();
+            let sent = sender
+                .run(&[
+                    "webhooks",
+                    "send",
+                    "--tenant",
+                    "acme",
+                    "--secret-ref",
+                    &secret_ref,
+                    "-f",
+                    file.to_str().unwrap(),
+                    "-o",
+                    "json",
+                ])
+                .await
+                .ok()
+                .json();
+            let inbox_id = sent["inbox_id"].as_str().unwrap().to_owned();
+            let seen = crate::helpers::eventually(Duration::from_secs(1), || {
+                let out = out.clone();
+                let inbox_id = inbox_id.clone();
+                async move {
+                    out.lines().iter().any(|l| {
+                        let v: serde_json::Value = serde_json::from_str(l).unwrap_or_default();
+                        v["kind"] == "webhook.received" && v["inbox_id"] == inbox_id.as_str()
+                    })
+                }
+            })
+            .await;
+            (seen, sent_at.elapsed(), out.text())
+        })
+        .await
+        .expect("tail runs until stopped");
+    let (seen, took, text) = shown;
+    eprintln!("webhook.received shown {took:?} after the send began");
+    assert!(seen, "the sent event did not show within a second: {text}");
+}
+
+both_backends!(
+    a_sent_event_is_listed_shown_byte_identical_and_replayed,
+    a_sent_event_shows_in_events_tail_within_a_second
+);

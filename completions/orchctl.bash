@@ -61,6 +61,9 @@ _orchctl() {
             orchctl,operators)
                 cmd="orchctl__subcmd__operators"
                 ;;
+            orchctl,trace)
+                cmd="orchctl__subcmd__trace"
+                ;;
             orchctl,webhooks)
                 cmd="orchctl__subcmd__webhooks"
                 ;;
@@ -291,6 +294,9 @@ _orchctl() {
                 ;;
             orchctl__subcmd__help,operators)
                 cmd="orchctl__subcmd__help__subcmd__operators"
+                ;;
+            orchctl__subcmd__help,trace)
+                cmd="orchctl__subcmd__help__subcmd__trace"
                 ;;
             orchctl__subcmd__help,webhooks)
                 cmd="orchctl__subcmd__help__subcmd__webhooks"
@@ -530,7 +536,7 @@ _orchctl() {
 
     case "${cmd}" in
         orchctl)
-            opts="-o -y -v -h -V --server --context --config --output --no-color --yes --verbose --help --version login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help"
+            opts="-o -y -v -h -V --server --context --config --output --no-color --yes --verbose --help --version login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events trace webhooks completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2428,7 +2434,7 @@ _orchctl() {
             return 0
             ;;
         orchctl__subcmd__help)
-            opts="login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events webhooks completion help"
+            opts="login logout whoami context config operators clients jobs dlq inbox breakers impersonate audit events trace webhooks completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3130,6 +3136,20 @@ _orchctl() {
         orchctl__subcmd__help__subcmd__operators__subcmd__rotate__subcmd__key)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__help__subcmd__trace)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4158,6 +4178,40 @@ _orchctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__trace)
+            opts="-o -y -v -h --server --context --config --output --no-color --yes --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod login;
 pub mod logout;
 pub mod operators;
+pub mod trace;
 pub mod webhooks;
 pub mod whoami;
 
@@ -40,6 +41,7 @@ pub enum Command {
     Impersonate(impersonate::ImpersonateArgs),
     Audit(audit::AuditArgs),
     Events(events::EventsArgs),
+    Trace(trace::TraceArgs),
     Webhooks(webhooks::WebhooksArgs),
     Completion(completion::CompletionArgs),
 }
@@ -62,6 +64,7 @@ impl Command {
             Command::Impersonate(args) => impersonate::run(&args, ctx).await,
             Command::Audit(args) => audit::run(&args, ctx).await,
             Command::Events(args) => events::run(&args, ctx).await,
+            Command::Trace(args) => trace::run(&args, ctx).await,
             Command::Webhooks(args) => webhooks::run(&args, ctx).await,
             Command::Completion(args) => completion::run(&args, ctx.io.stdout),
         }

@@ -206,7 +206,110 @@ async fn a_sent_event_shows_in_events_tail_within_a_second(kind: Kind) {
     assert!(seen, "the sent event did not show within a second: {text}");
 }
 
+/// `orchctl trace` shows a delivery's whole story: the inbox row, its job, the job's runs and
+/// the events, as a tree or as JSON; an unknown trace is "not found".
+async fn trace_shows_a_webhook_its_job_and_runs(kind: Kind) {
+    let Some(Hooks { app, up: _up }) = start(kind).await else {
+        return;
+    };
+    let dir = app.db.dir.path().to_owned();
+    let secret = dir.join("whsec_trace");
+    std::fs::write(&secret, NEW_SECRET).unwrap();
+    let file = dir.join("trace-event.json");
+    std::fs::write(&file, event("evt_trace_1", "invoice.paid")).unwrap();
+    let admin = Orchctl::new(&app, "admin");
+    admin.login(&app.admin_key()).await.ok();
+    let sent = admin
+        .run(&[
+            "webhooks",
+            "send",
+            "--tenant",
+            "acme",
+            "--secret-ref",
+            &format!("file:{}", secret.display()),
+            "-f",
+            file.to_str().unwrap(),
+            "-o",
+            "json",
+        ])
+        .await
+        .ok()
+        .json();
+    let inbox_id = sent["inbox_id"].as_str().unwrap().to_owned();
+    row_becomes(&app, &inbox_id, "processed", Duration::from_secs(15)).await;
+    let row = admin
+        .run(&["inbox", "show", &inbox_id, "-o", "json"])
+        .await
+        .ok()
+        .json();
+    let trace_id = row["trace_id"]
+        .as_str()
+        .expect("the row has a trace")
+        .to_owned();
+
+    // Events are written in batches: wait for the job's last one.
+    let mut trace = serde_json::Value::Null;
+    for _ in 0..50 {
+        trace = admin
+            .run(&["trace", &trace_id, "-o", "json"])
+            .await
+            .ok()
+            .json();
+        let kinds: Vec<&str> = trace["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["kind"].as_str())
+            .collect();
+        if kinds.contains(&"job.succeeded") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(trace["trace_id"], trace_id.as_str());
+    assert_eq!(trace["inbox"][0]["id"], inbox_id.as_str(), "{trace}");
+    let job = &trace["jobs"][0];
+    assert_eq!(job["kind"], "webhook", "{trace}");
+    assert_eq!(job["status"], "succeeded", "{trace}");
+    assert_eq!(job["runs"][0]["outcome"], "succeeded", "{trace}");
+    let kinds: Vec<&str> = trace["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"webhook.received") && kinds.contains(&"job.succeeded"),
+        "{kinds:?}"
+    );
+
+    let tree = admin
+        .run(&["trace", &trace_id, "-o", "table"])
+        .await
+        .ok()
+        .stdout;
+    eprintln!("{tree}");
+    assert!(tree.starts_with(&format!("trace {trace_id}")), "{tree}");
+    assert!(
+        tree.contains("webhook stripe evt_trace_1 invoice.paid"),
+        "{tree}"
+    );
+    assert!(
+        tree.contains("│  └─ job ") || tree.contains("   └─ job "),
+        "the job hangs under its delivery: {tree}"
+    );
+    assert!(tree.contains("run 1 · succeeded"), "{tree}");
+    assert!(tree.contains("webhook.received"), "{tree}");
+
+    admin
+        .run(&["trace", "4bf92f3577b34da6a3ce929d0e0e4736"])
+        .await
+        .exits(Exit::NotFound);
+    admin.run(&["trace", "nope"]).await.exits(Exit::Usage);
+}
+
 both_backends!(
+    trace_shows_a_webhook_its_job_and_runs,
     a_sent_event_is_listed_shown_byte_identical_and_replayed,
     a_sent_event_shows_in_events_tail_within_a_second
 );

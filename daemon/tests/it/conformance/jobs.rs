@@ -703,7 +703,8 @@ async fn claims_by_id_take_each_due_job_once(kind: Kind) {
     let cancelled = job("acme", "default", None);
     store.enqueue_job(&cancelled).await.unwrap();
     store.cancel_job("acme", cancelled.id, now).await.unwrap();
-    let at = now + Duration::seconds(1);
+    // After the enqueues: every job is due by then however slowly they went in.
+    let at = OffsetDateTime::now_utc() + Duration::seconds(1);
     let lease = at + Duration::seconds(30);
     // Eight claimers race over the same ids (each list also names the delayed, cancelled
     // and an unknown job).
@@ -753,11 +754,13 @@ async fn queued_job_tickets_page_in_due_order(kind: Kind) {
     let Some((_db, store)) = migrated(kind).await else {
         return;
     };
-    let now = OffsetDateTime::now_utc();
+    // Due times relative to one instant (micro-second precise, as stored), however slowly
+    // the rows go in.
+    let now = job("acme", "low", None).run_at;
     let mut expected = Vec::new();
     for i in 0..7i64 {
         let mut j = job(if i % 2 == 0 { "acme" } else { "globex" }, "low", None);
-        j.run_at += Duration::seconds(10 * (3 - i));
+        j.run_at = now + Duration::seconds(10 * (3 - i));
         store.enqueue_job(&j).await.unwrap();
         expected.push((j.run_at, j.id, j.tenant_id.clone()));
     }
@@ -803,12 +806,12 @@ async fn finishing_in_batches_checks_each_token(kind: Kind) {
     let Some((_db, store)) = migrated(kind).await else {
         return;
     };
-    let t = OffsetDateTime::now_utc() + Duration::seconds(1);
-    let lease = t + Duration::seconds(30);
     let jobs: Vec<JobRecord> = (0..4).map(|_| job("acme", "default", None)).collect();
     for j in &jobs {
         store.enqueue_job(j).await.unwrap();
     }
+    let t = OffsetDateTime::now_utc() + Duration::seconds(1);
+    let lease = t + Duration::seconds(30);
     let ids: Vec<Uuid> = jobs.iter().map(|j| j.id).collect();
     let mut claims = store.claim_jobs_by_id(&ids, "w", t, lease).await.unwrap();
     claims.sort_by_key(|c| ids.iter().position(|id| *id == c.job.id));

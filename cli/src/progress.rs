@@ -37,6 +37,39 @@ impl Progress {
     }
 }
 
+/// For work of unknown size (paging through a listing): `label N` redrawn in place.
+pub struct Counter<'a> {
+    out: Option<&'a mut dyn Write>,
+    label: &'static str,
+    drawn: bool,
+}
+
+impl<'a> Counter<'a> {
+    /// Draws nothing when `out` is `None` (not a terminal).
+    pub fn new(out: Option<&'a mut dyn Write>, label: &'static str) -> Self {
+        Self {
+            out,
+            label,
+            drawn: false,
+        }
+    }
+
+    pub fn set(&mut self, n: usize) {
+        if let Some(out) = self.out.as_mut() {
+            let _ = write!(out, "\r{} {n}", self.label);
+            let _ = out.flush();
+            self.drawn = true;
+        }
+    }
+
+    /// Ends the line, if anything was drawn.
+    pub fn finish(mut self) {
+        if let (Some(out), true) = (self.out.as_mut(), self.drawn) {
+            let _ = writeln!(out);
+        }
+    }
+}
+
 /// `replaying [#########.....................] 1500/5000  30%`
 pub fn render(label: &str, done: u64, total: u64) -> String {
     let done = done.min(total);
@@ -80,6 +113,22 @@ mod tests {
             render("x", 0, 0),
             format!("x [{}] 0/0 100%", "#".repeat(30))
         );
+    }
+
+    #[test]
+    fn the_counter_redraws_in_place() {
+        let mut out = Vec::new();
+        let mut c = Counter::new(Some(&mut out), "rows fetched:");
+        c.set(500);
+        c.set(1000);
+        c.finish();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\rrows fetched: 500\rrows fetched: 1000\n"
+        );
+        let mut c = Counter::new(None, "rows fetched:");
+        c.set(1);
+        c.finish();
     }
 
     #[test]

@@ -155,12 +155,17 @@ pub async fn run(args: &DlqArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> 
                 cursor: list.cursor.clone(),
             };
             let session = ctx.session().await?;
-            let jobs = collect_pages(list.all, list.cursor.clone(), |cursor| {
-                query.cursor = cursor;
-                let query = query.clone();
-                let client = &session.client;
-                async move { client.list_dlq(&query).await }
-            })
+            let jobs = collect_pages(
+                list.all,
+                list.cursor.clone(),
+                ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
+                |cursor| {
+                    query.cursor = cursor;
+                    let query = query.clone();
+                    let client = &session.client;
+                    async move { client.list_dlq(&query).await }
+                },
+            )
             .await?;
             print_list(ctx, &jobs)
         }

@@ -128,14 +128,19 @@ async fn list_events(args: &ListArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliEr
         .to_query(args.after_id, OffsetDateTime::now_utc())?;
     query.limit = args.limit;
     let session = ctx.session().await?;
-    let page = collect_pages(args.all, args.cursor.clone(), |cursor| {
-        let query = EventQuery {
-            cursor,
-            ..query.clone()
-        };
-        let client = session.client.clone();
-        async move { client.list_events(&query).await }
-    })
+    let page = collect_pages(
+        args.all,
+        args.cursor.clone(),
+        ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
+        |cursor| {
+            let query = EventQuery {
+                cursor,
+                ..query.clone()
+            };
+            let client = session.client.clone();
+            async move { client.list_events(&query).await }
+        },
+    )
     .await?;
     match ctx.format() {
         OutputFormat::Table => {

@@ -105,12 +105,17 @@ pub async fn run(args: &InboxArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError
                 cursor: list.cursor.clone(),
             };
             let session = ctx.session().await?;
-            let rows = collect_pages(list.all, list.cursor.clone(), |cursor| {
-                query.cursor = cursor;
-                let query = query.clone();
-                let client = &session.client;
-                async move { client.list_inbox(&query).await }
-            })
+            let rows = collect_pages(
+                list.all,
+                list.cursor.clone(),
+                ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
+                |cursor| {
+                    query.cursor = cursor;
+                    let query = query.clone();
+                    let client = &session.client;
+                    async move { client.list_inbox(&query).await }
+                },
+            )
             .await?;
             print_list(ctx, &rows)
         }

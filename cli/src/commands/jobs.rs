@@ -78,12 +78,17 @@ pub async fn run(args: &JobsArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError>
                 cursor: list.cursor.clone(),
             };
             let session = ctx.session().await?;
-            let jobs = collect_pages(list.all, list.cursor.clone(), |cursor| {
-                query.cursor = cursor;
-                let query = query.clone();
-                let client = &session.client;
-                async move { client.list_jobs(&query).await }
-            })
+            let jobs = collect_pages(
+                list.all,
+                list.cursor.clone(),
+                ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
+                |cursor| {
+                    query.cursor = cursor;
+                    let query = query.clone();
+                    let client = &session.client;
+                    async move { client.list_jobs(&query).await }
+                },
+            )
             .await?;
             print_list(ctx, &jobs)
         }
@@ -91,10 +96,12 @@ pub async fn run(args: &JobsArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError>
 }
 
 /// Fetches the page at `first` and, when `all`, every page after it, following
-/// `next_cursor`; the result keeps the last page's `next_cursor`.
+/// `next_cursor`; the result keeps the last page's `next_cursor`. With `progress` (a
+/// terminal) and `all`, counts the rows fetched so far on it.
 pub async fn collect_pages<T, F, Fut>(
     all: bool,
     first: Option<String>,
+    progress: Option<&mut dyn std::io::Write>,
     mut fetch: F,
 ) -> Result<Page<T>, CliError>
 where
@@ -106,9 +113,12 @@ where
         next_cursor: None,
     };
     let mut cursor = first;
+    // Paging through everything can take a while: count the rows on a terminal.
+    let mut counter = crate::progress::Counter::new(progress.filter(|_| all), "rows fetched:");
     loop {
         let page = fetch(cursor.clone()).await?;
         rows.items.extend(page.items);
+        counter.set(rows.items.len());
         rows.next_cursor = page.next_cursor;
         match &rows.next_cursor {
             // A server that hands back the cursor it was given would loop forever.
@@ -116,6 +126,7 @@ where
             _ => break,
         }
     }
+    counter.finish();
     Ok(rows)
 }
 

@@ -54,14 +54,19 @@ pub async fn run(args: &TraceArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError
         limit: Some(MAX_LIMIT),
         ..EventQuery::default()
     };
-    let mut events = collect_pages(true, None, |cursor| {
-        let query = EventQuery {
-            cursor,
-            ..query.clone()
-        };
-        let client = session.client.clone();
-        async move { client.list_events(&query).await }
-    })
+    let mut events = collect_pages(
+        true,
+        None,
+        ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
+        |cursor| {
+            let query = EventQuery {
+                cursor,
+                ..query.clone()
+            };
+            let client = session.client.clone();
+            async move { client.list_events(&query).await }
+        },
+    )
     .await?
     .items;
     if events.is_empty() {

@@ -153,24 +153,6 @@ async fn wait_done(up: &Upstream, store: &Arc<dyn Store>, expected: usize) -> an
     Ok(())
 }
 
-/// A fresh Postgres database; returns its URL and the admin URL to drop it with.
-async fn fresh_postgres() -> anyhow::Result<(String, String, String)> {
-    let base = std::env::var("ORCH_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/test".to_owned());
-    let name = format!("orch_bench_{}", Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(&base).await?;
-    admin
-        .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await?;
-    admin.close().await;
-    let (head, query) = match base.split_once('?') {
-        Some((h, q)) => (h, format!("?{q}")),
-        None => (base.as_str(), String::new()),
-    };
-    let server = head.rsplit_once('/').map_or(head, |(s, _)| s);
-    Ok((format!("{server}/{name}{query}"), base.clone(), name))
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -199,7 +181,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let mut pg = None;
     if postgres {
-        let (url, admin, name) = fresh_postgres().await?;
+        let (url, admin, name) = common::fresh_postgres().await?;
         settings.database_url = Some(ConnectionUrl::new(url));
         settings.redis_url = Some(ConnectionUrl::new("redis://127.0.0.1:6379"));
         settings.redis_prefix = format!("orch_bench_{}:", Uuid::new_v4().simple());

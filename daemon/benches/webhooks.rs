@@ -87,24 +87,6 @@ fn line(what: &str, ok: usize, n: usize, took: Duration) {
     );
 }
 
-/// A fresh Postgres database: (its URL, the admin URL, its name).
-async fn fresh_postgres() -> anyhow::Result<(String, String, String)> {
-    let base = std::env::var("ORCH_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/test".to_owned());
-    let name = format!("orch_bench_{}", Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(&base).await?;
-    admin
-        .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await?;
-    admin.close().await;
-    let (head, query) = match base.split_once('?') {
-        Some((h, q)) => (h, format!("?{q}")),
-        None => (base.as_str(), String::new()),
-    };
-    let server = head.rsplit_once('/').map_or(head, |(s, _)| s);
-    Ok((format!("{server}/{name}{query}"), base.clone(), name))
-}
-
 async fn bench(n: usize, postgres: bool) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     std::fs::write(dir.path().join("whsec"), SECRET)?;
@@ -122,7 +104,7 @@ async fn bench(n: usize, postgres: bool) -> anyhow::Result<()> {
     settings.storage.max_connections = CONCURRENCY as u32;
     let mut pg = None;
     if postgres {
-        let (url, admin, name) = fresh_postgres().await?;
+        let (url, admin, name) = common::fresh_postgres().await?;
         settings.database_url = Some(ConnectionUrl::new(url.clone()));
         settings.redis_url = Some(ConnectionUrl::new("redis://127.0.0.1:6379"));
         settings.redis_prefix = format!("orch_bench_{}:", Uuid::new_v4().simple());

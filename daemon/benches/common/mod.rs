@@ -77,3 +77,27 @@ fn text(v: &Value, field: &str) -> anyhow::Result<String> {
         .map(str::to_owned)
         .with_context(|| format!("no {field:?} in {v}"))
 }
+
+/// A fresh Postgres database at `ORCH_TEST_POSTGRES_URL`'s server: (its URL, the admin URL
+/// to drop it with, its name).
+#[allow(
+    dead_code,
+    reason = "each bench binary compiles this module; not all use this"
+)]
+pub async fn fresh_postgres() -> anyhow::Result<(String, String, String)> {
+    use sqlx::Executor;
+    let base = std::env::var("ORCH_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/test".to_owned());
+    let name = format!("orch_bench_{}", uuid::Uuid::new_v4().simple());
+    let admin = sqlx::PgPool::connect(&base).await?;
+    admin
+        .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await?;
+    admin.close().await;
+    let (head, query) = match base.split_once('?') {
+        Some((h, q)) => (h, format!("?{q}")),
+        None => (base.as_str(), String::new()),
+    };
+    let server = head.rsplit_once('/').map_or(head, |(s, _)| s);
+    Ok((format!("{server}/{name}{query}"), base.clone(), name))
+}

@@ -138,6 +138,33 @@ async fn a_sent_event_is_listed_shown_byte_identical_and_replayed(kind: Kind) {
     app.stop().await;
 }
 
+/// Sends the signed event `event_id` (`invoice.paid`) to tenant acme with `orchctl webhooks
+/// send`; returns its inbox id.
+async fn send_event(orchctl: &Orchctl, dir: &std::path::Path, event_id: &str) -> String {
+    let secret = dir.join(format!("whsec_{event_id}"));
+    std::fs::write(&secret, NEW_SECRET).unwrap();
+    let file = dir.join(format!("{event_id}.json"));
+    std::fs::write(&file, event(event_id, "invoice.paid")).unwrap();
+    let sent = orchctl
+        .run(&[
+            "webhooks",
+            "send",
+            "--tenant",
+            "acme",
+            "--secret-ref",
+            &format!("file:{}", secret.display()),
+            "-f",
+            file.to_str().unwrap(),
+            "-o",
+            "json",
+        ])
+        .await
+        .ok()
+        .json();
+    assert_eq!(sent["duplicate"], false, "{sent}");
+    sent["inbox_id"].as_str().unwrap().to_owned()
+}
+
 /// `orchctl events tail --kind webhook.*` shows an event sent with `orchctl webhooks send`
 /// within a second of the send.
 async fn a_sent_event_shows_in_events_tail_within_a_second(kind: Kind) {
@@ -145,11 +172,6 @@ async fn a_sent_event_shows_in_events_tail_within_a_second(kind: Kind) {
         return;
     };
     let dir = app.db.dir.path().to_owned();
-    let secret = dir.join("whsec_tail");
-    std::fs::write(&secret, NEW_SECRET).unwrap();
-    let secret_ref = format!("file:{}", secret.display());
-    let file = dir.join("tail-event.json");
-    std::fs::write(&file, event("evt_tail_1", "invoice.paid")).unwrap();
     let admin = Orchctl::new(&app, "admin");
     admin.login(&app.admin_key()).await.ok();
     let sender = Orchctl::new(&app, "sender");
@@ -169,23 +191,7 @@ async fn a_sent_event_shows_in_events_tail_within_a_second(kind: Kind) {
     let shown = admin
         .run_while(&args, |out, _err| async move {
             let sent_at = std::time::Instant::now();
-            let sent = sender
-                .run(&[
-                    "webhooks",
-                    "send",
-                    "--tenant",
-                    "acme",
-                    "--secret-ref",
-                    &secret_ref,
-                    "-f",
-                    file.to_str().unwrap(),
-                    "-o",
-                    "json",
-                ])
-                .await
-                .ok()
-                .json();
-            let inbox_id = sent["inbox_id"].as_str().unwrap().to_owned();
+            let inbox_id = send_event(&sender, &dir, "evt_tail_1").await;
             let seen = crate::helpers::eventually(Duration::from_secs(1), || {
                 let out = out.clone();
                 let inbox_id = inbox_id.clone();
@@ -212,30 +218,9 @@ async fn trace_shows_a_webhook_its_job_and_runs(kind: Kind) {
     let Some(Hooks { app, up: _up }) = start(kind).await else {
         return;
     };
-    let dir = app.db.dir.path().to_owned();
-    let secret = dir.join("whsec_trace");
-    std::fs::write(&secret, NEW_SECRET).unwrap();
-    let file = dir.join("trace-event.json");
-    std::fs::write(&file, event("evt_trace_1", "invoice.paid")).unwrap();
     let admin = Orchctl::new(&app, "admin");
     admin.login(&app.admin_key()).await.ok();
-    let sent = admin
-        .run(&[
-            "webhooks",
-            "send",
-            "--tenant",
-            "acme",
-            "--secret-ref",
-            &format!("file:{}", secret.display()),
-            "-f",
-            file.to_str().unwrap(),
-            "-o",
-            "json",
-        ])
-        .await
-        .ok()
-        .json();
-    let inbox_id = sent["inbox_id"].as_str().unwrap().to_owned();
+    let inbox_id = send_event(&admin, app.db.dir.path(), "evt_trace_1").await;
     row_becomes(&app, &inbox_id, "processed", Duration::from_secs(15)).await;
     let row = admin
         .run(&["inbox", "show", &inbox_id, "-o", "json"])

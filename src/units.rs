@@ -168,6 +168,12 @@ enum NumberOrString {
     String(String),
 }
 
+/// Microseconds since the Unix epoch (saturating): the precision orch stores times at, and
+/// the score of dispatch entries.
+pub fn unix_micros(t: time::OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

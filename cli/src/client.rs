@@ -171,6 +171,18 @@ pub struct AuditListQuery {
     pub cursor: Option<String>,
 }
 
+/// Appends the filters that are set, in order, as query pairs.
+fn push_present<const N: usize>(
+    pairs: &mut Vec<(&'static str, String)>,
+    filters: [(&'static str, &Option<String>); N],
+) {
+    pairs.extend(
+        filters
+            .into_iter()
+            .filter_map(|(name, value)| value.clone().map(|v| (name, v))),
+    );
+}
+
 impl AuditListQuery {
     fn pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
@@ -182,11 +194,7 @@ impl AuditListQuery {
             ("until", &self.until),
             ("cursor", &self.cursor),
         ];
-        for (name, value) in text {
-            if let Some(value) = value {
-                pairs.push((name, value.clone()));
-            }
-        }
+        push_present(&mut pairs, text);
         if let Some(limit) = self.limit {
             pairs.push(("limit", limit.to_string()));
         }
@@ -256,11 +264,7 @@ impl JobListQuery {
             ("status", &self.status),
             ("cursor", &self.cursor),
         ];
-        for (name, value) in text {
-            if let Some(value) = value {
-                pairs.push((name, value.clone()));
-            }
-        }
+        push_present(&mut pairs, text);
         if let Some(limit) = self.limit {
             pairs.push(("limit", limit.to_string()));
         }
@@ -296,11 +300,7 @@ impl InboxListQuery {
             ("until", &self.until),
             ("cursor", &self.cursor),
         ];
-        for (name, value) in text {
-            if let Some(value) = value {
-                pairs.push((name, value.clone()));
-            }
-        }
+        push_present(&mut pairs, text);
         if let Some(limit) = self.limit {
             pairs.push(("limit", limit.to_string()));
         }
@@ -329,11 +329,7 @@ impl DlqListQuery {
             ("until", &f.until),
             ("cursor", &self.cursor),
         ];
-        for (name, value) in text {
-            if let Some(value) = value {
-                pairs.push((name, value.clone()));
-            }
-        }
+        push_present(&mut pairs, text);
         if let Some(limit) = self.limit {
             pairs.push(("limit", limit.to_string()));
         }
@@ -367,11 +363,7 @@ impl EventQuery {
             ("since", &self.since),
             ("cursor", &self.cursor),
         ];
-        for (name, value) in text {
-            if let Some(value) = value {
-                pairs.push((name, value.clone()));
-            }
-        }
+        push_present(&mut pairs, text);
         if let Some(after_id) = self.after_id {
             pairs.push(("after_id", after_id.to_string()));
         }

@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use super::dispatch::{DispatchTicket, Dispatcher, weighted_shares};
+use super::dispatch::{DispatchTicket, Dispatcher};
 use super::outcome::{AttemptContext, decide};
 use super::{Claim, Finish, FinishedAttempt, Next};
 use crate::events::{EventWriter, NewEvent};
@@ -86,7 +86,13 @@ impl Workers {
                     // The round holds its slots' permits, so rounds in flight never
                     // claim more jobs than there are slots.
                     let me = self.clone();
-                    claiming.spawn(async move { (me.claim_round(free as u32).await, permits) });
+                    claiming.spawn(async move {
+                        let claims = me.claim_round(free as u32).await.unwrap_or_else(|err| {
+                            tracing::warn!(error = %err, "claiming jobs failed; retrying");
+                            Vec::new()
+                        });
+                        (claims, permits)
+                    });
                 }
                 while running.try_join_next().is_some() {}
                 tokio::select! {
@@ -123,23 +129,13 @@ impl Workers {
     /// permits of slots it could not fill go back. Returns how many started.
     fn start_claimed(
         &self,
-        done: Result<
-            (
-                Result<Vec<Claim>, crate::store::StoreError>,
-                tokio::sync::OwnedSemaphorePermit,
-            ),
-            tokio::task::JoinError,
-        >,
+        done: Result<(Vec<Claim>, tokio::sync::OwnedSemaphorePermit), tokio::task::JoinError>,
         running: &mut tokio::task::JoinSet<()>,
         finisher: &Finisher,
         freed: &Arc<Notify>,
     ) -> usize {
         let (claims, mut permits) = match done {
-            Ok((Ok(claims), permits)) => (claims, permits),
-            Ok((Err(err), _)) => {
-                tracing::warn!(error = %err, "claiming jobs failed; retrying");
-                return 0;
-            }
+            Ok(done) => done,
             Err(err) => {
                 tracing::error!(error = %err, "a claim round failed");
                 return 0;
@@ -189,7 +185,7 @@ impl Workers {
                     tracing::warn!(error = %err, "dispatch unreachable; claiming from the database until it is back");
                 }
                 let mut claims = Vec::new();
-                for (queue, n) in weighted_shares(free, 0) {
+                for (queue, n) in self.dispatch.shares(free) {
                     claims.extend(
                         self.store
                             .claim_jobs(queue, &self.worker_id, now, lease_until, n)

@@ -167,9 +167,11 @@ pub async fn replay(
         );
     }
     let now = OffsetDateTime::now_utc();
+    // Up to 100,000 ids: look them up in a set, not a list.
+    let replayed_set: std::collections::HashSet<Uuid> = replayed.iter().copied().collect();
     let tickets: Vec<DispatchTicket> = selected
         .into_iter()
-        .filter(|j| replayed.contains(&j.id))
+        .filter(|j| replayed_set.contains(&j.id))
         .map(|j| DispatchTicket { run_at: now, ..j })
         .collect();
     state.dispatch.push_committed(&tickets).await;

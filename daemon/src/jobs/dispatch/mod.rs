@@ -25,6 +25,8 @@ use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
 pub use local::LocalDispatch;
+// The dispatch score: microseconds since the epoch (exact in a Redis f64 score until 2255).
+use orch_core::units::unix_micros as score;
 pub use redis::RedisDispatch;
 
 use super::JobRecord;
@@ -180,8 +182,7 @@ impl Dispatcher {
         if free == 0 {
             return Ok(Vec::new());
         }
-        let start = self.cursor.fetch_add(free as usize, Ordering::Relaxed);
-        let asks = weighted_shares(free, start);
+        let asks = self.shares(free);
         let mut taken = self.inner.take(&asks, now).await?;
         let remaining = free.saturating_sub(taken.len() as u32);
         if remaining == 0 {
@@ -206,6 +207,13 @@ impl Dispatcher {
             taken.extend(more);
         }
         Ok(taken)
+    }
+
+    /// The queues' shares of the next `free` slots; successive calls continue the weighted
+    /// cycle, so every queue gets its share however few slots free up at a time.
+    pub fn shares(&self, free: u32) -> Vec<(&'static str, u32)> {
+        let start = self.cursor.fetch_add(free as usize, Ordering::Relaxed);
+        weighted_shares(free, start)
     }
 
     /// Wakes this node's workers when another node pushes due work, until `stop`.
@@ -238,11 +246,6 @@ pub fn weighted_shares(free: u32, start: usize) -> Vec<(&'static str, u32)> {
         .filter(|(_, n)| *n > 0)
         .map(|((q, _), n)| (*q, n))
         .collect()
-}
-
-/// Microseconds since the epoch: the dispatch score (exact in an f64 until year 2255).
-fn score(t: OffsetDateTime) -> i64 {
-    i64::try_from(t.unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]

@@ -553,18 +553,10 @@ pub(super) async fn finish(
     super::inbox::follow_jobs(&mut tx, &updated).await?;
     let updated: std::collections::HashSet<Uuid> = updated.into_iter().map(|u| u.0).collect();
     let done: Vec<bool> = ids.iter().map(|id| updated.contains(id)).collect();
-    let done_ref = &done;
-    let keep = |throttled: bool| {
-        batch
-            .iter()
-            .enumerate()
-            .filter(move |(i, a)| {
-                done_ref[*i] && matches!(a.finish.next, Next::Throttled { .. }) == throttled
-            })
-            .map(|(i, _)| i)
-            .collect::<Vec<usize>>()
-    };
-    let (gone, ran) = (keep(true), keep(false));
+    // Of the attempts that held their token: throttled ones (no run kept) and the rest.
+    let (gone, ran): (Vec<usize>, Vec<usize>) = (0..n)
+        .filter(|&i| done[i])
+        .partition(|&i| matches!(batch[i].finish.next, Next::Throttled { .. }));
     if !gone.is_empty() {
         // Nothing was sent: a throttled attempt leaves no run behind.
         let pick_ids: Vec<Uuid> = gone.iter().map(|&i| ids[i]).collect();

@@ -162,7 +162,7 @@ async fn lock_file(path: PathBuf) -> Result<std::fs::File, StoreError> {
 
 /// Microseconds since the Unix epoch, the SQLite time representation.
 pub(crate) fn to_micros(t: OffsetDateTime) -> i64 {
-    i64::try_from(t.unix_timestamp_nanos() / 1000).unwrap_or(i64::MAX)
+    orch_core::units::unix_micros(t)
 }
 
 pub(crate) fn from_micros(us: i64) -> Result<OffsetDateTime, StoreError> {

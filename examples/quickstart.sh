@@ -61,9 +61,9 @@ http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Hook).serve_forever()
 PY
 pids+=($!)
 
-# The signing secret reaches orchd as a SecretRef (env:QUICKSTART_WHSEC), never as a value
+# The signing secret reaches orchd as a SecretRef (env:ORCH_QUICKSTART_WHSEC), never as a value
 # in the config; orchctl signs with the same ref.
-export QUICKSTART_WHSEC="whsec_quickstart_$RANDOM$RANDOM"
+export ORCH_QUICKSTART_WHSEC="whsec_quickstart_$RANDOM$RANDOM"
 
 say "orchd on $server (data in $work/data)"
 ORCHD_DATA_DIR="$work/data" ORCHD_LISTEN="127.0.0.1:$orchd_port" ORCHD_LOG_FORMAT=pretty \
@@ -94,7 +94,7 @@ connectors:
       on_charge: { method: POST, path: /hooks/stripe-charge, body: json }
 webhooks:
   stripe:
-    signing_secrets: ["env:QUICKSTART_WHSEC"]
+    signing_secrets: ["env:ORCH_QUICKSTART_WHSEC"]
     tolerance_s: 300
     routes:
       - events: ["invoice.*"]
@@ -112,10 +112,10 @@ say "events tail --kind 'webhook.*' (follows live)"
 pids+=($!)
 sleep 1
 
-say "webhooks send $(basename "$event") (signed now with env:QUICKSTART_WHSEC)"
-ctl webhooks send --tenant quickstart --secret-ref env:QUICKSTART_WHSEC -f "$event" -o table
+say "webhooks send $(basename "$event") (signed now with env:ORCH_QUICKSTART_WHSEC)"
+ctl webhooks send --tenant quickstart --secret-ref env:ORCH_QUICKSTART_WHSEC -f "$event" -o table
 say "the same event again: Stripe retries, orchd answers duplicate"
-ctl webhooks send --tenant quickstart --secret-ref env:QUICKSTART_WHSEC -f "$event" -o table
+ctl webhooks send --tenant quickstart --secret-ref env:ORCH_QUICKSTART_WHSEC -f "$event" -o table
 sleep 2
 
 say "the inbox"

@@ -35,7 +35,7 @@ fn the_example_is_valid() {
     assert_eq!(
         stripe.auth,
         Auth::Bearer {
-            secret_ref: "env:ACME_STRIPE_KEY".into()
+            secret_ref: "env:ORCH_ACME_STRIPE_KEY".into()
         }
     );
     assert_eq!(
@@ -242,4 +242,50 @@ fn an_unused_policy_is_a_warning() {
     let v = validate(doc, None).unwrap();
     assert_eq!(v.warnings.len(), 1);
     assert_eq!(v.warnings[0].path, "policies.spare");
+}
+
+#[test]
+fn credentials_are_never_literal_default_headers() {
+    for name in [
+        "Authorization",
+        "X-Api-Key",
+        "Cookie",
+        "X-Auth-Token",
+        "Client-Secret",
+    ] {
+        let doc = format!(
+            "tenant: acme\nconnectors:\n  c:\n    base_url: https://x\n    default_headers: {{ {name}: \"sk_live_123\" }}\n    operations: {{ a: {{ method: GET, path: / }} }}\n"
+        );
+        assert_error(
+            &doc,
+            &format!("connectors.c.default_headers.{name}"),
+            5,
+            24,
+            "carries a credential",
+        );
+    }
+    // Ordinary headers stay fine.
+    let doc = "tenant: acme\nconnectors:\n  c:\n    base_url: https://x\n    default_headers: { Stripe-Version: \"2024-06-20\" }\n    operations: { a: { method: GET, path: / } }\n";
+    assert!(validate(doc, Some("acme")).is_ok());
+}
+
+#[test]
+fn a_document_names_a_bounded_number_of_secret_refs() {
+    let secrets: Vec<String> = (0..=orch_core::config::validate::MAX_SECRET_REFS)
+        .map(|i| format!("\"env:ORCH_ACME_{i}\""))
+        .collect();
+    let doc = format!(
+        "tenant: acme\nwebhooks:\n  stripe:\n    signing_secrets: [{}]\n",
+        secrets.join(", ")
+    );
+    let errs = errors(&doc, Some("acme"));
+    assert!(
+        errs.iter().any(|e| e.message.contains("at most")),
+        "{errs:#?}"
+    );
+    let ok = format!(
+        "tenant: acme\nwebhooks:\n  stripe:\n    signing_secrets: [{}]\n",
+        secrets[1..].join(", ")
+    );
+    assert!(validate(&ok, Some("acme")).is_ok());
 }

@@ -2,7 +2,7 @@
 //! environment variables, then command-line flags. Validated once at start; every error names
 //! the key (and, for the file, the line and column).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -287,6 +287,14 @@ pub struct SecretSettings {
     pub vault_token_ref: Option<String>,
     /// How long a resolved value is reused.
     pub cache_ttl: HumanDuration,
+    /// The SecretRefs tenant configs may name: patterns (`*` a wildcard; `{tenant}` the
+    /// tenant's slug, `{TENANT}` it upper-cased with `-` as `_`) per tenant slug, or under
+    /// `"*"` for every tenant. Setting it replaces the default, which keeps each tenant to
+    /// its own names: `env:ORCH_{TENANT}_*`, `file:/run/secrets/{tenant}_*`,
+    /// `docker:{tenant}_*`, `vault:secret/{tenant}/*`.
+    pub allowed_refs: BTreeMap<String, Vec<String>>,
+    /// `file:`/`docker:` secrets larger than this are refused (never read whole).
+    pub max_file_bytes: ByteSize,
 }
 
 impl Default for SecretSettings {
@@ -296,6 +304,14 @@ impl Default for SecretSettings {
             vault_addr: None,
             vault_token_ref: None,
             cache_ttl: HumanDuration(Duration::from_secs(60)),
+            allowed_refs: BTreeMap::from([(
+                "*".to_owned(),
+                crate::secrets::DEFAULT_ALLOWED_REFS
+                    .iter()
+                    .map(|p| (*p).to_owned())
+                    .collect(),
+            )]),
+            max_file_bytes: ByteSize::kib(64),
         }
     }
 }
@@ -637,6 +653,8 @@ impl Settings {
                 "must be 30–86400 seconds",
             ));
         }
+        crate::secrets::SecretPolicy::check_settings(&self.secrets)
+            .map_err(|(key, message)| invalid(key, message))?;
         let mut seen = BTreeSet::new();
         for issuer in &self.auth.issuers {
             issuer.validate()?;
@@ -795,6 +813,26 @@ mod tests {
             s.storage.request_log_flush.as_duration(),
             Duration::from_millis(500)
         );
+        // The example spells out the default allow-list.
+        assert_eq!(
+            s.secrets.allowed_refs,
+            SecretSettings::default().allowed_refs
+        );
+    }
+
+    #[test]
+    fn bad_allowed_refs_are_refused_naming_the_key() {
+        let mut s = Settings::default();
+        s.secrets
+            .allowed_refs
+            .insert("acme".into(), vec!["http:x".into()]);
+        let err = s.validate().unwrap_err().to_string();
+        assert!(err.contains("secrets.allowed_refs"), "{err}");
+        let mut s = Settings::default();
+        s.secrets
+            .allowed_refs
+            .insert("Not A Slug".into(), vec!["env:X".into()]);
+        assert!(s.validate().is_err());
     }
 
     #[test]

@@ -29,7 +29,7 @@ use crate::redis::{RedisClient, RedisError};
 use crate::request_log;
 use crate::resilience::breakers::BreakerRegistry;
 use crate::resilience::rate_limit::RateLimiter;
-use crate::secrets::SecretResolver;
+use crate::secrets::{SecretPolicy, SecretResolver};
 use crate::settings::{Settings, SettingsError};
 use crate::store::{self, Store, StoreError, StoreOptions};
 use crate::tenant_config::active::ActiveConfigs;
@@ -53,6 +53,11 @@ pub enum StartupError {
     },
     #[error("server error: {0}")]
     Serve(std::io::Error),
+    #[error("cannot create data_dir {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// How often each node re-reads the newest event id, in case an announcement was lost.
@@ -86,6 +91,12 @@ impl Application {
     /// Opens storage (applying pending migrations), prepares Redis, binds the listener.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         install_tls_provider();
+        crate::private_files::create_private_dir(&settings.data_dir).map_err(|source| {
+            StartupError::DataDir {
+                path: settings.data_dir.display().to_string(),
+                source,
+            }
+        })?;
         let store = open_store(&settings).await?;
         let applied = store
             .migrate()
@@ -114,7 +125,9 @@ impl Application {
             Duration::from_secs(settings.auth.operator_token_ttl_s),
         );
         let audit = AuditService::new(store.clone());
-        let secrets = Arc::new(SecretResolver::new(&settings.secrets));
+        let secrets = Arc::new(
+            SecretResolver::new(&settings.secrets).with_policy(SecretPolicy::new(&settings)),
+        );
         let active_configs = ActiveConfigs::new(store.clone());
         let notifier = ConfigNotifier::new(redis.as_ref());
         let configs = ConfigService::new(

@@ -29,6 +29,17 @@ impl SecretRef {
             "env" if name_ok(rest) => Ok(Self::Env(rest.to_owned())),
             "env" => Err("env: needs a variable name of letters, digits, '_', '-', '.'".to_owned()),
             "file" if rest.starts_with('/') && rest.len() > 1 && !rest.contains('\0') => {
+                // An allow-list pattern such as `file:/run/orch/*` must mean what it says:
+                // no segment may climb out of (or hide) the directory it names.
+                if rest[1..]
+                    .split('/')
+                    .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+                {
+                    return Err(
+                        "file: needs a normalised absolute path (no '.', '..' or empty segments)"
+                            .to_owned(),
+                    );
+                }
                 Ok(Self::File(rest.to_owned()))
             }
             "file" => Err("file: needs an absolute path".to_owned()),
@@ -47,8 +58,10 @@ impl SecretRef {
                             !p.is_empty()
                                 && p != ".."
                                 && p != "."
-                                && p.bytes()
-                                    .all(|b| b.is_ascii_graphic() && b != b'#' && b != b'?')
+                                // `%2e%2e` would reach Vault as `..` once decoded.
+                                && p.bytes().all(|b| {
+                                    b.is_ascii_graphic() && !matches!(b, b'#' | b'?' | b'%' | b'\\')
+                                })
                         })
                 };
                 if !segment_ok(mount) || !segment_ok(path) || field.is_empty() {
@@ -74,6 +87,62 @@ impl SecretRef {
             Self::Vault { .. } => "vault",
         }
     }
+}
+
+/// One entry of the daemon's SecretRef allow-list (`secrets.allowed_refs`): a ref with `*`
+/// standing for any run of characters (`env:ACME_*`, `file:/run/orch/acme/*`, `vault:secret/acme/*`).
+/// A pattern without `*` matches exactly that ref.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefPattern(String);
+
+impl RefPattern {
+    /// A pattern must start with a known scheme; the rest is free text with `*` wildcards.
+    pub fn parse(pattern: &str) -> Result<Self, String> {
+        let (scheme, rest) = pattern
+            .split_once(':')
+            .ok_or_else(|| format!("{pattern:?} needs a scheme: env:, file:, docker: or vault:"))?;
+        if !matches!(scheme, "env" | "file" | "docker" | "vault") {
+            return Err(format!(
+                "{pattern:?}: unknown scheme {scheme:?}: expected env, file, docker or vault"
+            ));
+        }
+        if rest.is_empty() {
+            return Err(format!("{pattern:?} names nothing after the scheme"));
+        }
+        Ok(Self(pattern.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `reference` (a ref that parsed) matches: `*` matches any run of characters,
+    /// `/` included, everything else literally.
+    pub fn matches(&self, reference: &str) -> bool {
+        glob_match(self.0.as_bytes(), reference.as_bytes())
+    }
+}
+
+/// `*`-only glob, iterative with one backtrack point (linear in practice, never exponential).
+fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pattern.len() && pattern[p] == b'*' {
+            star = Some((p, t));
+            p += 1;
+        } else if p < pattern.len() && pattern[p] == text[t] {
+            p += 1;
+            t += 1;
+        } else if let Some((sp, st)) = star {
+            p = sp + 1;
+            t = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&b| b == b'*')
 }
 
 impl fmt::Display for SecretRef {
@@ -137,9 +206,44 @@ mod tests {
             "vault:secret/#f",
             "vault:/x#f",
             "vault:s/../x#f",
+            "vault:secret/%2e%2e/sys#f",
+            "vault:secret/a%2Fb#f",
+            "vault:secret/a\\..#f",
+            "file:/run/secrets/../orchd-data/signing.key",
+            "file:/run/./x",
+            "file:/run//x",
+            "file:/run/x/",
             "http:x",
         ] {
             assert!(SecretRef::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn patterns() {
+        let p = RefPattern::parse("env:ACME_*").unwrap();
+        assert!(p.matches("env:ACME_KEY"));
+        assert!(p.matches("env:ACME_"));
+        assert!(!p.matches("env:GLOBEX_KEY"));
+        assert!(!p.matches("file:/ACME_KEY"));
+        let p = RefPattern::parse("file:/run/orch/*").unwrap();
+        assert!(p.matches("file:/run/orch/acme/key"));
+        assert!(!p.matches("file:/run/orchd/key"));
+        let exact = RefPattern::parse("vault:secret/acme#k").unwrap();
+        assert!(exact.matches("vault:secret/acme#k"));
+        assert!(!exact.matches("vault:secret/acme#k2"));
+        assert!(
+            RefPattern::parse("vault:*a*b*c")
+                .unwrap()
+                .matches("vault:xaybzc")
+        );
+        assert!(
+            !RefPattern::parse("vault:*a*b*c")
+                .unwrap()
+                .matches("vault:xaybz")
+        );
+        assert!(RefPattern::parse("*").is_err());
+        assert!(RefPattern::parse("http:x").is_err());
+        assert!(RefPattern::parse("env:").is_err());
     }
 }

@@ -139,10 +139,15 @@ fn normalize(json: &mut Value) {
     }
 }
 
+/// The most SecretRefs one document may name: each is resolved on apply, so the number a
+/// caller can make the daemon look up stays small.
+pub const MAX_SECRET_REFS: usize = 64;
+
 #[derive(Default)]
 struct Checker {
     errors: Vec<ConfigIssue>,
     warnings: Vec<ConfigIssue>,
+    secret_refs: usize,
 }
 
 type Entries = [(Key, Node)];
@@ -354,6 +359,14 @@ impl Checker {
     }
 
     fn secret_ref(&mut self, node: &Node, path: &str) {
+        self.secret_refs += 1;
+        if self.secret_refs == MAX_SECRET_REFS + 1 {
+            self.error(
+                path,
+                node.pos,
+                format!("a document may name at most {MAX_SECRET_REFS} SecretRefs"),
+            );
+        }
         if let Some(s) = self.string(node, path)
             && let Err(e) = SecretRef::parse(s)
         {
@@ -633,6 +646,15 @@ impl Checker {
                             key.pos,
                             format!("{:?} is not a valid header name", key.name),
                         );
+                    } else if is_credential_header(&key.name) {
+                        self.error(
+                            &kp,
+                            key.pos,
+                            format!(
+                                "{:?} carries a credential: configure it with auth (a secret_ref), never as a literal header",
+                                key.name
+                            ),
+                        );
                     }
                     if let Some(v) = self.string(value, &kp)
                         && v.contains(['\r', '\n'])
@@ -887,6 +909,28 @@ fn list_or_none(names: &[&str]) -> String {
     } else {
         names.join(", ")
     }
+}
+
+/// Header names that carry credentials: a config document holds only SecretRefs, so these
+/// never appear as literal `default_headers`.
+pub fn is_credential_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "x-api-key" | "api-key"
+    ) || [
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "apikey",
+        "api-key",
+        "api_key",
+        "credential",
+        "session",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
 }
 
 fn is_header_name(name: &str) -> bool {

@@ -23,7 +23,7 @@ use serde_json::Value;
 use crate::resilience::breakers::{self, BreakerRegistry};
 use crate::resilience::concurrency::ConcurrencyLimits;
 use crate::resilience::rate_limit::RateLimiter;
-use crate::secrets::{SecretError, SecretResolver};
+use crate::secrets::SecretResolver;
 
 /// How long an upstream's `Retry-After` may make us wait.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
@@ -587,14 +587,15 @@ impl Executor {
             headers.insert(name, value);
         }
         let secret = match connector.auth.secret_ref() {
-            Some(reference) => {
-                Some(self.secrets.resolve(reference).await.map_err(|e| match e {
-                    SecretError::Malformed { reference, message }
-                    | SecretError::Unavailable { reference, message } => {
-                        ExecError::SecretUnavailable { reference, message }
-                    }
-                })?)
-            }
+            Some(reference) => Some(
+                self.secrets
+                    .resolve_for_tenant(call.tenant, reference)
+                    .await
+                    .map_err(|e| ExecError::SecretUnavailable {
+                        reference: e.reference().to_owned(),
+                        message: e.message().to_owned(),
+                    })?,
+            ),
             None => None,
         };
         let auth = match (&connector.auth, &secret) {

@@ -71,31 +71,71 @@ impl ConfigService {
         &self.active
     }
 
-    /// Validates a document; SecretRefs that do not resolve now are warnings (they may be
-    /// provisioned later).
-    pub async fn validate(
+    /// Validates a document: syntax, structure and the SecretRef allow-list for `tenant`.
+    /// Never resolves a secret or reads anything of the host's (readonly operators call it).
+    pub fn validate(
         &self,
         text: &str,
         tenant: Option<&str>,
     ) -> Result<ValidDocument, Vec<ConfigIssue>> {
-        let mut doc = validate(text, tenant)?;
-        for (path, reference) in doc.config.secret_refs() {
-            if let Err(err) = self.secrets.resolve(&reference).await {
-                let why = match &err {
-                    SecretError::Malformed { message, .. }
-                    | SecretError::Unavailable { message, .. } => message.clone(),
-                };
-                doc.warnings.push(ConfigIssue {
-                    path,
-                    line: 0,
-                    column: 0,
-                    message: format!(
-                        "SecretRef {reference:?} does not resolve on this node now: {why}"
-                    ),
-                });
-            }
+        let doc = validate(text, tenant)?;
+        if let Some(tenant) = tenant {
+            self.check_allowed(tenant, &doc.config)?;
         }
         Ok(doc)
+    }
+
+    /// What `apply` checks before storing (dry runs too): `validate`, then every SecretRef
+    /// is resolved — one that does not resolve now is a warning (it may be provisioned
+    /// later), one that resolves to nothing is an error.
+    pub async fn check(&self, text: &str, tenant: &str) -> Result<ValidDocument, Vec<ConfigIssue>> {
+        let mut doc = self.validate(text, Some(tenant))?;
+        let mut errors = Vec::new();
+        for (path, reference) in doc.config.secret_refs() {
+            match self.secrets.resolve_for_tenant(tenant, &reference).await {
+                Ok(value) if value.expose().is_empty() => errors.push(issue(
+                    path,
+                    format!("SecretRef {reference:?} resolves to an empty value"),
+                )),
+                Ok(_) => {}
+                Err(err @ SecretError::NotAllowed { .. }) => {
+                    errors.push(issue(path, err.to_string()))
+                }
+                Err(err) => doc.warnings.push(issue(
+                    path,
+                    format!(
+                        "SecretRef {reference:?} does not resolve on this node now: {}",
+                        err.message()
+                    ),
+                )),
+            }
+        }
+        if errors.is_empty() {
+            Ok(doc)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Every SecretRef of `config` must be one the daemon lets `tenant` name.
+    fn check_allowed(
+        &self,
+        tenant: &str,
+        config: &OrchestratorConfig,
+    ) -> Result<(), Vec<ConfigIssue>> {
+        let errors: Vec<ConfigIssue> = config
+            .secret_refs()
+            .into_iter()
+            .filter_map(|(path, reference)| {
+                let err = self.secrets.policy().check(tenant, &reference).err()?;
+                Some(issue(path, err.to_string()))
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// Stores the document as a new version (unless it equals the newest one), optionally
@@ -109,7 +149,7 @@ impl ConfigService {
         audit: AuditDraft,
     ) -> Result<Applied, ConfigError> {
         let doc = self
-            .validate(text, Some(tenant))
+            .check(text, tenant)
             .await
             .map_err(ConfigError::Invalid)?;
         let canonical = doc.config.canonical();
@@ -262,6 +302,11 @@ impl ConfigService {
             .ok_or_else(|| {
                 ConfigError::NotFound(format!("tenant {tenant:?} has no config version {to}"))
             })?;
+        // A version stored before the allow-list was tightened does not come back into use.
+        let config: OrchestratorConfig = serde_json::from_value(target.canonical.clone())
+            .map_err(|e| ConfigError::Conflict(format!("version {to} cannot be read back: {e}")))?;
+        self.check_allowed(tenant, &config)
+            .map_err(ConfigError::Invalid)?;
         let pointer = self.store.get_config_pointer(tenant).await?;
         let from = pointer.as_ref().map(|p| p.active_version);
         let before = self.active_canonical(tenant, pointer.as_ref()).await?;
@@ -385,5 +430,14 @@ impl ConfigService {
         let pointer = self.store.get_config_pointer(tenant).await?;
         let before = self.active_canonical(tenant, pointer.as_ref()).await?;
         Ok(diff(&before, &config.canonical()))
+    }
+}
+
+fn issue(path: String, message: String) -> ConfigIssue {
+    ConfigIssue {
+        path,
+        line: 0,
+        column: 0,
+        message,
     }
 }

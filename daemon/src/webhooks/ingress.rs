@@ -174,7 +174,7 @@ impl Ingress {
             return Err(fail(IngressError::NotConfigured(d.tenant.to_owned())));
         };
         let secrets = self
-            .signing_secrets(&config.signing_secrets)
+            .signing_secrets(d.tenant, &config.signing_secrets)
             .await
             .map_err(|e| fail(IngressError::SecretUnavailable(e)))?;
         let now = OffsetDateTime::now_utc();
@@ -240,11 +240,23 @@ impl Ingress {
     }
 
     /// Every configured secret that resolves; an error only when none does.
-    async fn signing_secrets(&self, refs: &[String]) -> Result<Vec<Vec<u8>>, SecretError> {
+    async fn signing_secrets(
+        &self,
+        tenant: &str,
+        refs: &[String],
+    ) -> Result<Vec<Vec<u8>>, SecretError> {
         let mut values = Vec::with_capacity(refs.len());
         let mut first_error = None;
         for reference in refs {
-            match self.secrets.resolve(reference).await {
+            match self.secrets.resolve_for_tenant(tenant, reference).await {
+                // An empty secret would let anyone sign: it counts as unresolved.
+                Ok(value) if value.expose().is_empty() => {
+                    tracing::warn!(reference, "a webhook signing secret is empty");
+                    first_error.get_or_insert(SecretError::Unavailable {
+                        reference: reference.clone(),
+                        message: "the secret is empty".to_owned(),
+                    });
+                }
                 Ok(value) => values.push(bytes(&value)),
                 Err(err) => {
                     tracing::warn!(error = %err, "a webhook signing secret did not resolve");

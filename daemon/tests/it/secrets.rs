@@ -56,6 +56,15 @@ fn settings(dir: &std::path::Path, vault: Option<&str>, token: &str) -> SecretSe
         vault_addr: vault.map(str::to_owned),
         vault_token_ref: Some(format!("file:{}", token_file.display())),
         cache_ttl: HumanDuration(std::time::Duration::from_secs(60)),
+        allowed_refs: [(
+            "*".to_owned(),
+            vec![
+                "vault:secret/{tenant}/*".to_owned(),
+                format!("file:{}/*", std::env::temp_dir().display()),
+            ],
+        )]
+        .into(),
+        ..SecretSettings::default()
     }
 }
 
@@ -240,4 +249,244 @@ async fn stored_configs_hold_references_never_values() {
             .contains("vault:secret/acme/billing#api_key")
     );
     app.stop().await;
+}
+
+async fn post_json(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let res = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+fn doc_with_refs(auth_ref: &str, signing_ref: &str) -> String {
+    format!(
+        "tenant: acme\nconnectors:\n  billing:\n    base_url: http://billing:8000\n    auth: {{ type: bearer, secret_ref: \"{auth_ref}\" }}\n    operations:\n      on_invoice: {{ method: POST, path: /hooks }}\nwebhooks:\n  stripe:\n    signing_secrets: [\"{signing_ref}\"]\n"
+    )
+}
+
+/// `POST /v1/admin/config/validate` is open to readonly operators: it checks syntax only.
+/// It reads no file (`/dev/zero` would never end), asks no Vault, and answers the same
+/// whether a named file or variable exists or not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validate_never_resolves_secrets() {
+    let (addr, vault_hits) = vault_server().await;
+    let Some(app) = TestApp::spawn_with(Kind::Sqlite, move |s, db| {
+        s.secrets = settings(db.dir.path(), Some(&addr), VAULT_TOKEN);
+    })
+    .await
+    else {
+        return;
+    };
+    let key = app.create_operator("ro", "readonly").await;
+    let ro = app.operator_token(&key).await;
+    let existing = app.db.dir.path().join("exists");
+    std::fs::write(&existing, "x").unwrap();
+    let mut answers = Vec::new();
+    for file in [
+        "/dev/zero".to_owned(),
+        existing.display().to_string(),
+        "/nonexistent/orch".to_owned(),
+    ] {
+        let doc = doc_with_refs("vault:secret/acme/billing#api_key", &format!("file:{file}"));
+        let started = std::time::Instant::now();
+        let (status, body) = post_json(
+            &app,
+            &ro,
+            "/v1/admin/config/validate",
+            json!({"document": doc}),
+        )
+        .await;
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["valid"], true, "{body}");
+        answers.push(body["warnings"].clone());
+    }
+    assert!(answers.iter().all(|w| w == &json!([])), "{answers:?}");
+    assert_eq!(
+        vault_hits.load(Ordering::SeqCst),
+        0,
+        "validate called Vault"
+    );
+    // Percent-encoded traversal is refused by the grammar, before anything is asked.
+    let (_, body) = post_json(
+        &app,
+        &ro,
+        "/v1/admin/config/validate",
+        json!({"document": doc_with_refs("vault:secret/%2e%2e/sys/raw#k", "env:ORCH_TEST_X")}),
+    )
+    .await;
+    assert_eq!(body["valid"], false, "{body}");
+    // With a tenant, refs outside the allow-list are errors (no lookup either).
+    let (_, body) = post_json(
+        &app,
+        &ro,
+        "/v1/admin/config/validate",
+        json!({"document": doc_with_refs("env:PATH", "env:ORCH_TEST_X"), "tenant": "acme"}),
+    )
+    .await;
+    assert_eq!(body["valid"], false, "{body}");
+    assert!(body["errors"].to_string().contains("not allowed"), "{body}");
+    app.stop().await;
+}
+
+/// Apply refuses SecretRefs outside `secrets.allowed_refs` and orchd's own secrets even
+/// where a pattern would allow them; a symlink into `data_dir` is caught when read, so
+/// orchd's files never reach an upstream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_refuses_refs_the_allow_list_does_not_allow() {
+    let up = crate::helpers::upstream::Upstream::start().await;
+    let keys = tempfile::tempdir().unwrap();
+    let signing = keys.path().join("signing.key");
+    std::fs::write(&signing, "k".repeat(40)).unwrap();
+    let signing_ref = format!("file:{}", signing.display());
+    let Some(app) = TestApp::spawn_with(Kind::Sqlite, {
+        let signing_ref = signing_ref.clone();
+        move |s, _| s.auth.signing_key_ref = Some(signing_ref)
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let whsec = app.db.dir.path().join("whsec");
+    std::fs::write(&whsec, "whsec_ok").unwrap();
+    let whsec_ref = format!("file:{}", whsec.display());
+    let bootstrap = app.data_dir().join("bootstrap-admin.key");
+    for refused in [
+        "env:PATH".to_owned(),
+        "env:ORCHD_DATABASE_URL".to_owned(),
+        "file:/etc/passwd".to_owned(),
+        signing_ref.clone(),
+        format!("file:{}", bootstrap.display()),
+        "vault:secret/globex/billing#k".to_owned(),
+    ] {
+        let (status, body) = post_json(
+            &app,
+            &admin,
+            "/v1/admin/tenants/acme/config",
+            json!({"document": doc_with_refs(&refused, &whsec_ref), "reason": "testing", "activate": true}),
+        )
+        .await;
+        assert_eq!(status, 400, "{refused}: {body}");
+        assert_eq!(body["code"], "invalid_config", "{body}");
+        assert!(body.to_string().contains("not allowed"), "{body}");
+    }
+    // Lexically allowed, but a link to orchd's own key file: refused when read, at apply…
+    let link = app.db.dir.path().join("innocent");
+    std::os::unix::fs::symlink(&bootstrap, &link).unwrap();
+    let linked = doc_with_refs(&format!("file:{}", link.display()), &whsec_ref);
+    let (status, body) = post_json(
+        &app,
+        &admin,
+        "/v1/admin/tenants/acme/config",
+        json!({"document": linked, "reason": "testing"}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("orchd's own files"), "{body}");
+    // …and at call time, when the link appears after the apply.
+    let link = app.db.dir.path().join("later");
+    let doc = format!(
+        "tenant: acme\nconnectors:\n  api:\n    base_url: {}\n    auth: {{ type: bearer, secret_ref: \"file:{}\" }}\n    operations:\n      leak: {{ method: GET, path: /script/leak }}\n",
+        up.base_url(),
+        link.display()
+    );
+    let (status, body) = post_json(
+        &app,
+        &admin,
+        "/v1/admin/tenants/acme/config",
+        json!({"document": doc, "reason": "testing", "activate": true}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    std::os::unix::fs::symlink(&bootstrap, &link).unwrap();
+    let token = app.tenant_token("acme", &["execute"]).await;
+    let (status, body) = post_json(
+        &app,
+        &token,
+        "/v1/execute",
+        json!({"connector": "api", "operation": "leak"}),
+    )
+    .await;
+    assert_eq!(status, 424, "{body}");
+    assert_eq!(up.hits("leak"), 0, "the upstream was called");
+    app.stop().await;
+}
+
+/// An empty signing secret would let anyone sign: refused at apply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn empty_secrets_are_refused_at_apply() {
+    let Some(app) = TestApp::spawn(Kind::Sqlite).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let empty = app.db.dir.path().join("empty");
+    std::fs::write(&empty, "\n").unwrap();
+    let (status, body) = post_json(
+        &app,
+        &admin,
+        "/v1/admin/tenants/acme/config",
+        json!({
+            "document": doc_with_refs("env:ORCH_TEST_SURELY_UNSET", &format!("file:{}", empty.display())),
+            "reason": "testing",
+        }),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("empty value"), "{body}");
+    app.stop().await;
+}
+
+/// A version stored while the allow-list was wider does not come back into use after it
+/// was narrowed: activate and rollback check it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activate_checks_the_allow_list_again() {
+    let Some(first) = TestApp::spawn_with(Kind::Sqlite, |s, _| {
+        s.secrets
+            .allowed_refs
+            .insert("acme".to_owned(), vec!["env:LEGACY_*".to_owned()]);
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = first.admin_token().await;
+    let (status, body) = post_json(
+        &first,
+        &admin,
+        "/v1/admin/tenants/acme/config",
+        json!({"document": doc_with_refs("env:LEGACY_KEY", "env:ORCH_TEST_WHSEC"), "reason": "testing"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let admin_key = first.admin_key();
+    let db = first.stop().await;
+    let url = db.url.clone();
+    let data = db.dir.path().join("data");
+    let Some(second) = TestApp::spawn_with(Kind::Sqlite, move |s, _| {
+        s.database_url = Some(orchd::settings::ConnectionUrl::new(url));
+        s.data_dir = data;
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = second.operator_token(&admin_key).await;
+    let (status, body) = post_json(
+        &second,
+        &admin,
+        "/v1/admin/tenants/acme/config/activate",
+        json!({"version": 1, "reason": "testing"}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("env:LEGACY_KEY"), "{body}");
+    second.stop().await;
+    drop(db);
 }

@@ -100,7 +100,7 @@ pub async fn apply(
     if body.dry_run {
         let doc = state
             .configs
-            .validate(&body.document, Some(tenant.as_str()))
+            .check(&body.document, tenant.as_str())
             .await
             .map_err(|e| config_error(ConfigError::Invalid(e)))?;
         let diff = state
@@ -184,7 +184,6 @@ pub async fn validate(
     let out = match state
         .configs
         .validate(&body.document, tenant.as_ref().map(TenantSlug::as_str))
-        .await
     {
         Ok(doc) => ValidateConfigResponse {
             valid: true,

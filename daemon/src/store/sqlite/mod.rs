@@ -3,7 +3,7 @@
 //! Type mapping (see `migrations/sqlite`): ids are hyphenated UUID text, times are INTEGER
 //! microseconds since the Unix epoch (UTC), JSON is text.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -61,8 +61,14 @@ impl SqliteStore {
         if let Some(dir) = file.parent()
             && !dir.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(dir).map_err(|e| {
+            crate::private_files::create_private_dir(dir).map_err(|e| {
                 StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        if !in_memory {
+            // SQLite gives its -wal and -shm files the mode of the database file.
+            crate::private_files::create_private_file(&file).map_err(|e| {
+                StoreError::Unavailable(format!("cannot create {}: {e}", file.display()))
             })?;
         }
         let pool = SqlitePoolOptions::new()
@@ -70,6 +76,13 @@ impl SqliteStore {
             .acquire_timeout(options.acquire_timeout)
             .connect_with(connect)
             .await?;
+        if !in_memory {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut name = file.clone().into_os_string();
+                name.push(suffix);
+                crate::private_files::restrict(Path::new(&name));
+            }
+        }
         Ok(Self {
             pool,
             migration_lock,

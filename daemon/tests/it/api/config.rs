@@ -334,13 +334,13 @@ async fn invalid_documents_are_refused_with_positions(kind: Kind) {
     .await;
     let v: Value = res.json().await.unwrap();
     assert_eq!(v["valid"], true);
-    // The example's env:/vault: refs do not resolve on this node: warnings naming the ref.
+    // Validation never resolves a SecretRef: whether the example's refs exist on this
+    // host is not something it tells (nor finds out).
     let warnings = v["warnings"].as_array().unwrap();
     assert!(
-        warnings.iter().any(|w| w["message"]
-            .as_str()
-            .unwrap()
-            .contains("env:ACME_STRIPE_KEY")),
+        !warnings
+            .iter()
+            .any(|w| w["message"].as_str().unwrap().contains("resolve")),
         "{warnings:?}"
     );
     let versions = get(&app, &admin, "/v1/admin/tenants/acme/config/versions").await;

@@ -417,11 +417,7 @@ async fn two_nodes_fan_out_through_redis() {
     let Some(a) = spawn(Kind::Postgres).await else {
         return;
     };
-    let (db, prefix, key_dir) = (
-        a.db.url.clone(),
-        a.redis_prefix.clone(),
-        a.db.dir.path().to_owned(),
-    );
+    let (db, prefix, key_dir) = (a.db.url.clone(), a.redis_prefix.clone(), a.data_dir());
     let Some(b) = TestApp::spawn_with(Kind::Postgres, move |s, _| {
         s.database_url = Some(orchd::settings::ConnectionUrl::new(db.clone()));
         s.redis_url = Some(orchd::settings::ConnectionUrl::new(redis_url()));

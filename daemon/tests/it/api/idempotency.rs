@@ -160,7 +160,7 @@ async fn replays_survive_a_restart() {
     );
     let db = first.stop().await;
 
-    let (url, dir) = (db.url.clone(), db.dir.path().to_owned());
+    let (url, dir) = (db.url.clone(), db.dir.path().join("data"));
     let Some(second) = TestApp::spawn_with(Kind::Sqlite, move |s, _| {
         s.database_url = Some(orchd::settings::ConnectionUrl::new(url.clone()));
         s.auth.signing_key_ref = Some(format!("file:{}", dir.join("signing.key").display()));

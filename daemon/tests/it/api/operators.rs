@@ -27,7 +27,7 @@ async fn bootstrap_admin_key_file_is_private_and_works(kind: Kind) {
     let Some(app) = TestApp::spawn(kind).await else {
         return;
     };
-    let path = app.db.dir.path().join("bootstrap-admin.key");
+    let path = app.data_dir().join("bootstrap-admin.key");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -149,8 +149,8 @@ async fn versions_are_numbered_stored_and_listed(kind: Kind) {
     assert_eq!(
         refs,
         [
-            "env:ACME_STRIPE_KEY",
-            "env:ACME_STRIPE_WHSEC",
+            "env:ORCH_ACME_STRIPE_KEY",
+            "env:ORCH_ACME_STRIPE_WHSEC",
             "file:/run/secrets/acme_whsec_old",
             "vault:secret/acme/billing#api_key"
         ]

@@ -44,7 +44,8 @@ impl TestApp {
         let redis_prefix = format!("orch-test:{}:", uuid::Uuid::new_v4().simple());
         let mut settings = Settings {
             listen: "127.0.0.1:0".to_owned(),
-            data_dir: db.dir.path().to_owned(),
+            // Below the temp dir, so secret files the tests write beside it are not orchd's own.
+            data_dir: db.dir.path().join("data"),
             database_url: Some(ConnectionUrl::new(db.url.clone())),
             redis_prefix: redis_prefix.clone(),
             shutdown_grace: HumanDuration(Duration::from_secs(5)),
@@ -61,6 +62,16 @@ impl TestApp {
         settings.storage.max_connections = 4;
         settings.storage.acquire_timeout = HumanDuration(Duration::from_secs(5));
         settings.storage.request_log_flush = HumanDuration(Duration::from_millis(50));
+        // Tests keep tenant secrets in temp files and ORCH_TEST_* variables.
+        settings
+            .secrets
+            .allowed_refs
+            .entry("*".to_owned())
+            .or_default()
+            .extend([
+                "env:ORCH_TEST_*".to_owned(),
+                format!("file:{}/*", std::env::temp_dir().display()),
+            ]);
         adjust(&mut settings, &db);
         settings.validate().expect("test settings are valid");
 
@@ -92,9 +103,14 @@ impl TestApp {
         })
     }
 
+    /// orchd's `data_dir` (generated keys live there).
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.db.dir.path().join("data")
+    }
+
     /// The bootstrap admin's API key (written by orchd on a fresh database).
     pub fn admin_key(&self) -> String {
-        let path = self.db.dir.path().join("bootstrap-admin.key");
+        let path = self.data_dir().join("bootstrap-admin.key");
         std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("no bootstrap key at {}: {e}", path.display()))
             .trim()

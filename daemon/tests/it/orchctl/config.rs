@@ -759,7 +759,8 @@ async fn config_refusals(kind: Kind) {
     let globex = write(
         dir,
         "globex.yaml",
-        &edit(EXAMPLE, "tenant: acme", "tenant: globex"),
+        // Each tenant names its own secrets (the default allow-list).
+        &EXAMPLE.replace("acme", "globex").replace("ACME", "GLOBEX"),
     );
     admin
         .run(&[

@@ -86,6 +86,7 @@ error_codes! {
     ConcurrencyLimited => ("concurrency_limited", 429, "Concurrency limit reached"),
     Internal => ("internal", 500, "Internal error"),
     UpstreamUnreachable => ("upstream_unreachable", 502, "Upstream unreachable"),
+    UpstreamResponseTooLarge => ("upstream_response_too_large", 502, "Upstream response too large"),
     CircuitOpen => ("circuit_open", 503, "Circuit open"),
     StorageUnavailable => ("storage_unavailable", 503, "Storage unavailable"),
     UpstreamTimeout => ("upstream_timeout", 504, "Upstream timeout"),

@@ -241,12 +241,15 @@ impl Default for IdempotencySettings {
 #[serde(deny_unknown_fields, default)]
 pub struct ApiSettings {
     pub max_body_bytes: ByteSize,
+    /// A connector call whose response is larger fails (`upstream_response_too_large`).
+    pub max_upstream_response_bytes: ByteSize,
 }
 
 impl Default for ApiSettings {
     fn default() -> Self {
         Self {
             max_body_bytes: ByteSize::mib(1),
+            max_upstream_response_bytes: ByteSize(crate::executor::DEFAULT_MAX_RESPONSE_BYTES),
         }
     }
 }
@@ -651,6 +654,12 @@ impl Settings {
             return Err(invalid(
                 "auth.operator_token_ttl_s",
                 "must be 30–86400 seconds",
+            ));
+        }
+        if self.api.max_upstream_response_bytes.bytes() < 1024 {
+            return Err(invalid(
+                "api.max_upstream_response_bytes",
+                "must be at least 1 KiB",
             ));
         }
         crate::secrets::SecretPolicy::check_settings(&self.secrets)

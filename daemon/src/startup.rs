@@ -185,11 +185,14 @@ impl Application {
             version = env!("CARGO_PKG_VERSION"),
             "orchd listening"
         );
-        let executor = Arc::new(Executor::new(
-            secrets.clone(),
-            breakers,
-            RateLimiter::new(redis_for_limits.as_ref()),
-        ));
+        let executor = Arc::new(
+            Executor::new(
+                secrets.clone(),
+                breakers,
+                RateLimiter::new(redis_for_limits.as_ref()),
+            )
+            .with_max_response_bytes(settings.api.max_upstream_response_bytes.bytes()),
+        );
         let dispatch = Dispatcher::for_deployment(redis.as_ref());
         if settings.roles.worker || settings.roles.reconciler {
             background.push(spawn_keeper(

@@ -77,18 +77,36 @@ pub fn params(template: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Fills a template. Errors name the first missing placeholder.
+/// Fills a template. Errors name the first missing placeholder, or a value that would change
+/// the path's shape: `/` is encoded, and a segment a param made empty, `.` or `..` is
+/// refused (URL parsers resolve dot segments — `%2e%2e` too — so `{"id": ".."}` would turn
+/// `/v1/customers/{id}/refunds` into `/v1/refunds`).
 pub fn render(template: &str, values: &BTreeMap<String, String>) -> Result<String, String> {
     let mut out = String::with_capacity(template.len() + 16);
+    // Per path segment of the output: whether a param contributed to it.
+    let mut param_segments = vec![false];
     for segment in parse(template)? {
         match segment {
-            Segment::Literal(l) => out.push_str(&l),
+            Segment::Literal(l) => {
+                out.push_str(&l);
+                param_segments.extend(l.matches('/').map(|_| false));
+            }
             Segment::Param(p) => {
                 let value = values
                     .get(&p)
                     .ok_or_else(|| format!("missing param {p:?}"))?;
                 out.push_str(&encode_segment(value));
+                if let Some(last) = param_segments.last_mut() {
+                    *last = true;
+                }
             }
+        }
+    }
+    for (rendered, from_param) in out.split('/').zip(&param_segments) {
+        if *from_param && matches!(rendered, "" | "." | "..") {
+            return Err(format!(
+                "params may not make a path segment empty, \".\" or \"..\" (got {rendered:?})"
+            ));
         }
     }
     Ok(out)
@@ -126,6 +144,41 @@ mod tests {
             render("/v1/{missing}", &values)
                 .unwrap_err()
                 .contains("missing")
+        );
+    }
+
+    #[test]
+    fn params_cannot_change_the_shape_of_the_path() {
+        let render_with = |template: &str, pairs: &[(&str, &str)]| {
+            let values = pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            render(template, &values)
+        };
+        for bad in ["..", ".", ""] {
+            assert!(
+                render_with("/v1/customers/{id}/refunds", &[("id", bad)]).is_err(),
+                "{bad:?}"
+            );
+        }
+        assert!(render_with("/v1/{a}{b}/x", &[("a", "."), ("b", ".")]).is_err());
+        // Encoded forms stay inside their segment.
+        assert_eq!(
+            render_with("/v1/customers/{id}/refunds", &[("id", "%2e%2e")]).unwrap(),
+            "/v1/customers/%252e%252e/refunds"
+        );
+        assert_eq!(
+            render_with("/v1/customers/{id}/refunds", &[("id", "../x")]).unwrap(),
+            "/v1/customers/..%2Fx/refunds"
+        );
+        assert_eq!(
+            render_with("/v1/files/{name}", &[("name", "a..b")]).unwrap(),
+            "/v1/files/a..b"
+        );
+        assert_eq!(
+            render_with("/v1/x.{ext}", &[("ext", ".")]).unwrap(),
+            "/v1/x.."
         );
     }
 

@@ -47,6 +47,7 @@ impl ExecError {
             Self::RateLimited { .. } => "rate_limited",
             Self::ConcurrencyLimited { .. } => "concurrency_limited",
             Self::CircuitOpen { .. } => "circuit_open",
+            Self::ResponseTooLarge { .. } => "upstream_response_too_large",
             Self::SecretUnavailable { .. } => "secret_unavailable",
             Self::UnknownConnector(_) | Self::UnknownOperation { .. } | Self::BadRequest { .. } => {
                 "invalid"
@@ -60,6 +61,7 @@ impl ExecError {
         match self {
             Self::Timeout { maybe_sent, .. } | Self::Unreachable { maybe_sent, .. } => *maybe_sent,
             Self::CircuitOpen { attempts, .. } => *attempts > 0,
+            Self::ResponseTooLarge { .. } => true,
             _ => false,
         }
     }
@@ -119,6 +121,10 @@ pub enum ExecError {
         retry_after: Duration,
         attempts: u32,
     },
+    /// The upstream answered with more than `api.max_upstream_response_bytes`; the rest
+    /// was not read.
+    #[error("the upstream response is larger than {limit} bytes")]
+    ResponseTooLarge { limit: u64, attempts: u32 },
 }
 
 /// Call params as the executor takes them: scalars rendered as text; anything else is
@@ -143,6 +149,28 @@ pub fn params_from_json<'a>(
             Ok((name.clone(), text))
         })
         .collect()
+}
+
+/// Why a caller may not set header `name` on a call through `connector`, if it may not:
+/// the connection's own headers, the connector's credentials, and what orch sets itself.
+fn reserved_header(name: &str, connector: &Connector) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    match lower.as_str() {
+        "host" | "content-length" | "connection" | "keep-alive" | "te" | "trailer" | "trailers"
+        | "transfer-encoding" | "upgrade" | "expect" => Some("it belongs to the connection"),
+        _ if lower.starts_with("proxy-") => Some("it belongs to the connection"),
+        "authorization" | "cookie" => Some("credentials come from the connector's auth"),
+        "traceparent" | "tracestate" | "x-request-id" | "idempotency-key" => {
+            Some("orch sets it (use the request's own headers or fields)")
+        }
+        _ if lower.starts_with("orch-") => Some("orch sets it"),
+        _ => match &connector.auth {
+            Auth::Header { name: auth, .. } if auth.eq_ignore_ascii_case(name) => {
+                Some("credentials come from the connector's auth")
+            }
+            _ => None,
+        },
+    }
 }
 
 /// One call to make.
@@ -205,7 +233,11 @@ pub struct Executor {
     clients: Mutex<HashMap<ClientKey, reqwest::Client>>,
     budgets: Mutex<HashMap<(String, String), RetryBudget>>,
     epoch: Instant,
+    max_response_bytes: u64,
 }
+
+/// Upstream responses above this are refused unless a setting says otherwise.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 10 * 1024 * 1024;
 
 impl Executor {
     pub fn new(
@@ -222,7 +254,14 @@ impl Executor {
             clients: Mutex::new(HashMap::new()),
             budgets: Mutex::new(HashMap::new()),
             epoch: Instant::now(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
+    }
+
+    /// Caps what one upstream response may hold (`api.max_upstream_response_bytes`).
+    pub fn with_max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
     }
 
     /// The total deadline a call would get (the policy's, shortened by `timeout`).
@@ -378,13 +417,24 @@ impl Executor {
                 None => request,
             };
             let mut headers_at = None;
+            let limit = self.max_response_bytes;
             let sent = tokio::time::timeout(remaining, async {
-                let response = request.send().await?;
+                let mut response = request.send().await?;
                 headers_at = Some(attempt_started.elapsed());
                 let status = response.status().as_u16();
                 let headers = response.headers().clone();
-                let bytes = response.bytes().await?;
-                Ok::<_, reqwest::Error>((status, headers, bytes))
+                // Never buffer more than the cap: `None` says the answer was too large.
+                if response.content_length().is_some_and(|n| n > limit) {
+                    return Ok((status, headers, None));
+                }
+                let mut body = Vec::new();
+                while let Some(chunk) = response.chunk().await? {
+                    if (body.len() + chunk.len()) as u64 > limit {
+                        return Ok((status, headers, None));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok::<_, reqwest::Error>((status, headers, Some(body)))
             })
             .await;
             let record = AttemptRecord {
@@ -445,7 +495,18 @@ impl Executor {
                         maybe_sent: true,
                     });
                 }
-                Ok(Ok((status, response_headers, bytes))) => {
+                Ok(Ok((_, _, None))) => {
+                    tracing::warn!(
+                        connector = call.connector,
+                        limit = self.max_response_bytes,
+                        "upstream response too large"
+                    );
+                    return Err(ExecError::ResponseTooLarge {
+                        limit: self.max_response_bytes,
+                        attempts,
+                    });
+                }
+                Ok(Ok((status, response_headers, Some(bytes)))) => {
                     maybe_sent = true;
                     let answer = Answer {
                         status,
@@ -575,6 +636,14 @@ impl Executor {
             field: field.to_owned(),
             message,
         };
+        for name in call.headers.keys() {
+            if let Some(why) = reserved_header(name, connector) {
+                return Err(bad(
+                    &format!("headers.{name}"),
+                    format!("{name} cannot be sent by the caller: {why}"),
+                ));
+            }
+        }
         for (name, value) in connector.default_headers.iter().chain(call.headers.iter()) {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| bad("headers", format!("{name:?} is not a header name")))?;

@@ -162,6 +162,14 @@ pub fn decide(result: &Result<Answer, ExecError>, at: &AttemptContext) -> Finish
             Some(err.to_string()),
             None,
         ),
+        // The same upstream would answer the same size again: not retried.
+        Err(err @ ExecError::ResponseTooLarge { .. }) => finish(
+            "failed",
+            Next::Dead,
+            Some("upstream_response_too_large"),
+            Some(err.to_string()),
+            None,
+        ),
         Err(err @ ExecError::BadRequest { .. }) => finish(
             "failed",
             Next::Dead,

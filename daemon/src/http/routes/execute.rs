@@ -322,5 +322,11 @@ fn exec_error(err: ExecError) -> AppError {
             )
             .with("attempts", attempts)
         }
+        ExecError::ResponseTooLarge { limit, attempts } => AppError::new(
+            ErrorCode::UpstreamResponseTooLarge,
+            format!("the upstream answered with more than {limit} bytes (api.max_upstream_response_bytes)"),
+        )
+        .with("limit_bytes", limit)
+        .with("attempts", attempts),
     }
 }

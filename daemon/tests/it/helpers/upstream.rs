@@ -41,6 +41,8 @@ impl Upstream {
             .route("/slow/{name}", any(slow))
             .route("/hang-once/{name}", any(hang_once))
             .route("/drip", get(drip))
+            .route("/big/{n}", get(big))
+            .route("/big-stream/{n}", get(big_stream))
             .route("/job", any(job))
             .with_state(up.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -236,6 +238,32 @@ async fn drip(State(up): State<Upstream>, headers: HeaderMap) -> Response {
         Some((
             Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b".")),
             n + 1,
+        ))
+    });
+    Response::new(Body::from_stream(stream))
+}
+
+/// `n` bytes with a Content-Length.
+async fn big(State(up): State<Upstream>, Path(n): Path<usize>, headers: HeaderMap) -> Response {
+    up.seen("big", &headers);
+    Response::new(Body::from(vec![b'x'; n]))
+}
+
+/// `n` bytes in 1 KiB chunks, no Content-Length.
+async fn big_stream(
+    State(up): State<Upstream>,
+    Path(n): Path<usize>,
+    headers: HeaderMap,
+) -> Response {
+    up.seen("big-stream", &headers);
+    let stream = futures_util::stream::unfold(n, |left| async move {
+        if left == 0 {
+            return None;
+        }
+        let take = left.min(1024);
+        Some((
+            Ok::<_, std::io::Error>(axum::body::Bytes::from(vec![b'x'; take])),
+            left - take,
         ))
     });
     Response::new(Body::from_stream(stream))

@@ -74,6 +74,7 @@ async fn bootstrap_admin(settings: Settings, name: &str) -> anyhow::Result<ExitC
         store.clone(),
         Arc::new(SigningKey::load(&settings)?),
         Duration::from_secs(settings.auth.operator_token_ttl_s),
+        Arc::default(),
     );
     let issued = bootstrap::create_admin(&operators, name, "created with orchd bootstrap-admin")
         .await

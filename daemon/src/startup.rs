@@ -19,6 +19,7 @@ use crate::identity::audit::AuditService;
 use crate::identity::bootstrap;
 use crate::identity::clients::ClientService;
 use crate::identity::impersonations::ImpersonationService;
+use crate::identity::limiter::CredentialLimiter;
 use crate::identity::operators::OperatorService;
 use crate::identity::signing::SigningKey;
 use crate::identity::tenant_tokens::TenantTokenVerifier;
@@ -117,12 +118,16 @@ impl Application {
             &settings.auth,
             signing_key.clone(),
         )?);
-        let clients = ClientService::new(store.clone(), tenant_tokens.clone());
+        // One failure budget for both credential exchanges: a source failing at one counts
+        // against the other too.
+        let limiter = Arc::new(CredentialLimiter::default());
+        let clients = ClientService::new(store.clone(), tenant_tokens.clone(), limiter.clone());
         let impersonations = ImpersonationService::new(store.clone(), tenant_tokens.clone());
         let operators = OperatorService::new(
             store.clone(),
             signing_key,
             Duration::from_secs(settings.auth.operator_token_ttl_s),
+            limiter,
         );
         let audit = AuditService::new(store.clone());
         let secrets = Arc::new(

@@ -12,6 +12,7 @@ use orch_core::audit::{AuditDraft, AuditResult};
 use orch_core::problem::ErrorCode;
 use orch_core::rbac::Permission;
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 use super::AppState;
 use super::context::{Principal, RequestContext};
@@ -33,6 +34,8 @@ pub struct AdminRoute {
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub operator: OperatorRecord,
+    /// The API key the operator's token was exchanged for.
+    pub key_id: Uuid,
     pub token_expires_at: OffsetDateTime,
     pub route: AdminRoute,
     pub ctx: RequestContext,
@@ -137,6 +140,10 @@ pub async fn operator_guard(
         Err(OperatorAuthError::Identity(e)) => {
             return AppError::Internal(e.to_string()).into_response();
         }
+        // Only the key exchange has a failure budget; a token check never spends it.
+        Err(e @ OperatorAuthError::Throttled(_)) => {
+            return AppError::Internal(e.to_string()).into_response();
+        }
     };
     let Some(ctx) = req.extensions().get::<RequestContext>().cloned() else {
         return AppError::Internal("admin route without a request context".into()).into_response();
@@ -147,6 +154,7 @@ pub async fn operator_guard(
     });
     let actor = Actor {
         operator,
+        key_id: claims.key,
         token_expires_at: claims.expires_at(),
         route,
         ctx,

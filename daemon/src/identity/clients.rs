@@ -2,6 +2,7 @@
 //! `client_id` + a secret stored only as a hash, exchanged for a short-lived tenant token
 //! signed by orchd.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use orch_core::api::auth::AccessTokenResponse;
@@ -12,7 +13,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::IdentityError;
-use super::api_keys;
+use super::api_keys::{self, Checked};
+use super::limiter::{CredentialLimiter, Throttled};
 use super::tenant_tokens::{TenantClaims, TenantTokenVerifier};
 use super::tokens::{ORCHD_ISSUER, TENANT_AUDIENCE};
 use crate::store::Store;
@@ -67,6 +69,8 @@ pub enum ClientAuthError {
     #[error("invalid_scope: {0}")]
     InvalidScope(String),
     #[error(transparent)]
+    Throttled(#[from] Throttled),
+    #[error(transparent)]
     Identity(#[from] IdentityError),
 }
 
@@ -74,11 +78,20 @@ pub enum ClientAuthError {
 pub struct ClientService {
     store: Arc<dyn Store>,
     tokens: Arc<TenantTokenVerifier>,
+    limiter: Arc<CredentialLimiter>,
 }
 
 impl ClientService {
-    pub fn new(store: Arc<dyn Store>, tokens: Arc<TenantTokenVerifier>) -> Self {
-        Self { store, tokens }
+    pub fn new(
+        store: Arc<dyn Store>,
+        tokens: Arc<TenantTokenVerifier>,
+        limiter: Arc<CredentialLimiter>,
+    ) -> Self {
+        Self {
+            store,
+            tokens,
+            limiter,
+        }
     }
 
     pub async fn create(
@@ -89,7 +102,7 @@ impl ClientService {
         created_by: Uuid,
         audit: impl FnOnce(&TenantClientRecord) -> AuditDraft,
     ) -> Result<IssuedClient, IdentityError> {
-        let secret = api_keys::generate_blocking(CLIENT_SECRET_PREFIX).await?;
+        let secret = api_keys::generate(CLIENT_SECRET_PREFIX)?;
         let mut id_bytes = [0u8; 8];
         getrandom::fill(&mut id_bytes).map_err(|e| IdentityError::Hash(e.to_string()))?;
         let mut scopes = scopes;
@@ -140,30 +153,44 @@ impl ClientService {
     }
 
     /// The client-credentials grant: checks the secret and narrows scopes to what was asked.
+    /// `client_ip` is the caller's address, for the failure budget: `Throttled` once it (or,
+    /// for a legacy hash, the client) has failed too often, before any lookup or hashing.
     pub async fn exchange(
         &self,
         client_id: &str,
         client_secret: &str,
         scope: Option<&str>,
+        client_ip: Option<IpAddr>,
     ) -> Result<AccessTokenResponse, ClientAuthError> {
-        let found = self
+        let mut attempt = self.limiter.begin(client_ip)?;
+        // An unknown client costs one indexed lookup and no hashing: a SHA-256 check of a
+        // known one is just as fast, so there is no timing difference to hide.
+        let client = self
             .store
             .find_tenant_client(client_id)
             .await
             .map_err(IdentityError::from)?
-            .filter(|c| c.deleted_at.is_none());
-        let Some(client) = found else {
-            let presented = client_secret.to_owned();
-            let _ = tokio::task::spawn_blocking(move || api_keys::verify_nothing(&presented)).await;
+            .filter(|c| c.deleted_at.is_none())
+            .ok_or(ClientAuthError::InvalidClient)?;
+        let checked =
+            api_keys::check(&mut attempt, client_id, client_secret, &client.secret_hash).await?;
+        let Checked::Match { rehashed } = checked else {
             return Err(ClientAuthError::InvalidClient);
         };
-        let presented = client_secret.to_owned();
-        let stored = client.secret_hash.clone();
-        let matches = tokio::task::spawn_blocking(move || api_keys::verify(&presented, &stored))
-            .await
-            .unwrap_or(false);
-        if !matches {
-            return Err(ClientAuthError::InvalidClient);
+        attempt.succeeded();
+        if let Some(new_hash) = rehashed {
+            // The secret was right; failing to store the new hash only means Argon2 again
+            // next time, so it does not fail the grant.
+            match self
+                .store
+                .replace_tenant_client_secret_hash(client.id, &client.secret_hash, &new_hash)
+                .await
+            {
+                Ok(_) => tracing::info!(client_id, "legacy client secret hash replaced"),
+                Err(e) => {
+                    tracing::warn!(client_id, error = %e, "could not replace a legacy secret hash");
+                }
+            }
         }
         let scopes = match scope.map(str::trim).filter(|s| !s.is_empty()) {
             None => client.scopes.clone(),

@@ -1,6 +1,8 @@
 //! Impersonation: an operator acts as a tenant for a bounded time, with a reason. The token
 //! is a tenant token with RFC 8693 `act` (the operator) and `imp` (this impersonation);
-//! stopping or expiry takes effect on the token's next request.
+//! stopping or expiry takes effect on the token's next request. So does disabling the
+//! operator or rotating its key: both stop the operator's running impersonations in their
+//! own transaction, and the per-request check also refuses a disabled operator's token.
 
 use std::sync::Arc;
 
@@ -13,7 +15,7 @@ use uuid::Uuid;
 use super::IdentityError;
 use super::tenant_tokens::{ActorClaim, TenantClaims, TenantTokenVerifier};
 use super::tokens::{ORCHD_ISSUER, TENANT_AUDIENCE};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImpersonationRecord {
@@ -59,6 +61,14 @@ pub struct ImpersonationQuery {
     pub limit: u32,
 }
 
+/// Who starts an impersonation: the operator and the key it authenticated with (a later
+/// rotation of that key ends the impersonation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Impersonator {
+    pub operator_id: Uuid,
+    pub key_id: Uuid,
+}
+
 #[derive(Clone)]
 pub struct ImpersonationService {
     store: Arc<dyn Store>,
@@ -71,15 +81,20 @@ impl ImpersonationService {
     }
 
     /// Records the impersonation (audited in the same transaction) and signs its token.
+    /// `Inactive` if the operator was disabled or its key revoked in the meantime.
     pub async fn start(
         &self,
-        operator_id: Uuid,
+        by: Impersonator,
         tenant: &str,
         reason: &str,
         ttl_s: u64,
         scopes: Vec<Scope>,
         audit: impl FnOnce(&ImpersonationRecord) -> AuditDraft,
     ) -> Result<StartedImpersonation, IdentityError> {
+        let Impersonator {
+            operator_id,
+            key_id,
+        } = by;
         let now = OffsetDateTime::now_utc();
         let expires_at = now + time::Duration::seconds(i64::try_from(ttl_s).unwrap_or(900));
         let record = ImpersonationRecord {
@@ -110,7 +125,13 @@ impl ImpersonationService {
         };
         let token = self.tokens.issue(&claims)?;
         let draft = audit(&record);
-        self.store.create_impersonation(&record, draft).await?;
+        self.store
+            .create_impersonation(&record, key_id, draft)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => IdentityError::Inactive,
+                other => IdentityError::Store(other),
+            })?;
         Ok(StartedImpersonation {
             id: record.id,
             token,
@@ -144,12 +165,23 @@ impl ImpersonationService {
         Ok(())
     }
 
-    /// Whether the impersonation a token names is still active (not stopped, not expired).
+    /// Whether the impersonation a token names is still active (not stopped, not expired)
+    /// and its operator still enabled. Read from storage on every request, so a stop on any
+    /// node counts at once on all of them. The operator check covers rows that predate
+    /// disable stopping them, at one more lookup on (rare) impersonated requests.
     pub async fn is_active(&self, id: Uuid) -> Result<bool, IdentityError> {
-        Ok(self
+        let Some(record) = self
             .store
             .get_impersonation(id)
             .await?
-            .is_some_and(|r| r.is_active(OffsetDateTime::now_utc())))
+            .filter(|r| r.is_active(OffsetDateTime::now_utc()))
+        else {
+            return Ok(false);
+        };
+        Ok(self
+            .store
+            .get_operator(record.operator_id)
+            .await?
+            .is_some_and(|o| o.disabled_at.is_none()))
     }
 }

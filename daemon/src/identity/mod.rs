@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bootstrap;
 pub mod clients;
 pub mod impersonations;
+pub mod limiter;
 pub mod operators;
 pub mod signing;
 pub mod tenant_tokens;
@@ -24,6 +25,9 @@ pub enum IdentityError {
     Store(#[from] StoreError),
     #[error("token: {0}")]
     Token(String),
-    #[error("key hashing failed: {0}")]
+    #[error("key generation failed: {0}")]
     Hash(String),
+    /// The acting operator was disabled or its key revoked while the request ran.
+    #[error("the operator is disabled or its key was revoked")]
+    Inactive,
 }

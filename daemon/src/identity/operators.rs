@@ -1,6 +1,7 @@
 //! Operators: people and CI identities with one role each, authenticated by API keys that
 //! are exchanged for short-lived tokens.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +13,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::IdentityError;
-use super::api_keys::{self, OPERATOR_KEY_PREFIX};
+use super::api_keys::{self, Checked, OPERATOR_KEY_PREFIX};
+use super::limiter::{CredentialLimiter, Throttled};
 use super::signing::SigningKey;
 use super::tokens::{self, OperatorClaims, TokenError};
 use crate::store::{Store, StoreError};
@@ -81,6 +83,8 @@ pub enum OperatorAuthError {
     #[error("operator disabled or key revoked")]
     Inactive,
     #[error(transparent)]
+    Throttled(#[from] Throttled),
+    #[error(transparent)]
     Identity(#[from] IdentityError),
 }
 
@@ -105,14 +109,21 @@ pub struct OperatorService {
     store: Arc<dyn Store>,
     key: Arc<SigningKey>,
     token_ttl: Duration,
+    limiter: Arc<CredentialLimiter>,
 }
 
 impl OperatorService {
-    pub fn new(store: Arc<dyn Store>, key: Arc<SigningKey>, token_ttl: Duration) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        key: Arc<SigningKey>,
+        token_ttl: Duration,
+        limiter: Arc<CredentialLimiter>,
+    ) -> Self {
         Self {
             store,
             key,
             token_ttl,
+            limiter,
         }
     }
 
@@ -138,7 +149,7 @@ impl OperatorService {
             created_at: now,
             disabled_at: None,
         };
-        let generated = api_keys::generate_blocking(OPERATOR_KEY_PREFIX).await?;
+        let generated = api_keys::generate(OPERATOR_KEY_PREFIX)?;
         let key = ApiKeyRecord {
             id: orch_core::ids::new_id(),
             operator_id: operator.id,
@@ -156,29 +167,48 @@ impl OperatorService {
         })
     }
 
-    /// Exchanges an API key for a short-lived operator token.
+    /// Exchanges an API key for a short-lived operator token. `client_ip` is the caller's
+    /// address, for the failure budget: `Throttled` once it (or, for a legacy hash, the
+    /// key's id) has failed too often, before any lookup or hashing.
     pub async fn exchange_key(
         &self,
         api_key: &str,
+        client_ip: Option<IpAddr>,
     ) -> Result<OperatorTokenResponse, OperatorAuthError> {
+        let mut attempt = self.limiter.begin(client_ip)?;
         let lookup =
             api_keys::lookup_id(OPERATOR_KEY_PREFIX, api_key).ok_or(OperatorAuthError::BadKey)?;
-        let Some((key, operator)) = self.store.find_operator_key(lookup).await? else {
-            let presented = api_key.to_owned();
-            let _ = tokio::task::spawn_blocking(move || api_keys::verify_nothing(&presented)).await;
-            return Err(OperatorAuthError::BadKey);
+        // An unknown id costs one indexed lookup and no hashing: there is no timing
+        // difference worth hiding, since a SHA-256 check of a known id is just as fast.
+        let (key, operator) = self
+            .store
+            .find_operator_key(lookup)
+            .await?
+            .ok_or(OperatorAuthError::BadKey)?;
+        let rehashed = match api_keys::check(&mut attempt, lookup, api_key, &key.key_hash).await? {
+            Checked::Match { rehashed } => rehashed,
+            Checked::Mismatch => return Err(OperatorAuthError::BadKey),
         };
-        // Argon2 is CPU-heavy: keep it off the async workers.
-        let presented = api_key.to_owned();
-        let stored = key.key_hash.clone();
-        let matches = tokio::task::spawn_blocking(move || api_keys::verify(&presented, &stored))
-            .await
-            .unwrap_or(false);
-        if !matches || key.revoked_at.is_some() {
+        if key.revoked_at.is_some() {
             return Err(OperatorAuthError::BadKey);
         }
         if operator.disabled_at.is_some() {
             return Err(OperatorAuthError::Inactive);
+        }
+        attempt.succeeded();
+        if let Some(new_hash) = rehashed {
+            // The key was right; failing to store the new hash only means Argon2 again next
+            // time, so it does not fail the exchange.
+            match self
+                .store
+                .replace_operator_key_hash(key.id, &key.key_hash, &new_hash)
+                .await
+            {
+                Ok(_) => tracing::info!(key_id = %key.id, "legacy operator key hash replaced"),
+                Err(e) => {
+                    tracing::warn!(key_id = %key.id, error = %e, "could not replace a legacy key hash");
+                }
+            }
         }
         let (token, expires_at) = tokens::issue_operator_token(
             &self.key,
@@ -236,7 +266,7 @@ impl OperatorService {
         operator: &OperatorRecord,
         audit: AuditDraft,
     ) -> Result<IssuedOperatorKey, IdentityError> {
-        let generated = api_keys::generate_blocking(OPERATOR_KEY_PREFIX).await?;
+        let generated = api_keys::generate(OPERATOR_KEY_PREFIX)?;
         let key = ApiKeyRecord {
             id: orch_core::ids::new_id(),
             operator_id: operator.id,

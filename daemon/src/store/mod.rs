@@ -160,7 +160,16 @@ pub trait OperatorStore {
         operator_id: Uuid,
         key_id: Uuid,
     ) -> Result<Option<OperatorRecord>, StoreError>;
-    /// Disables an enabled operator and revokes its keys. `NotFound` if there is no enabled
+    /// Replaces a key's stored hash if it still is `old_hash` (a legacy hash upgraded after
+    /// a successful check; not an operator action, so not audited). Whether it changed.
+    async fn replace_operator_key_hash(
+        &self,
+        key_id: Uuid,
+        old_hash: &str,
+        new_hash: &str,
+    ) -> Result<bool, StoreError>;
+    /// Disables an enabled operator, revokes its keys and stops its running impersonations
+    /// (`stopped_by` is the audit draft's operator). `NotFound` if there is no enabled
     /// operator with that id.
     async fn disable_operator(
         &self,
@@ -168,7 +177,8 @@ pub trait OperatorStore {
         at: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<AuditRecord, StoreError>;
-    /// Adds `key` and revokes every other key of the operator. `NotFound` if there is no
+    /// Adds `key`, revokes every other key of the operator and stops its running
+    /// impersonations (they were started with a revoked key). `NotFound` if there is no
     /// enabled operator with that id.
     async fn rotate_operator_key(
         &self,
@@ -209,6 +219,14 @@ pub trait TenantClientStore {
         &self,
         client_id: &str,
     ) -> Result<Option<TenantClientRecord>, StoreError>;
+    /// Replaces a client's stored secret hash if it still is `old_hash` (a legacy hash
+    /// upgraded after a successful check; not audited). Whether it changed.
+    async fn replace_tenant_client_secret_hash(
+        &self,
+        id: Uuid,
+        old_hash: &str,
+        new_hash: &str,
+    ) -> Result<bool, StoreError>;
     /// Soft-deletes a client of `tenant`. `NotFound` if absent or already deleted.
     async fn delete_tenant_client(
         &self,
@@ -222,9 +240,14 @@ pub trait TenantClientStore {
 /// Impersonations. Start and stop are audited in the same transaction.
 #[async_trait]
 pub trait ImpersonationStore {
+    /// Records an impersonation started with the operator's key `key_id`. `NotFound` unless
+    /// the operator is enabled and that key unrevoked — checked under the operator's row
+    /// lock, so a concurrent disable or rotation either sees this row (and stops it) or
+    /// makes this call fail.
     async fn create_impersonation(
         &self,
         impersonation: &ImpersonationRecord,
+        key_id: Uuid,
         audit: AuditDraft,
     ) -> Result<AuditRecord, StoreError>;
     async fn get_impersonation(&self, id: Uuid) -> Result<Option<ImpersonationRecord>, StoreError>;

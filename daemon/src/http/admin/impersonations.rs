@@ -16,11 +16,12 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::http::AppState;
-use crate::http::auth::Actor;
+use crate::http::auth::{Actor, refused_token};
 use crate::http::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery, require_reason};
 use crate::identity::IdentityError;
-use crate::identity::impersonations::ImpersonationQuery;
+use crate::identity::impersonations::{ImpersonationQuery, Impersonator};
+use crate::identity::tokens::TokenError;
 use crate::store::StoreError;
 
 fn identity_error(err: IdentityError) -> AppError {
@@ -29,6 +30,10 @@ fn identity_error(err: IdentityError) -> AppError {
             AppError::not_found("no running impersonation with that id")
         }
         IdentityError::Store(e) => AppError::Store(e),
+        // Disabled or rotated while this request ran: the caller's token is no longer good.
+        IdentityError::Inactive => refused_token(&TokenError::Invalid(
+            "the operator is disabled or its key was revoked".into(),
+        )),
         other => AppError::Internal(other.to_string()),
     }
 }
@@ -51,9 +56,13 @@ pub async fn start(
     let mut scopes = body.scopes.unwrap_or_else(|| Scope::ALL.to_vec());
     scopes.sort();
     scopes.dedup();
+    let by = Impersonator {
+        operator_id: actor.operator.id,
+        key_id: actor.key_id,
+    };
     let started = state
         .impersonations
-        .start(actor.operator.id, tenant.as_str(), reason, ttl_s, scopes, |imp| {
+        .start(by, tenant.as_str(), reason, ttl_s, scopes, |imp| {
             actor
                 .audit(reason)
                 .tenant(&imp.tenant_id)

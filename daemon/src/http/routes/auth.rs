@@ -1,10 +1,14 @@
 //! Token endpoints: `POST /v1/auth/operator/token` (operator API key → operator token) and
 //! `POST /v1/auth/token` (OAuth2 client credentials → tenant token).
 
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::header::WWW_AUTHENTICATE;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use orch_core::api::auth::{
     AccessTokenResponse, ClientCredentialsRequest, OperatorTokenRequest, OperatorTokenResponse,
@@ -16,13 +20,43 @@ use crate::http::error::AppError;
 use crate::http::extract::{ApiJson, parse_json};
 use crate::identity::IdentityError;
 use crate::identity::clients::ClientAuthError;
+use crate::identity::limiter::Throttled;
 use crate::identity::operators::OperatorAuthError;
+
+/// The peer's address (the TCP connection's: orchd trusts no forwarding header), for the
+/// failure budget; `None` when the server was built without connect info.
+pub struct PeerIp(Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ci| ci.0.ip()),
+        ))
+    }
+}
+
+/// 429 `rate_limited` for a source (or id) over its failure budget.
+fn throttled(t: Throttled) -> AppError {
+    let wait = t.retry_after.as_secs().max(1);
+    AppError::new(
+        ErrorCode::RateLimited,
+        format!("too many failed attempts; retry in {wait} s"),
+    )
+    .with("retry_after_s", wait)
+    .with_header(RETRY_AFTER, wait.to_string())
+}
 
 pub async fn operator_token(
     State(state): State<AppState>,
+    PeerIp(ip): PeerIp,
     ApiJson(body): ApiJson<OperatorTokenRequest>,
 ) -> Result<Json<OperatorTokenResponse>, AppError> {
-    match state.operators.exchange_key(&body.api_key).await {
+    match state.operators.exchange_key(&body.api_key, ip).await {
         Ok(token) => {
             tracing::info!(operator = %token.operator.name, "operator token issued");
             Ok(Json(token))
@@ -36,6 +70,13 @@ pub async fn operator_token(
                 "the API key is unknown, revoked, or its operator is disabled",
             ))
         }
+        Err(OperatorAuthError::Throttled(t)) => {
+            tracing::warn!(
+                retry_after_s = t.retry_after.as_secs(),
+                "operator token throttled"
+            );
+            Err(throttled(t))
+        }
         Err(OperatorAuthError::Identity(IdentityError::Store(e))) => Err(AppError::Store(e)),
         Err(OperatorAuthError::Identity(e)) => Err(AppError::Internal(e.to_string())),
     }
@@ -45,6 +86,7 @@ pub async fn operator_token(
 /// with the OAuth error name in `error`.
 pub async fn client_token(
     State(state): State<AppState>,
+    PeerIp(ip): PeerIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<AccessTokenResponse>, AppError> {
@@ -67,7 +109,7 @@ pub async fn client_token(
     }
     match state
         .clients
-        .exchange(&req.client_id, &req.client_secret, req.scope.as_deref())
+        .exchange(&req.client_id, &req.client_secret, req.scope.as_deref(), ip)
         .await
     {
         Ok(token) => Ok(Json(token)),
@@ -84,6 +126,10 @@ pub async fn client_token(
             format!("{scope:?} is not a scope of this client"),
         )
         .with("error", "invalid_scope")),
+        Err(ClientAuthError::Throttled(t)) => {
+            tracing::warn!(client_id = %req.client_id, retry_after_s = t.retry_after.as_secs(), "client credentials throttled");
+            Err(throttled(t))
+        }
         Err(ClientAuthError::Identity(IdentityError::Store(e))) => Err(AppError::Store(e)),
         Err(ClientAuthError::Identity(e)) => Err(AppError::Internal(e.to_string())),
     }

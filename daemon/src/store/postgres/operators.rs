@@ -97,6 +97,23 @@ impl OperatorStore for PgStore {
         row.as_ref().map(decode_operator).transpose()
     }
 
+    async fn replace_operator_key_hash(
+        &self,
+        key_id: Uuid,
+        old_hash: &str,
+        new_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE operator_api_keys SET key_hash = $3 WHERE id = $1 AND key_hash = $2",
+        )
+        .bind(key_id)
+        .bind(old_hash)
+        .bind(new_hash)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn disable_operator(
         &self,
         id: Uuid,
@@ -119,6 +136,7 @@ impl OperatorStore for PgStore {
             .bind(at)
             .execute(&mut *tx)
             .await?;
+        stop_impersonations_of(&mut tx, id, audit.operator_id, "operator disabled", at).await?;
         let record = append_in_tx(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(record)
@@ -145,6 +163,14 @@ impl OperatorStore for PgStore {
             .bind(key.created_at)
             .execute(&mut *tx)
             .await?;
+        stop_impersonations_of(
+            &mut tx,
+            operator_id,
+            audit.operator_id,
+            "operator key rotated",
+            key.created_at,
+        )
+        .await?;
         insert_key(&mut tx, key).await?;
         let record = append_in_tx(&mut tx, audit).await?;
         tx.commit().await?;
@@ -163,6 +189,27 @@ async fn insert_key(conn: &mut sqlx::PgConnection, key: &ApiKeyRecord) -> Result
     .bind(&key.key_hash)
     .bind(key.created_at)
     .bind(key.revoked_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Ends the operator's running impersonations, in the caller's transaction.
+async fn stop_impersonations_of(
+    conn: &mut sqlx::PgConnection,
+    operator_id: Uuid,
+    stopped_by: Option<Uuid>,
+    reason: &str,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE impersonations SET stopped_at = $2, stopped_by = $3, stop_reason = $4 \
+         WHERE operator_id = $1 AND stopped_at IS NULL AND expires_at > $2",
+    )
+    .bind(operator_id)
+    .bind(at)
+    .bind(stopped_by)
+    .bind(reason)
     .execute(conn)
     .await?;
     Ok(())

@@ -75,6 +75,23 @@ impl TenantClientStore for PgStore {
         row.as_ref().map(decode_client).transpose()
     }
 
+    async fn replace_tenant_client_secret_hash(
+        &self,
+        id: Uuid,
+        old_hash: &str,
+        new_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tenant_clients SET secret_hash = $3 WHERE id = $1 AND secret_hash = $2",
+        )
+        .bind(id)
+        .bind(old_hash)
+        .bind(new_hash)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn delete_tenant_client(
         &self,
         tenant: &str,
@@ -105,9 +122,35 @@ impl ImpersonationStore for PgStore {
     async fn create_impersonation(
         &self,
         i: &ImpersonationRecord,
+        key_id: Uuid,
         audit: AuditDraft,
     ) -> Result<AuditRecord, StoreError> {
         let mut tx = self.pool().begin().await?;
+        // The share lock waits for a disable or rotation in flight (both lock the row for
+        // update) and blocks the next one until this commits; the key is read by a second
+        // statement so it sees what such a rotation committed.
+        let enabled: Option<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM operators WHERE id = $1 AND disabled_at IS NULL FOR SHARE",
+        )
+        .bind(i.operator_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let key_live: Option<Uuid> = match enabled {
+            Some(_) => {
+                sqlx::query_scalar(
+                    "SELECT id FROM operator_api_keys \
+                     WHERE id = $1 AND operator_id = $2 AND revoked_at IS NULL",
+                )
+                .bind(key_id)
+                .bind(i.operator_id)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+            None => None,
+        };
+        if key_live.is_none() {
+            return Err(StoreError::NotFound);
+        }
         sqlx::query(
             "INSERT INTO impersonations (id, operator_id, tenant_id, reason, scopes, created_at, expires_at, \
              stopped_at, stopped_by, stop_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",

@@ -97,6 +97,22 @@ impl OperatorStore for SqliteStore {
         row.as_ref().map(decode_operator).transpose()
     }
 
+    async fn replace_operator_key_hash(
+        &self,
+        key_id: Uuid,
+        old_hash: &str,
+        new_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("UPDATE operator_api_keys SET key_hash = ? WHERE id = ? AND key_hash = ?")
+                .bind(new_hash)
+                .bind(key_id.to_string())
+                .bind(old_hash)
+                .execute(self.pool())
+                .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn disable_operator(
         &self,
         id: Uuid,
@@ -119,6 +135,7 @@ impl OperatorStore for SqliteStore {
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
+        stop_impersonations_of(&mut tx, id, audit.operator_id, "operator disabled", at).await?;
         let record = append_in_tx(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(record)
@@ -144,11 +161,40 @@ impl OperatorStore for SqliteStore {
             .bind(operator_id.to_string())
             .execute(&mut *tx)
             .await?;
+        stop_impersonations_of(
+            &mut tx,
+            operator_id,
+            audit.operator_id,
+            "operator key rotated",
+            key.created_at,
+        )
+        .await?;
         insert_key(&mut tx, key).await?;
         let record = append_in_tx(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
+}
+
+/// Ends the operator's running impersonations, in the caller's transaction.
+async fn stop_impersonations_of(
+    conn: &mut SqliteConnection,
+    operator_id: Uuid,
+    stopped_by: Option<Uuid>,
+    reason: &str,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE impersonations SET stopped_at = ?1, stopped_by = ?2, stop_reason = ?3 \
+         WHERE operator_id = ?4 AND stopped_at IS NULL AND expires_at > ?1",
+    )
+    .bind(to_micros(at))
+    .bind(stopped_by.map(|u| u.to_string()))
+    .bind(reason)
+    .bind(operator_id.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 async fn insert_key(conn: &mut SqliteConnection, key: &ApiKeyRecord) -> Result<(), StoreError> {

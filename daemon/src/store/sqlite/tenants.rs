@@ -79,6 +79,23 @@ impl TenantClientStore for SqliteStore {
         row.as_ref().map(decode_client).transpose()
     }
 
+    async fn replace_tenant_client_secret_hash(
+        &self,
+        id: Uuid,
+        old_hash: &str,
+        new_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tenant_clients SET secret_hash = ? WHERE id = ? AND secret_hash = ?",
+        )
+        .bind(new_hash)
+        .bind(id.to_string())
+        .bind(old_hash)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn delete_tenant_client(
         &self,
         tenant: &str,
@@ -109,9 +126,22 @@ impl ImpersonationStore for SqliteStore {
     async fn create_impersonation(
         &self,
         i: &ImpersonationRecord,
+        key_id: Uuid,
         audit: AuditDraft,
     ) -> Result<AuditRecord, StoreError> {
+        // The write transaction serialises this with disable and rotation.
         let mut tx = self.begin_write().await?;
+        let live: Option<String> = sqlx::query_scalar(
+            "SELECT k.id FROM operator_api_keys k JOIN operators o ON o.id = k.operator_id \
+             WHERE k.id = ? AND o.id = ? AND k.revoked_at IS NULL AND o.disabled_at IS NULL",
+        )
+        .bind(key_id.to_string())
+        .bind(i.operator_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if live.is_none() {
+            return Err(StoreError::NotFound);
+        }
         sqlx::query(
             "INSERT INTO impersonations (id, operator_id, tenant_id, reason, scopes, created_at, expires_at, \
              stopped_at, stopped_by, stop_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -215,12 +215,70 @@ async fn the_secret_is_stored_only_as_a_hash(kind: Kind) {
         .await
         .unwrap()
         .unwrap();
-    assert!(stored.secret_hash.starts_with("$argon2id$"));
+    let hex = stored.secret_hash.strip_prefix("sha256$").unwrap();
+    assert_eq!(hex.len(), 64, "{}", stored.secret_hash);
     assert!(!stored.secret_hash.contains(secret));
+    app.stop().await;
+}
+
+/// A secret stored as Argon2 by an earlier version still works once, and is then stored as
+/// SHA-256.
+async fn legacy_secrets_still_work_and_are_rehashed(kind: Kind) {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let created = create_client(&app, &admin, "globex", json!(["events:read"])).await;
+    let client_id = created["client"]["client_id"].as_str().unwrap();
+    let secret = created["client_secret"].as_str().unwrap();
+    let row = app
+        .store
+        .find_tenant_client(client_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let legacy = super::operators::legacy_hash(secret);
+    assert!(
+        app.store
+            .replace_tenant_client_secret_hash(row.id, &row.secret_hash, &legacy)
+            .await
+            .unwrap()
+    );
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", client_id),
+        ("client_secret", secret),
+    ];
+    let wrong = [
+        ("grant_type", "client_credentials"),
+        ("client_id", client_id),
+        (
+            "client_secret",
+            "orch_cs_000000000000_0000000000000000000000000000000000000000",
+        ),
+    ];
+    assert_eq!(token(&app, &wrong).await.status(), 401);
+    let still = app
+        .store
+        .find_tenant_client(client_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(still.secret_hash, legacy, "a failed check changes nothing");
+    assert_eq!(token(&app, &form).await.status(), 200);
+    let upgraded = app
+        .store
+        .find_tenant_client(client_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(upgraded.secret_hash.starts_with("sha256$"));
+    assert_eq!(token(&app, &form).await.status(), 200);
     app.stop().await;
 }
 
 both_backends!(
     client_credentials_issue_tenant_tokens,
-    the_secret_is_stored_only_as_a_hash
+    the_secret_is_stored_only_as_a_hash,
+    legacy_secrets_still_work_and_are_rehashed
 );

@@ -196,4 +196,144 @@ async fn impersonation_limits(kind: Kind) {
     app.stop().await;
 }
 
-both_backends!(impersonation_lifecycle, impersonation_limits);
+/// Starts an impersonation of `acme` as the operator with `token`; returns its token.
+async fn impersonate(app: &TestApp, token: &str) -> String {
+    let res = app
+        .client
+        .post(app.url("/v1/admin/impersonations"))
+        .bearer_auth(token)
+        .json(&json!({"tenant": "acme", "reason": "ticket 7", "ttl_s": 3600}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let started: Value = res.json().await.unwrap();
+    started["token"].as_str().unwrap().to_owned()
+}
+
+async fn whoami(app: &TestApp, token: &str) -> reqwest::StatusCode {
+    app.client
+        .get(app.url("/v1/whoami"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+async fn operator_id(app: &TestApp, token: &str) -> String {
+    let me: Value = app
+        .client
+        .get(app.url("/v1/admin/whoami"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    me["operator"]["id"].as_str().unwrap().to_owned()
+}
+
+/// Disabling an operator ends its impersonations at once, on this node and on another
+/// node of the same database (which has never seen the disable).
+async fn disabling_the_operator_ends_its_impersonations(kind: Kind) {
+    let Some(a) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let shared_db = a.db.url.clone();
+    let shared_dir = a.db.dir.path().to_owned();
+    // Same database, and the same data dir so both nodes sign with the same key.
+    let Some(b) = TestApp::spawn_with(kind, move |s, _| {
+        s.database_url = Some(orchd::settings::ConnectionUrl::new(shared_db.clone()));
+        s.data_dir = shared_dir.clone();
+    })
+    .await
+    else {
+        return;
+    };
+    let sam_key = a.create_operator("sam", "support").await;
+    let sam = a.operator_token(&sam_key).await;
+    let sam_id = operator_id(&a, &sam).await;
+    let token = impersonate(&a, &sam).await;
+    assert_eq!(whoami(&a, &token).await, 200);
+    assert_eq!(whoami(&b, &token).await, 200);
+
+    let admin = a.admin_token().await;
+    let res = a
+        .client
+        .post(a.url(&format!("/v1/admin/operators/{sam_id}/disable")))
+        .bearer_auth(&admin)
+        .json(&json!({"reason": "left the company"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    for node in [&a, &b] {
+        let res = node
+            .client
+            .get(node.url("/v1/whoami"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+        assert_eq!(res.json::<Problem>().await.unwrap().code, "unauthenticated");
+    }
+    let list: Value = a
+        .client
+        .get(a.url("/v1/admin/impersonations?tenant=acme"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let row = &list["items"][0];
+    assert_eq!(row["active"], false);
+    assert_eq!(row["stop_reason"], "operator disabled");
+    b.stop().await;
+    a.stop().await;
+}
+
+/// Rotating an operator's key ends the impersonations it started: they were obtained with
+/// the key that was just revoked (the usual reason to rotate is that it may have leaked).
+async fn rotating_the_key_ends_its_impersonations(kind: Kind) {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let sam_key = app.create_operator("sam", "support").await;
+    let sam = app.operator_token(&sam_key).await;
+    let sam_id = operator_id(&app, &sam).await;
+    let token = impersonate(&app, &sam).await;
+    assert_eq!(whoami(&app, &token).await, 200);
+    let admin = app.admin_token().await;
+    let res = app
+        .client
+        .post(app.url(&format!("/v1/admin/operators/{sam_id}/keys")))
+        .bearer_auth(&admin)
+        .json(&json!({"reason": "laptop lost"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let new_key = res.json::<Value>().await.unwrap()["api_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(whoami(&app, &token).await, 401);
+    // With the new key the operator can start a new one.
+    let sam = app.operator_token(&new_key).await;
+    let fresh = impersonate(&app, &sam).await;
+    assert_eq!(whoami(&app, &fresh).await, 200);
+    app.stop().await;
+}
+
+both_backends!(
+    impersonation_lifecycle,
+    impersonation_limits,
+    disabling_the_operator_ends_its_impersonations,
+    rotating_the_key_ends_its_impersonations
+);

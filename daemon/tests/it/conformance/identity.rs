@@ -43,7 +43,7 @@ fn key_for(op: &OperatorRecord, lookup: &str) -> ApiKeyRecord {
         id: Uuid::now_v7(),
         operator_id: op.id,
         lookup_id: lookup.into(),
-        key_hash: "$argon2id$test".into(),
+        key_hash: "sha256$test".into(),
         created_at: now(),
         revoked_at: None,
     }
@@ -276,7 +276,7 @@ fn client(tenant: &str, client_id: &str) -> TenantClientRecord {
         tenant_id: tenant.into(),
         name: "svc".into(),
         client_id: client_id.into(),
-        secret_hash: "$argon2id$test".into(),
+        secret_hash: "sha256$test".into(),
         scopes: vec![Scope::Execute, Scope::JobsRead],
         created_by: Some(Uuid::now_v7()),
         created_at: now(),
@@ -346,12 +346,9 @@ async fn impersonations_start_list_and_stop(kind: Kind) {
         return;
     };
     let op = operator("sam", Role::Support);
+    let key = key_for(&op, "ffffffffffff");
     store
-        .create_operator(
-            &op,
-            &key_for(&op, "ffffffffffff"),
-            draft("operators.create"),
-        )
+        .create_operator(&op, &key, draft("operators.create"))
         .await
         .unwrap();
     let record = |tenant: &str, expires_in: i64| ImpersonationRecord {
@@ -369,11 +366,11 @@ async fn impersonations_start_list_and_stop(kind: Kind) {
     let live = record("acme", 600);
     let expired = record("acme", -1);
     store
-        .create_impersonation(&live, draft("impersonation.start"))
+        .create_impersonation(&live, key.id, draft("impersonation.start"))
         .await
         .unwrap();
     store
-        .create_impersonation(&expired, draft("impersonation.start"))
+        .create_impersonation(&expired, key.id, draft("impersonation.start"))
         .await
         .unwrap();
     assert_eq!(
@@ -416,8 +413,194 @@ async fn impersonations_start_list_and_stop(kind: Kind) {
     ));
 }
 
+fn impersonation(op: &OperatorRecord, expires_in: i64) -> ImpersonationRecord {
+    ImpersonationRecord {
+        id: Uuid::now_v7(),
+        operator_id: op.id,
+        tenant_id: "acme".into(),
+        reason: "ticket".into(),
+        scopes: vec![Scope::JobsRead],
+        created_at: now(),
+        expires_at: now() + time::Duration::seconds(expires_in),
+        stopped_at: None,
+        stopped_by: None,
+        stop_reason: None,
+    }
+}
+
+async fn disable_and_rotation_end_running_impersonations(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let admin_id = Uuid::now_v7();
+    let by_admin = |action: &str| draft(action).operator(admin_id);
+    let op = operator("sam", Role::Support);
+    let k1 = key_for(&op, "111111111111");
+    store
+        .create_operator(&op, &k1, draft("operators.create"))
+        .await
+        .unwrap();
+    let running = impersonation(&op, 600);
+    let expired = impersonation(&op, -1);
+    for i in [&running, &expired] {
+        store
+            .create_impersonation(i, k1.id, draft("impersonation.start"))
+            .await
+            .unwrap();
+    }
+
+    // Rotation ends what the old key started; expired rows are left as they were.
+    let k2 = key_for(&op, "222222222222");
+    store
+        .rotate_operator_key(op.id, &k2, by_admin("operators.rotate_key"))
+        .await
+        .unwrap();
+    let after = store.get_impersonation(running.id).await.unwrap().unwrap();
+    assert!(after.stopped_at.is_some());
+    assert_eq!(after.stopped_by, Some(admin_id));
+    assert_eq!(after.stop_reason.as_deref(), Some("operator key rotated"));
+    assert_eq!(
+        store.get_impersonation(expired.id).await.unwrap(),
+        Some(expired.clone())
+    );
+
+    // A start with the revoked key is refused, and writes no audit row.
+    let before = chain_length(&store).await;
+    let late = impersonation(&op, 600);
+    assert!(matches!(
+        store
+            .create_impersonation(&late, k1.id, draft("impersonation.start"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.get_impersonation(late.id).await.unwrap(), None);
+    assert_eq!(chain_length(&store).await, before);
+
+    // Disabling ends what the current key started, and only the operator's own;
+    // nothing can start afterwards.
+    let second = impersonation(&op, 600);
+    store
+        .create_impersonation(&second, k2.id, draft("impersonation.start"))
+        .await
+        .unwrap();
+    let other = operator("ann", Role::Support);
+    let other_key = key_for(&other, "333333333333");
+    store
+        .create_operator(&other, &other_key, draft("operators.create"))
+        .await
+        .unwrap();
+    let theirs = impersonation(&other, 600);
+    store
+        .create_impersonation(&theirs, other_key.id, draft("impersonation.start"))
+        .await
+        .unwrap();
+    store
+        .disable_operator(op.id, now(), by_admin("operators.disable"))
+        .await
+        .unwrap();
+    let after = store.get_impersonation(second.id).await.unwrap().unwrap();
+    assert!(after.stopped_at.is_some());
+    assert_eq!(after.stopped_by, Some(admin_id));
+    assert_eq!(after.stop_reason.as_deref(), Some("operator disabled"));
+    assert_eq!(
+        store
+            .get_impersonation(running.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .stop_reason
+            .as_deref(),
+        Some("operator key rotated"),
+        "an earlier stop is not overwritten"
+    );
+    assert_eq!(
+        store.get_impersonation(theirs.id).await.unwrap(),
+        Some(theirs.clone())
+    );
+    assert!(matches!(
+        store
+            .create_impersonation(
+                &impersonation(&op, 600),
+                k2.id,
+                draft("impersonation.start")
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn legacy_hashes_are_replaced_only_if_unchanged(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let op = operator("old", Role::Admin);
+    let mut key = key_for(&op, "555555555555");
+    key.key_hash = "$argon2id$legacy".into();
+    store
+        .create_operator(&op, &key, draft("operators.create"))
+        .await
+        .unwrap();
+    let before = chain_length(&store).await;
+    assert!(
+        !store
+            .replace_operator_key_hash(key.id, "$argon2id$other", "sha256$new")
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .replace_operator_key_hash(key.id, "$argon2id$legacy", "sha256$new")
+            .await
+            .unwrap()
+    );
+    let (found, _) = store
+        .find_operator_key("555555555555")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.key_hash, "sha256$new");
+    assert!(
+        !store
+            .replace_operator_key_hash(key.id, "$argon2id$legacy", "sha256$again")
+            .await
+            .unwrap(),
+        "a second upgrade of the same row does nothing"
+    );
+
+    let mut c = client("acme", "orch_cl_legacy");
+    c.secret_hash = "$argon2id$legacy".into();
+    store
+        .create_tenant_client(&c, draft("clients.create"))
+        .await
+        .unwrap();
+    let before_client = chain_length(&store).await;
+    assert!(
+        !store
+            .replace_tenant_client_secret_hash(c.id, "$argon2id$other", "sha256$new")
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .replace_tenant_client_secret_hash(c.id, "$argon2id$legacy", "sha256$new")
+            .await
+            .unwrap()
+    );
+    let found = store
+        .find_tenant_client("orch_cl_legacy")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.secret_hash, "sha256$new");
+    // Re-hashing is not an operator action: no audit rows.
+    assert_eq!(chain_length(&store).await, before_client);
+    assert_eq!(before_client, before + 1);
+}
+
 both_backends!(
     operators_create_find_disable_rotate,
+    disable_and_rotation_end_running_impersonations,
+    legacy_hashes_are_replaced_only_if_unchanged,
     audit_appends_form_one_verifiable_chain,
     tenant_clients_are_scoped_and_soft_deleted,
     impersonations_start_list_and_stop,

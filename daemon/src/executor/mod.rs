@@ -181,7 +181,10 @@ pub struct Call<'a> {
     pub operation: &'a str,
     pub params: BTreeMap<String, String>,
     pub payload: Option<Value>,
+    /// The caller's headers (checked: see `reserved_header`).
     pub headers: BTreeMap<String, String>,
+    /// Headers orch itself adds (`Orch-Job-Id`, …), set after the caller's.
+    pub orch_headers: Vec<(&'static str, String)>,
     /// Shortens the policy's total deadline.
     pub timeout: Option<Duration>,
     /// Sent upstream as `Idempotency-Key` on every attempt; makes non-idempotent methods
@@ -654,6 +657,11 @@ impl Executor {
                 )
             })?;
             headers.insert(name, value);
+        }
+        for (name, value) in &call.orch_headers {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                headers.insert(HeaderName::from_static(name), value);
+            }
         }
         let secret = match connector.auth.secret_ref() {
             Some(reference) => Some(

@@ -415,10 +415,11 @@ impl Workers {
             payload: job.payload.clone(),
             // Tell the upstream which job and attempt this is (as Stripe tells webhook
             // receivers); the idempotency key stays the same across attempts.
-            headers: BTreeMap::from([
-                ("Orch-Job-Id".to_owned(), job.id.to_string()),
-                ("Orch-Job-Attempt".to_owned(), claim.attempt.to_string()),
-            ]),
+            headers: BTreeMap::new(),
+            orch_headers: vec![
+                ("orch-job-id", job.id.to_string()),
+                ("orch-job-attempt", claim.attempt.to_string()),
+            ],
             timeout: None,
             idempotency_key: Some(idempotency_key),
             trace,

@@ -130,6 +130,7 @@ pub async fn execute(
             params,
             payload: body.payload,
             headers: body.headers,
+            orch_headers: Vec::new(),
             timeout: body.timeout_ms.map(Duration::from_millis),
             idempotency_key: key,
             trace: &ctx.trace,

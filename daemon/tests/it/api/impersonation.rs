@@ -242,7 +242,7 @@ async fn disabling_the_operator_ends_its_impersonations(kind: Kind) {
         return;
     };
     let shared_db = a.db.url.clone();
-    let shared_dir = a.db.dir.path().to_owned();
+    let shared_dir = a.data_dir();
     // Same database, and the same data dir so both nodes sign with the same key.
     let Some(b) = TestApp::spawn_with(kind, move |s, _| {
         s.database_url = Some(orchd::settings::ConnectionUrl::new(shared_db.clone()));

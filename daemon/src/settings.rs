@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-use orch_core::tenant::TenantSlug;
+use orch_core::tenant::{TenantPattern, TenantSlug};
 use orch_core::units::{ByteSize, HumanDuration};
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +34,15 @@ pub enum SettingsError {
     },
     #[error("setting `{key}`: {message}")]
     Invalid { key: &'static str, message: String },
+    /// A problem with one tenant JWT issuer: the key names its index and field (`field`
+    /// is `.name`, or empty for the issuer as a whole).
+    #[error("setting `auth.issuers[{index}]{field}` (issuer {iss:?}): {message}")]
+    Issuer {
+        index: usize,
+        iss: String,
+        field: &'static str,
+        message: String,
+    },
 }
 
 /// All daemon settings. Field names are the keys of `orchd.yaml` (the contract).
@@ -165,6 +174,8 @@ pub struct AuthSettings {
     /// A SecretRef to the key that signs operator, client-credential and impersonation
     /// tokens; unset → a key generated in `data_dir` on first start.
     pub signing_key_ref: Option<String>,
+    /// How `jwks_url` issuers fetch and cache their key sets.
+    pub jwks: JwksSettings,
 }
 
 impl Default for AuthSettings {
@@ -174,11 +185,51 @@ impl Default for AuthSettings {
             max_token_ttl_s: 900,
             operator_token_ttl_s: 900,
             signing_key_ref: None,
+            jwks: JwksSettings::default(),
         }
     }
 }
 
-/// A tenant JWT issuer: exactly one key source.
+/// JWKS fetching and caching (`auth.jwks`), shared by every `jwks_url` issuer; each issuer
+/// keeps its own cache.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JwksSettings {
+    /// Cache lifetime of a key set whose response has no `Cache-Control: max-age`.
+    pub default_ttl: HumanDuration,
+    /// `max-age` (and `default_ttl`) are clamped to `min_ttl ..= max_ttl`: a tiny max-age
+    /// must not turn every request into a fetch, a huge one must not pin a removed key.
+    pub min_ttl: HumanDuration,
+    pub max_ttl: HumanDuration,
+    /// A token with an unknown `kid` refetches the set at most this often per issuer (so
+    /// random `kid`s cannot make orchd hammer the IdP); also the retry delay after a
+    /// failed fetch.
+    pub refetch_interval: HumanDuration,
+    /// When a refetch fails, the previous keys stay usable for this long past their
+    /// expiry (an IdP outage is not a tenant outage); `0s` fails closed at once.
+    pub stale_if_error: HumanDuration,
+    /// Whole-request deadline of one JWKS fetch.
+    pub timeout: HumanDuration,
+    /// Development only: accept `http://` JWKS URLs (keys fetched in clear text can be
+    /// swapped by anyone on the path).
+    pub allow_insecure_http: bool,
+}
+
+impl Default for JwksSettings {
+    fn default() -> Self {
+        Self {
+            default_ttl: HumanDuration(Duration::from_secs(300)),
+            min_ttl: HumanDuration(Duration::from_secs(60)),
+            max_ttl: HumanDuration(Duration::from_secs(24 * 3600)),
+            refetch_interval: HumanDuration(Duration::from_secs(30)),
+            stale_if_error: HumanDuration(Duration::from_secs(15 * 60)),
+            timeout: HumanDuration(Duration::from_secs(5)),
+            allow_insecure_http: false,
+        }
+    }
+}
+
+/// A tenant JWT issuer: exactly one key source, and the tenants it may speak for.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IssuerSettings {
@@ -186,6 +237,10 @@ pub struct IssuerSettings {
     #[serde(default)]
     pub audience: Option<String>,
     pub algorithms: Vec<String>,
+    /// Tenants whose `tenant` claim this issuer may assert: slugs, `prefix-*` globs or
+    /// `*`. Required: an issuer is trusted for named tenants only, never by default.
+    #[serde(default)]
+    pub tenants: Option<Vec<TenantPattern>>,
     #[serde(default)]
     pub secret_ref: Option<String>,
     #[serde(default)]
@@ -664,9 +719,10 @@ impl Settings {
         }
         crate::secrets::SecretPolicy::check_settings(&self.secrets)
             .map_err(|(key, message)| invalid(key, message))?;
+        self.auth.jwks.validate()?;
         let mut seen = BTreeSet::new();
-        for issuer in &self.auth.issuers {
-            issuer.validate()?;
+        for (index, issuer) in self.auth.issuers.iter().enumerate() {
+            issuer.validate(index, &self.auth.jwks)?;
             if !seen.insert(issuer.iss.as_str()) {
                 return Err(invalid(
                     "auth.issuers",
@@ -742,14 +798,55 @@ impl Settings {
     }
 }
 
-impl IssuerSettings {
+impl JwksSettings {
     fn validate(&self) -> Result<(), SettingsError> {
-        let invalid = |message: String| SettingsError::Invalid {
-            key: "auth.issuers",
+        let invalid = |key: &'static str, message: &str| SettingsError::Invalid {
+            key,
+            message: message.to_owned(),
+        };
+        let (min, max) = (self.min_ttl.as_duration(), self.max_ttl.as_duration());
+        if min < Duration::from_secs(1) {
+            return Err(invalid("auth.jwks.min_ttl", "must be at least 1s"));
+        }
+        if max < min || max > Duration::from_secs(7 * 86_400) {
+            return Err(invalid(
+                "auth.jwks.max_ttl",
+                "must be between auth.jwks.min_ttl and 7d",
+            ));
+        }
+        if !(min..=max).contains(&self.default_ttl.as_duration()) {
+            return Err(invalid(
+                "auth.jwks.default_ttl",
+                "must be between auth.jwks.min_ttl and auth.jwks.max_ttl",
+            ));
+        }
+        if !(Duration::from_secs(1)..=Duration::from_secs(3600))
+            .contains(&self.refetch_interval.as_duration())
+        {
+            return Err(invalid("auth.jwks.refetch_interval", "must be 1s–1h"));
+        }
+        if self.stale_if_error.as_duration() > Duration::from_secs(86_400) {
+            return Err(invalid("auth.jwks.stale_if_error", "must be at most 24h"));
+        }
+        if !(Duration::from_millis(100)..=Duration::from_secs(60))
+            .contains(&self.timeout.as_duration())
+        {
+            return Err(invalid("auth.jwks.timeout", "must be 100ms–60s"));
+        }
+        Ok(())
+    }
+}
+
+impl IssuerSettings {
+    fn validate(&self, index: usize, jwks: &JwksSettings) -> Result<(), SettingsError> {
+        let invalid = |field: &'static str, message: String| SettingsError::Issuer {
+            index,
+            iss: self.iss.clone(),
+            field,
             message,
         };
         if self.iss.trim().is_empty() {
-            return Err(invalid("an issuer has an empty `iss`".to_owned()));
+            return Err(invalid(".iss", "must not be empty".to_owned()));
         }
         let sources = [
             self.secret_ref.is_some(),
@@ -761,29 +858,83 @@ impl IssuerSettings {
         .filter(|s| *s)
         .count();
         if sources != 1 {
-            return Err(invalid(format!(
-                "issuer {:?} must have exactly one of secret_ref, public_key_pem, keys, jwks_url",
-                self.iss
-            )));
+            return Err(invalid(
+                "",
+                "must have exactly one of secret_ref, public_key_pem, keys, jwks_url".to_owned(),
+            ));
         }
         if self.algorithms.is_empty() {
-            return Err(invalid(format!(
-                "issuer {:?}: `algorithms` must list at least one of {}",
-                self.iss,
-                ISSUER_ALGORITHMS.join(", ")
-            )));
+            return Err(invalid(
+                ".algorithms",
+                format!("must list at least one of {}", ISSUER_ALGORITHMS.join(", ")),
+            ));
         }
         for alg in &self.algorithms {
             if !ISSUER_ALGORITHMS.contains(&alg.as_str()) {
-                return Err(invalid(format!(
-                    "issuer {:?}: algorithm {alg:?} is not allowed (allowed: {})",
-                    self.iss,
-                    ISSUER_ALGORITHMS.join(", ")
-                )));
+                return Err(invalid(
+                    ".algorithms",
+                    format!(
+                        "algorithm {alg:?} is not allowed (allowed: {})",
+                        ISSUER_ALGORITHMS.join(", ")
+                    ),
+                ));
             }
+        }
+        match &self.tenants {
+            None => {
+                return Err(invalid(
+                    ".tenants",
+                    "is required: list the tenants this issuer may speak for \
+                     (a slug like `acme`, a glob like `acme-*`, or `*` for any)"
+                        .to_owned(),
+                ));
+            }
+            Some(tenants) if tenants.is_empty() => {
+                return Err(invalid(
+                    ".tenants",
+                    "must list at least one tenant (`*` for any)".to_owned(),
+                ));
+            }
+            Some(_) => {}
+        }
+        if let Some(url) = &self.jwks_url {
+            // A JWKS is public keys only: a shared secret published in one would let anyone
+            // who can read the document mint tokens.
+            if self.algorithms.iter().any(|a| a.starts_with("HS")) {
+                return Err(invalid(
+                    ".algorithms",
+                    "a jwks_url issuer verifies with public keys only: HS256 is not allowed"
+                        .to_owned(),
+                ));
+            }
+            check_jwks_url(url, jwks.allow_insecure_http)
+                .map_err(|message| invalid(".jwks_url", message))?;
         }
         Ok(())
     }
+}
+
+/// A JWKS URL must be absolute https (http only with the development switch) and carry no
+/// credentials, since the URL appears in logs.
+fn check_jwks_url(url: &str, allow_insecure_http: bool) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+    match parsed.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http => {}
+        "http" => {
+            return Err("must be https:// (plain http:// only with \
+                 auth.jwks.allow_insecure_http: true, for development)"
+                .to_owned());
+        }
+        other => return Err(format!("scheme {other:?} is not allowed: must be https://")),
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("has no host".to_owned());
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("must not carry credentials".to_owned());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -818,6 +969,29 @@ mod tests {
         let s = Settings::from_yaml(include_str!("../../examples/orchd.yaml")).unwrap();
         s.validate().unwrap();
         assert_eq!(s.redis_url.unwrap().expose(), "redis://127.0.0.1:6379");
+        assert_eq!(
+            s.auth.issuers[0].tenants.as_deref().map(<[_]>::len),
+            Some(2),
+            "the example issuer is bound to its tenants"
+        );
+        // The example spells out the JWKS defaults: keep them in step.
+        let (example, defaults) = (&s.auth.jwks, JwksSettings::default());
+        assert_eq!(
+            (example.default_ttl, example.min_ttl, example.max_ttl),
+            (defaults.default_ttl, defaults.min_ttl, defaults.max_ttl)
+        );
+        assert_eq!(
+            (
+                example.refetch_interval,
+                example.stale_if_error,
+                example.timeout
+            ),
+            (
+                defaults.refetch_interval,
+                defaults.stale_if_error,
+                defaults.timeout
+            )
+        );
         assert_eq!(
             s.storage.request_log_flush.as_duration(),
             Duration::from_millis(500)
@@ -948,7 +1122,7 @@ mod tests {
     #[test]
     fn issuers_need_exactly_one_key_source() {
         let s = Settings::from_yaml(
-            "auth:\n  issuers:\n    - iss: a\n      algorithms: [HS256]\n      secret_ref: env:X\n      jwks_url: http://x\n",
+            "auth:\n  issuers:\n    - iss: a\n      algorithms: [HS256]\n      tenants: [acme]\n      secret_ref: env:X\n      jwks_url: http://x\n",
         )
         .unwrap();
         assert!(
@@ -958,7 +1132,7 @@ mod tests {
                 .contains("exactly one")
         );
         let s = Settings::from_yaml(
-            "auth:\n  issuers:\n    - iss: a\n      algorithms: [none]\n      secret_ref: env:X\n",
+            "auth:\n  issuers:\n    - iss: a\n      algorithms: [none]\n      tenants: [acme]\n      secret_ref: env:X\n",
         )
         .unwrap();
         assert!(
@@ -967,6 +1141,110 @@ mod tests {
                 .to_string()
                 .contains("not allowed")
         );
+    }
+
+    fn issuer_error(yaml: &str) -> String {
+        match Settings::from_yaml(yaml) {
+            Ok(s) => s
+                .validate()
+                .map_or_else(|e| e.to_string(), |()| "valid".into()),
+            Err((key, message)) => format!("{key}: {message}"),
+        }
+    }
+
+    #[test]
+    fn issuers_must_name_their_tenants() {
+        let base = "auth:\n  issuers:\n    - iss: https://idp.example\n      algorithms: [RS256]\n      \
+                    public_key_pem: x\n";
+        let err = issuer_error(base);
+        assert!(err.contains("`auth.issuers[0].tenants`"), "{err}");
+        assert!(err.contains("is required"), "{err}");
+        let err = issuer_error(&format!("{base}      tenants: []\n"));
+        assert!(err.contains("`auth.issuers[0].tenants`"), "{err}");
+        // A bad pattern is caught while parsing, with its position in the list.
+        let err = issuer_error(&format!("{base}      tenants: [acme, acme*]\n"));
+        assert!(err.starts_with("auth.issuers[0].tenants[1]"), "{err}");
+        let s = Settings::from_yaml(&format!("{base}      tenants: [acme, \"team-*\", \"*\"]\n"))
+            .unwrap();
+        s.validate().unwrap();
+        let tenants = s.auth.issuers[0].tenants.as_deref().unwrap();
+        assert_eq!(
+            tenants,
+            [
+                TenantPattern::parse("acme").unwrap(),
+                TenantPattern::Prefix("team-".into()),
+                TenantPattern::Any
+            ]
+        );
+    }
+
+    #[test]
+    fn jwks_urls_must_be_https_without_the_dev_switch() {
+        let issuer = |url: &str| {
+            format!(
+                "auth:\n  issuers:\n    - iss: i\n      algorithms: [ES256]\n      tenants: [acme]\n      \
+                 jwks_url: {url}\n"
+            )
+        };
+        assert_eq!(
+            issuer_error(&issuer("https://idp.example/jwks.json")),
+            "valid"
+        );
+        let err = issuer_error(&issuer("http://127.0.0.1:9/jwks.json"));
+        assert!(err.contains("`auth.issuers[0].jwks_url`"), "{err}");
+        assert!(err.contains("allow_insecure_http"), "{err}");
+        let dev = format!(
+            "{}  jwks:\n    allow_insecure_http: true\n",
+            issuer("http://127.0.0.1:9/jwks.json")
+        );
+        assert_eq!(issuer_error(&dev), "valid");
+        for bad in [
+            "ftp://idp.example/jwks",
+            "https://user:pw@idp.example/jwks",
+            "/jwks.json",
+        ] {
+            let err = issuer_error(&issuer(bad));
+            assert!(err.contains("`auth.issuers[0].jwks_url`"), "{bad}: {err}");
+            assert!(!err.contains("pw@"), "credentials echoed: {err}");
+        }
+    }
+
+    #[test]
+    fn jwks_issuers_cannot_use_hmac() {
+        let err = issuer_error(
+            "auth:\n  issuers:\n    - iss: i\n      algorithms: [ES256, HS256]\n      tenants: [acme]\n      \
+             jwks_url: https://idp.example/jwks.json\n",
+        );
+        assert!(err.contains("`auth.issuers[0].algorithms`"), "{err}");
+    }
+
+    #[test]
+    fn jwks_settings_have_defaults_and_bounds() {
+        let s = Settings::default();
+        assert_eq!(
+            s.auth.jwks.default_ttl.as_duration(),
+            Duration::from_secs(300)
+        );
+        assert_eq!(s.auth.jwks.min_ttl.as_duration(), Duration::from_secs(60));
+        assert_eq!(
+            s.auth.jwks.max_ttl.as_duration(),
+            Duration::from_secs(86_400)
+        );
+        assert_eq!(
+            s.auth.jwks.refetch_interval.as_duration(),
+            Duration::from_secs(30)
+        );
+        assert!(!s.auth.jwks.allow_insecure_http);
+        for (yaml, key) in [
+            ("min_ttl: 0s", "auth.jwks.min_ttl"),
+            ("max_ttl: 30s", "auth.jwks.max_ttl"),
+            ("default_ttl: 30d", "auth.jwks.default_ttl"),
+            ("refetch_interval: 10ms", "auth.jwks.refetch_interval"),
+            ("timeout: 5m", "auth.jwks.timeout"),
+        ] {
+            let err = issuer_error(&format!("auth:\n  jwks:\n    {yaml}\n"));
+            assert!(err.contains(&format!("`{key}`")), "{yaml}: {err}");
+        }
     }
 
     #[test]

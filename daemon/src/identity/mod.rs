@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bootstrap;
 pub mod clients;
 pub mod impersonations;
+pub mod jwks;
 pub mod limiter;
 pub mod operators;
 pub mod signing;

@@ -1,31 +1,29 @@
 //! Tenant tokens: bearer JWTs from the configured issuers (`auth.issuers`), or from orchd
-//! itself (client credentials, impersonation). Each issuer has its own keys and algorithm
-//! allow-list; `none` never verifies, and header fields that point at keys (`jku`, `x5u`,
-//! `jwk`) are never followed — only `alg` and `kid` are read from the header.
+//! itself (client credentials, impersonation). Each issuer has its own keys, algorithm
+//! allow-list and the tenants it may speak for (`tenants`); `none` never verifies, and
+//! header fields that point at keys (`jku`, `x5u`, `jwk`) are never followed — only `alg`
+//! and `kid` are read from the header. `jwks_url` issuers keep their keys in a
+//! [`JwksCache`](super::jwks::JwksCache).
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use orch_core::api::impersonations::MAX_IMPERSONATION_TTL_S;
 use orch_core::rbac::Scope;
-use orch_core::tenant::TenantSlug;
+use orch_core::tenant::{TenantPattern, TenantSlug};
 use serde::Deserialize;
 use time::OffsetDateTime;
-use tokio::sync::Mutex;
 use uuid::Uuid;
 
 use super::IdentityError;
+use super::jwks::{JwksCache, JwksPolicy, KeyMiss};
 use super::signing::SigningKey;
 use super::tokens::{LEEWAY_S, ORCHD_ISSUER, TENANT_AUDIENCE, TokenError};
 use crate::secrets;
-use crate::settings::{AuthSettings, IssuerSettings};
-
-/// A `jwks_url` issuer refetches its key set at most this often on an unknown `kid`.
-const JWKS_REFETCH_INTERVAL: Duration = Duration::from_secs(5);
+use crate::settings::{AuthSettings, IssuerSettings, JwksSettings};
 
 /// Who a verified tenant token speaks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,23 +99,17 @@ enum IssuerKeys {
     Single(Vec<(Algorithm, DecodingKey)>),
     /// Named keys (rotation): the `kid` must match one.
     Named(HashMap<String, Vec<(Algorithm, DecodingKey)>>),
-    /// A JWKS document, fetched and cached; refetched (rate-limited) on an unknown `kid`.
-    Jwks {
-        url: String,
-        cache: Mutex<JwksCache>,
-    },
-}
-
-#[derive(Default)]
-struct JwksCache {
-    keys: HashMap<String, Arc<DecodingKey>>,
-    fetched_at: Option<Instant>,
+    /// A JWKS document, fetched and cached until it expires; refetched (rate-limited) on
+    /// an unknown `kid`.
+    Jwks(JwksCache),
 }
 
 struct Issuer {
     audience: String,
     algorithms: Vec<Algorithm>,
     keys: IssuerKeys,
+    /// The tenants this issuer may speak for; a verified token for any other is refused.
+    tenants: Vec<TenantPattern>,
 }
 
 /// Verifies tenant bearer tokens.
@@ -125,7 +117,6 @@ pub struct TenantTokenVerifier {
     own: Arc<SigningKey>,
     issuers: HashMap<String, Issuer>,
     max_ttl_s: u64,
-    http: reqwest::Client,
 }
 
 fn algorithm(name: &str) -> Result<Algorithm, IdentityError> {
@@ -160,30 +151,43 @@ impl TenantTokenVerifier {
     /// Builds verifiers for every configured issuer; secret refs and PEM keys are resolved
     /// now, so a misconfigured issuer stops start-up with a message naming it.
     pub fn new(settings: &AuthSettings, own: Arc<SigningKey>) -> Result<Self, IdentityError> {
+        let http = if settings.issuers.iter().any(|i| i.jwks_url.is_some()) {
+            crate::startup::install_tls_provider();
+            Some(jwks_client(&settings.jwks)?)
+        } else {
+            None
+        };
         let mut issuers = HashMap::new();
         for cfg in &settings.issuers {
-            issuers.insert(cfg.iss.clone(), Self::issuer(cfg)?);
+            issuers.insert(
+                cfg.iss.clone(),
+                Self::issuer(cfg, &settings.jwks, http.as_ref())?,
+            );
         }
-        crate::startup::install_tls_provider();
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .build()
-            .map_err(|e| IdentityError::Token(format!("http client: {e}")))?;
         Ok(Self {
             own,
             issuers,
             max_ttl_s: settings.max_token_ttl_s,
-            http,
         })
     }
 
-    fn issuer(cfg: &IssuerSettings) -> Result<Issuer, IdentityError> {
+    fn issuer(
+        cfg: &IssuerSettings,
+        jwks: &JwksSettings,
+        http: Option<&reqwest::Client>,
+    ) -> Result<Issuer, IdentityError> {
         let named = |what: &str| IdentityError::Token(format!("issuer {:?}: {what}", cfg.iss));
         let algorithms = cfg
             .algorithms
             .iter()
             .map(|a| algorithm(a))
             .collect::<Result<Vec<_>, _>>()?;
+        // Settings validation refuses these too; checked again because an issuer trusted
+        // for no tenant, or for every tenant by accident, must never get this far.
+        let tenants = match &cfg.tenants {
+            Some(tenants) if !tenants.is_empty() => tenants.clone(),
+            _ => return Err(named("`tenants` is required")),
+        };
         let keys = if let Some(reference) = &cfg.secret_ref {
             if !algorithms.contains(&Algorithm::HS256) {
                 return Err(named("secret_ref needs HS256 in algorithms"));
@@ -213,10 +217,16 @@ impl TenantTokenVerifier {
             }
             IssuerKeys::Named(named_keys)
         } else if let Some(url) = &cfg.jwks_url {
-            IssuerKeys::Jwks {
-                url: url.clone(),
-                cache: Mutex::new(JwksCache::default()),
+            if algorithms.contains(&Algorithm::HS256) {
+                return Err(named("a jwks_url issuer cannot use HS256"));
             }
+            let http = http.ok_or_else(|| named("no JWKS client"))?;
+            IssuerKeys::Jwks(JwksCache::new(
+                url.clone(),
+                algorithms.clone(),
+                JwksPolicy::from(jwks),
+                http.clone(),
+            ))
         } else {
             return Err(named("no key source"));
         };
@@ -227,6 +237,7 @@ impl TenantTokenVerifier {
                 .unwrap_or_else(|| TENANT_AUDIENCE.to_owned()),
             algorithms,
             keys,
+            tenants,
         })
     }
 
@@ -243,6 +254,7 @@ impl TenantTokenVerifier {
 
         let own = iss == ORCHD_ISSUER;
         let jwks_key;
+        let mut tenants: &[TenantPattern] = &[];
         let (key, audience): (&DecodingKey, &str) = if own {
             if header.alg != Algorithm::HS256 || header.kid.as_deref() != Some(self.own.kid()) {
                 return Err(TokenError::Invalid(format!(
@@ -275,16 +287,27 @@ impl TenantTokenVerifier {
                         .ok_or_else(|| TokenError::Invalid(format!("no key has kid {kid:?}")))?;
                     pick(keys, header.alg)
                 }
-                IssuerKeys::Jwks { url, cache } => {
+                IssuerKeys::Jwks(cache) => {
                     let kid = header
                         .kid
                         .as_deref()
                         .ok_or_else(|| TokenError::Invalid("no kid".into()))?;
-                    jwks_key = self.jwks_key(url, cache, kid).await?;
+                    jwks_key = cache
+                        .key(kid, header.alg)
+                        .await
+                        .map_err(|miss| match miss {
+                            KeyMiss::UnknownKid => {
+                                TokenError::Invalid(format!("no key has kid {kid:?}"))
+                            }
+                            KeyMiss::Unavailable => TokenError::Invalid(
+                                "the issuer's keys are unavailable (JWKS fetch failed)".into(),
+                            ),
+                        })?;
                     Some(jwks_key.as_ref())
                 }
             }
             .ok_or_else(|| TokenError::Invalid("no key for this algorithm".into()))?;
+            tenants = &issuer.tenants;
             (key, issuer.audience.as_str())
         };
 
@@ -343,6 +366,19 @@ impl TenantTokenVerifier {
             .tenant
             .ok_or_else(|| TokenError::Invalid("missing claim tenant".into()))?;
         TenantSlug::parse(&tenant).map_err(|e| TokenError::Invalid(e.to_string()))?;
+        // An issuer speaks only for the tenants it is configured for: a valid signature
+        // from one tenant's IdP must not open another tenant's data. orchd's own tokens
+        // carry the tenant orchd put there.
+        if !own && !tenants.iter().any(|p| p.matches(&tenant)) {
+            tracing::warn!(
+                issuer = %iss,
+                tenant = %tenant,
+                "tenant token refused: the issuer is not allowed to speak for this tenant"
+            );
+            return Err(TokenError::Invalid(format!(
+                "issuer {iss:?} may not speak for tenant {tenant:?}"
+            )));
+        }
         Ok(TenantPrincipal {
             tenant,
             scopes: claims
@@ -358,62 +394,6 @@ impl TenantTokenVerifier {
         })
     }
 
-    /// The JWKS key for `kid`, fetching the set on first use and again (at most every
-    /// `JWKS_REFETCH_INTERVAL`) when the `kid` is unknown, so a newly published key works
-    /// within seconds.
-    async fn jwks_key(
-        &self,
-        url: &str,
-        cache: &Mutex<JwksCache>,
-        kid: &str,
-    ) -> Result<Arc<DecodingKey>, TokenError> {
-        let mut cache = cache.lock().await;
-        if let Some(key) = cache.keys.get(kid) {
-            return Ok(key.clone());
-        }
-        let may_fetch = cache
-            .fetched_at
-            .is_none_or(|at| at.elapsed() >= JWKS_REFETCH_INTERVAL);
-        if may_fetch {
-            cache.fetched_at = Some(Instant::now());
-            match self.fetch_jwks(url).await {
-                Ok(keys) => cache.keys = keys,
-                Err(err) => tracing::warn!(jwks_url = url, error = %err, "JWKS fetch failed"),
-            }
-        }
-        cache
-            .keys
-            .get(kid)
-            .cloned()
-            .ok_or_else(|| TokenError::Invalid(format!("no key has kid {kid:?}")))
-    }
-
-    async fn fetch_jwks(&self, url: &str) -> Result<HashMap<String, Arc<DecodingKey>>, String> {
-        let set: JwkSet = self
-            .http
-            .get(url)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
-        let mut keys = HashMap::new();
-        for jwk in &set.keys {
-            let Some(kid) = jwk.common.key_id.clone() else {
-                continue;
-            };
-            match DecodingKey::from_jwk(jwk) {
-                Ok(key) => {
-                    keys.insert(kid, Arc::new(key));
-                }
-                Err(e) => tracing::warn!(jwks_url = url, kid, error = %e, "unusable JWK skipped"),
-            }
-        }
-        Ok(keys)
-    }
-
     /// Signs a tenant token as orchd (client credentials, impersonation).
     pub fn issue(&self, claims: &TenantClaims) -> Result<String, IdentityError> {
         self.own.sign(claims)
@@ -422,6 +402,20 @@ impl TenantTokenVerifier {
     pub fn max_ttl_s(&self) -> u64 {
         self.max_ttl_s
     }
+}
+
+/// The one client every JWKS fetch uses: no redirects (a redirect could point the key
+/// fetch anywhere), https only unless the development switch is on, a short deadline.
+fn jwks_client(settings: &JwksSettings) -> Result<reqwest::Client, IdentityError> {
+    let timeout = settings.timeout.as_duration();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .https_only(!settings.allow_insecure_http)
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(3)))
+        .user_agent(concat!("orchd/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| IdentityError::Token(format!("JWKS http client: {e}")))
 }
 
 fn pick(keys: &[(Algorithm, DecodingKey)], alg: Algorithm) -> Option<&DecodingKey> {

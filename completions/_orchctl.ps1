@@ -1028,7 +1028,8 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List audit rows, newest first')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the audit log''s hash chain (exit status 6 when it is broken)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the audit log''s hash chain (exit status 6 when it is broken or cut)')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the chain''s head (<count>:<hash>) to record as an anchor for verify --expect-head')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1056,6 +1057,22 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;audit;verify' {
+            [CompletionResult]::new('--expect-head', '--expect-head', [CompletionResultType]::ParameterName, 'Also fail unless the chain still holds this earlier head (<count>:<hash>, as printed by `audit head`)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;audit;head' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
@@ -1072,7 +1089,8 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         }
         'orchctl;audit;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List audit rows, newest first')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the audit log''s hash chain (exit status 6 when it is broken)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the audit log''s hash chain (exit status 6 when it is broken or cut)')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the chain''s head (<count>:<hash>) to record as an anchor for verify --expect-head')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1080,6 +1098,9 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;audit;help;verify' {
+            break
+        }
+        'orchctl;audit;help;head' {
             break
         }
         'orchctl;audit;help;help' {
@@ -1452,13 +1473,17 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         }
         'orchctl;help;audit' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List audit rows, newest first')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the audit log''s hash chain (exit status 6 when it is broken)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the audit log''s hash chain (exit status 6 when it is broken or cut)')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the chain''s head (<count>:<hash>) to record as an anchor for verify --expect-head')
             break
         }
         'orchctl;help;audit;list' {
             break
         }
         'orchctl;help;audit;verify' {
+            break
+        }
+        'orchctl;help;audit;head' {
             break
         }
         'orchctl;help;events' {

@@ -675,19 +675,20 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop an impersonation: its token is refused at once'
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from help" -f -a "list" -d 'List impersonations, newest first'
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l context -d 'Context to use from the config file instead of the current one' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
 json\t'The API\'s own objects, for scripts'
 yaml\t'The API\'s own objects, as YAML'"
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -s v -l verbose -d 'Show request ids and timings on stderr'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -f -a "list" -d 'List audit rows, newest first'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -f -a "list" -d 'List audit rows, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken or cut)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -f -a "head" -d 'Print the chain\'s head (<count>:<hash>) to record as an anchor for verify --expect-head'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l operator -d 'Only rows of this operator (name)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l action -d 'Only rows of this action, e.g. operators.create' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l tenant -d 'Only rows about this tenant' -r
@@ -706,6 +707,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_s
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l expect-head -d 'Also fail unless the chain still holds this earlier head (<count>:<hash>, as printed by `audit head`)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
@@ -716,8 +718,19 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_s
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit rows, newest first'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken or cut)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "head" -d 'Print the chain\'s head (<count>:<hash>) to record as an anchor for verify --expect-head'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -l context -d 'Context to use from the config file instead of the current one' -r
@@ -885,7 +898,8 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_su
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from impersonate" -f -a "stop" -d 'Stop an impersonation: its token is refused at once'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from impersonate" -f -a "list" -d 'List impersonations, newest first'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit rows, newest first'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken or cut)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "head" -d 'Print the chain\'s head (<count>:<hash>) to record as an anchor for verify --expect-head'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List events, newest first (oldest first after --after-id)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "tail" -d 'Follow events as they happen, like `tail -f`; reconnects and resumes by itself'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "sign" -d 'Print the Stripe-Signature header value (t=…,v1=…) for a payload, alone on stdout'

@@ -15,7 +15,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use orch_core::api::audit::AuditVerifyResponse;
+use orch_core::api::audit::{AuditHead, AuditVerifyResponse};
 use orch_core::api::auth::{OperatorTokenRequest, OperatorTokenResponse, WhoAmI};
 use orch_core::api::breakers::{BreakerView, ResetBreakerRequest};
 use orch_core::api::clients::{ClientView, CreateClientRequest, IssuedClient};
@@ -544,9 +544,24 @@ impl Client {
             .await
     }
 
-    /// `GET /v1/admin/audit/verify`: checks the audit log's hash chain.
-    pub async fn verify_audit(&self) -> Result<AuditVerifyResponse, ClientError> {
-        self.send(Method::GET, "v1/admin/audit/verify", &[], None::<&()>)
+    /// `GET /v1/admin/audit/verify`: checks the audit log's hash chain under the server's
+    /// audit key and, with `expect_head` (`<count>:<hash>`), that the chain still holds that
+    /// anchor.
+    pub async fn verify_audit(
+        &self,
+        expect_head: Option<&str>,
+    ) -> Result<AuditVerifyResponse, ClientError> {
+        let query: Vec<(&str, String)> = expect_head
+            .map(|anchor| ("expect_head", anchor.to_owned()))
+            .into_iter()
+            .collect();
+        self.send(Method::GET, "v1/admin/audit/verify", &query, None::<&()>)
+            .await
+    }
+
+    /// `GET /v1/admin/audit/head`: the newest row's position and seal, with their MAC.
+    pub async fn audit_head(&self) -> Result<AuditHead, ClientError> {
+        self.send(Method::GET, "v1/admin/audit/head", &[], None::<&()>)
             .await
     }
 

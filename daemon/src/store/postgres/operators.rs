@@ -34,7 +34,7 @@ impl OperatorStore for PgStore {
         .execute(&mut *tx)
         .await?;
         insert_key(&mut tx, key).await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -119,7 +119,7 @@ impl OperatorStore for PgStore {
             .bind(at)
             .execute(&mut *tx)
             .await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -146,7 +146,7 @@ impl OperatorStore for PgStore {
             .execute(&mut *tx)
             .await?;
         insert_key(&mut tx, key).await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }

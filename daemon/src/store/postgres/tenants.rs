@@ -43,7 +43,7 @@ impl TenantClientStore for PgStore {
         .bind(c.deleted_at)
         .execute(&mut *tx)
         .await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -94,7 +94,7 @@ impl TenantClientStore for PgStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -124,7 +124,7 @@ impl ImpersonationStore for PgStore {
         .bind(&i.stop_reason)
         .execute(&mut *tx)
         .await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -181,7 +181,7 @@ impl ImpersonationStore for PgStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }

@@ -34,7 +34,7 @@ impl OperatorStore for SqliteStore {
         .execute(&mut *tx)
         .await?;
         insert_key(&mut tx, key).await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -119,7 +119,7 @@ impl OperatorStore for SqliteStore {
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -145,7 +145,7 @@ impl OperatorStore for SqliteStore {
             .execute(&mut *tx)
             .await?;
         insert_key(&mut tx, key).await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }

@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'orchctl' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -56,7 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;login' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -72,7 +72,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;logout' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -87,7 +87,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;whoami' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -102,7 +102,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;context' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -120,7 +120,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;context;list' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -135,7 +135,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;context;use' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -165,7 +165,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;config' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -191,7 +191,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The document, YAML or JSON (''-'' reads stdin)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The document, YAML or JSON (''-'' reads stdin)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Also check that the document''s `tenant` key names this tenant')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -210,7 +210,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The document, YAML or JSON (''-'' reads stdin)')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'The tenant to apply to [default: the document''s `tenant` key, which must match]')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -232,7 +232,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'The tenant [default with -f: the document''s `tenant` key, which must match]')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Compare two stored versions: from this one…')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, '…to this one')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -248,7 +248,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         }
         'orchctl;config;show' {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Show this version instead of the active one')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -263,7 +263,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;config;history' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -280,7 +280,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         }
         'orchctl;config;activate' {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -297,7 +297,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         'orchctl;config;rollback' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The version to make active [default: the one active before the current one]')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -347,7 +347,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;operators' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -369,7 +369,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         'orchctl;operators;create' {
             [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'The operator''s role')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -384,7 +384,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;operators;list' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -400,7 +400,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         }
         'orchctl;operators;disable' {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -416,7 +416,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         }
         'orchctl;operators;rotate-key' {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -454,7 +454,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;clients' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -477,7 +477,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'A name for the client, e.g. the service that uses it')
             [CompletionResult]::new('--scopes', '--scopes', [CompletionResultType]::ParameterName, 'The scopes its tokens may carry, comma-separated')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -493,7 +493,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         }
         'orchctl;clients;list' {
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'The tenant whose clients to list')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -510,7 +510,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         'orchctl;clients;delete' {
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'The tenant the client belongs to (required: the API names clients per tenant)')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -544,7 +544,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;jobs' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -562,7 +562,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;jobs;get' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -582,7 +582,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only jobs with this status')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows per page (1–500; the server''s default is 50)')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Start at this page (the `next_cursor` of an earlier page)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -613,7 +613,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;dlq' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -642,7 +642,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only jobs dead before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows per page (1–500; the server''s default is 50)')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Start at this page (the `next_cursor` of an earlier page)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -658,7 +658,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;dlq;stats' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -673,7 +673,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;dlq;show' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -696,7 +696,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only jobs dead before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Jobs per request for large selections')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -721,7 +721,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only jobs dead before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Jobs per request for large selections')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -765,7 +765,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;inbox' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -792,7 +792,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only rows received before this time: RFC 3339, or a duration ago such as 10m, 24h')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows per page (1–500; the server''s default is 50)')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Start at this page (the `next_cursor` of an earlier page)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -808,7 +808,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;inbox;show' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -825,7 +825,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         }
         'orchctl;inbox;replay' {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -859,7 +859,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;breakers' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -879,7 +879,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         'orchctl;breakers;list' {
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Only breakers of this tenant')
             [CompletionResult]::new('--connector', '--connector', [CompletionResultType]::ParameterName, 'Only breakers of this connector')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -895,7 +895,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         }
         'orchctl;breakers;reset' {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -925,7 +925,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;impersonate' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -948,7 +948,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long the token lives: whole seconds up to 1h, e.g. 90s, 10m, 1h')
             [CompletionResult]::new('--scopes', '--scopes', [CompletionResultType]::ParameterName, 'The token''s scopes, comma-separated [default: all of them]')
             [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD ARGS… with the token in ORCH_TOKEN instead of printing it; everything after --exec belongs to the command, so it comes last')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -964,7 +964,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         }
         'orchctl;impersonate;stop' {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit log (asked for on a terminal when missing)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -980,7 +980,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         }
         'orchctl;impersonate;list' {
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Only impersonations of this tenant')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -1015,7 +1015,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;audit' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -1028,7 +1028,8 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List audit rows, newest first')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the audit log''s hash chain (exit status 6 when it is broken)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the audit log''s hash chain (exit status 6 when it is broken or cut)')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the chain''s head (<count>:<hash>) to record as an anchor for verify --expect-head')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1040,7 +1041,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only rows before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows per page (1–500; the server''s default is 50)')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Start at this page (the `next_cursor` of an earlier page)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -1056,7 +1057,23 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;audit;verify' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--expect-head', '--expect-head', [CompletionResultType]::ParameterName, 'Also fail unless the chain still holds this earlier head (<count>:<hash>, as printed by `audit head`)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also when NO_COLOR is set and not empty)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: answer yes to confirmations (a missing --reason is then an error)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request ids and timings on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'orchctl;audit;head' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -1072,7 +1089,8 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         }
         'orchctl;audit;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List audit rows, newest first')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the audit log''s hash chain (exit status 6 when it is broken)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the audit log''s hash chain (exit status 6 when it is broken or cut)')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the chain''s head (<count>:<hash>) to record as an anchor for verify --expect-head')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1082,11 +1100,14 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         'orchctl;audit;help;verify' {
             break
         }
+        'orchctl;audit;help;head' {
+            break
+        }
         'orchctl;audit;help;help' {
             break
         }
         'orchctl;events' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -1113,7 +1134,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('--after-id', '--after-id', [CompletionResultType]::ParameterName, 'Only events after this event id, oldest first (to read on from an earlier list)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows per page (1–500; the server''s default is 50)')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Start at this page (the `next_cursor` of an earlier page)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -1136,7 +1157,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Only events of this kind: exact (job.dead) or a prefix ending in . or * (webhook.*)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d')
             [CompletionResult]::new('--after-id', '--after-id', [CompletionResultType]::ParameterName, 'Start after this event id instead of now (the id of the last event you saw)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -1166,7 +1187,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;trace' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -1181,7 +1202,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;webhooks' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -1203,7 +1224,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The event payload; its exact bytes are signed (''-'' reads stdin)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The event payload; its exact bytes are signed (''-'' reads stdin)')
             [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'Sign as of this unix time instead of now (to reproduce a signature)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -1224,7 +1245,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The event payload; its exact bytes are signed (''-'' reads stdin)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The event payload; its exact bytes are signed (''-'' reads stdin)')
             [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'Sign as of this unix time instead of now (to reproduce a signature)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -1255,7 +1276,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             break
         }
         'orchctl;completion' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API; overrides the server of the current context')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Base URL of the orchd API [default: the context''s]; a context''s credentials are only sent to its own server')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use from the config file instead of the current one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Contexts file [default: ~/.config/orchctl/config.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, json otherwise]')
@@ -1452,13 +1473,17 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
         }
         'orchctl;help;audit' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List audit rows, newest first')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the audit log''s hash chain (exit status 6 when it is broken)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the audit log''s hash chain (exit status 6 when it is broken or cut)')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the chain''s head (<count>:<hash>) to record as an anchor for verify --expect-head')
             break
         }
         'orchctl;help;audit;list' {
             break
         }
         'orchctl;help;audit;verify' {
+            break
+        }
+        'orchctl;help;audit;head' {
             break
         }
         'orchctl;help;events' {

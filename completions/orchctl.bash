@@ -70,6 +70,9 @@ _orchctl() {
             orchctl,whoami)
                 cmd="orchctl__subcmd__whoami"
                 ;;
+            orchctl__subcmd__audit,head)
+                cmd="orchctl__subcmd__audit__subcmd__head"
+                ;;
             orchctl__subcmd__audit,help)
                 cmd="orchctl__subcmd__audit__subcmd__help"
                 ;;
@@ -78,6 +81,9 @@ _orchctl() {
                 ;;
             orchctl__subcmd__audit,verify)
                 cmd="orchctl__subcmd__audit__subcmd__verify"
+                ;;
+            orchctl__subcmd__audit__subcmd__help,head)
+                cmd="orchctl__subcmd__audit__subcmd__help__subcmd__head"
                 ;;
             orchctl__subcmd__audit__subcmd__help,help)
                 cmd="orchctl__subcmd__audit__subcmd__help__subcmd__help"
@@ -303,6 +309,9 @@ _orchctl() {
                 ;;
             orchctl__subcmd__help,whoami)
                 cmd="orchctl__subcmd__help__subcmd__whoami"
+                ;;
+            orchctl__subcmd__help__subcmd__audit,head)
+                cmd="orchctl__subcmd__help__subcmd__audit__subcmd__head"
                 ;;
             orchctl__subcmd__help__subcmd__audit,list)
                 cmd="orchctl__subcmd__help__subcmd__audit__subcmd__list"
@@ -570,7 +579,7 @@ _orchctl() {
             return 0
             ;;
         orchctl__subcmd__audit)
-            opts="-o -y -v -h --server --context --config --output --no-color --yes --verbose --help list verify help"
+            opts="-o -y -v -h --server --context --config --output --no-color --yes --verbose --help list verify head help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -603,9 +612,57 @@ _orchctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        orchctl__subcmd__audit__subcmd__help)
-            opts="list verify help"
+        orchctl__subcmd__audit__subcmd__head)
+            opts="-o -y -v -h --server --context --config --output --no-color --yes --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__audit__subcmd__help)
+            opts="list verify head help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__audit__subcmd__help__subcmd__head)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -722,12 +779,16 @@ _orchctl() {
             return 0
             ;;
         orchctl__subcmd__audit__subcmd__verify)
-            opts="-o -y -v -h --server --context --config --output --no-color --yes --verbose --help"
+            opts="-o -y -v -h --expect-head --server --context --config --output --no-color --yes --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --expect-head)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2448,8 +2509,22 @@ _orchctl() {
             return 0
             ;;
         orchctl__subcmd__help__subcmd__audit)
-            opts="list verify"
+            opts="list verify head"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        orchctl__subcmd__help__subcmd__audit__subcmd__head)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

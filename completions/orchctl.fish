@@ -24,7 +24,7 @@ function __fish_orchctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c orchctl -n "__fish_orchctl_needs_command" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_needs_command" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_needs_command" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_needs_command" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_needs_command" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -53,7 +53,7 @@ complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "trace" -d 'Show eve
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "webhooks" -d 'Sign Stripe webhook payloads, and send them to orchd'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "completion" -d 'Print the completion script for SHELL to stdout'
 complete -c orchctl -n "__fish_orchctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand login" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand login" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand login" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand login" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand login" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -64,7 +64,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand login" -l no-color -d 'N
 complete -c orchctl -n "__fish_orchctl_using_subcommand login" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand login" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -74,7 +74,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -l no-color -d '
 complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -84,7 +84,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -l no-color -d '
 complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -97,7 +97,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -f -a "list" -d 'List the contexts (never their credentials)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -f -a "use" -d 'Make NAME the current context'
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and not __fish_seen_subcommand_from list use help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -107,7 +107,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from use" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from use" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from use" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -120,7 +120,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the contexts (never their credentials)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make NAME the current context'
 complete -c orchctl -n "__fish_orchctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -140,7 +140,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_s
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and not __fish_seen_subcommand_from validate apply diff show history activate rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s f -l file -d 'The document, YAML or JSON (\'-\' reads stdin)' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -l tenant -d 'Also check that the document\'s `tenant` key names this tenant' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -153,7 +153,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -s f -l file -d 'The document, YAML or JSON (\'-\' reads stdin)' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l tenant -d 'The tenant to apply to [default: the document\'s `tenant` key, which must match]' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -169,7 +169,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l tenant -d 'The tenant [default with -f: the document\'s `tenant` key, which must match]' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l from -d 'Compare two stored versions: from this one…' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l to -d '…to this one' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -180,7 +180,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -l version -d 'Show this version instead of the active one' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -190,7 +190,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -202,7 +202,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -214,7 +214,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from activate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l to -d 'The version to make active [default: the one active before the current one]' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -232,7 +232,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "activate" -d 'Make a stored version the active one'
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "rollback" -d 'Make an earlier version active again (asks to confirm unless --yes)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and not __fish_seen_subcommand_from create list disable rotate-key help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -252,7 +252,7 @@ billing\t''
 support\t''
 admin\t''"
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -262,7 +262,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_se
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -273,7 +273,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_se
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -284,7 +284,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_se
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from rotate-key" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -299,7 +299,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_se
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Disable an operator: its keys and tokens stop working at once'
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from help" -f -a "rotate-key" -d 'Issue a new API key for an operator (shown only once) and revoke its older keys'
 complete -c orchctl -n "__fish_orchctl_using_subcommand operators; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and not __fish_seen_subcommand_from create list delete help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -320,7 +320,7 @@ jobs:write\t''
 jobs:read\t''
 events:read\t''"
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -331,7 +331,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -l tenant -d 'The tenant whose clients to list' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -343,7 +343,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -l tenant -d 'The tenant the client belongs to (required: the API names clients per tenant)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -357,7 +357,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a tenant\'s clients (never their secrets)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a client: its secret stops working at once'
 complete -c orchctl -n "__fish_orchctl_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -370,7 +370,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_see
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -f -a "get" -d 'Show one job with its runs'
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -f -a "list" -d 'List jobs, newest first'
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and not __fish_seen_subcommand_from get list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from get" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from get" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from get" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from get" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -393,7 +393,7 @@ cancelled\t''
 purged\t''"
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l limit -d 'Rows per page (1–500; the server\'s default is 50)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l cursor -d 'Start at this page (the `next_cursor` of an earlier page)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -407,7 +407,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_su
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show one job with its runs'
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List jobs, newest first'
 complete -c orchctl -n "__fish_orchctl_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and not __fish_seen_subcommand_from list stats show replay purge help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -434,7 +434,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_sub
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l until -d 'Only jobs dead before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l limit -d 'Rows per page (1–500; the server\'s default is 50)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l cursor -d 'Start at this page (the `next_cursor` of an earlier page)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -445,7 +445,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_sub
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -455,7 +455,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_sub
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from show" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from show" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from show" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from show" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -476,7 +476,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_sub
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l until -d 'Only jobs dead before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l chunk-size -d 'Jobs per request for large selections' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -499,7 +499,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_sub
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l until -d 'Only jobs dead before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l chunk-size -d 'Jobs per request for large selections' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -517,7 +517,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_sub
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Queue dead jobs again (more than 10, or --all, asks to confirm unless --yes)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete dead jobs and their payloads (asks to confirm unless --yes)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -541,7 +541,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_s
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l until -d 'Only rows received before this time: RFC 3339, or a duration ago such as 10m, 24h' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l limit -d 'Rows per page (1–500; the server\'s default is 50)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l cursor -d 'Start at this page (the `next_cursor` of an earlier page)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -552,7 +552,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_s
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -564,7 +564,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_s
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -578,7 +578,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_s
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one row with its jobs (and, with --payload, the body as received)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Process a row again: a new webhook job, the row back to `received`'
 complete -c orchctl -n "__fish_orchctl_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -593,7 +593,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and not __fish_seen_subcommand_from list reset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -l tenant -d 'Only breakers of this tenant' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -l connector -d 'Only breakers of this connector' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -604,7 +604,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_see
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from reset" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -617,7 +617,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_see
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List circuit breakers as the answering node sees them'
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from help" -f -a "reset" -d 'Close a circuit breaker on every node, e.g. once its upstream is healthy again'
 complete -c orchctl -n "__fish_orchctl_using_subcommand breakers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and not __fish_seen_subcommand_from start stop list help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -638,7 +638,7 @@ jobs:write\t''
 jobs:read\t''
 events:read\t''"
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -l exec -d 'Run CMD ARGS… with the token in ORCH_TOKEN instead of printing it; everything after --exec belongs to the command, so it comes last' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -649,7 +649,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -l reason -d 'Why, for the audit log (asked for on a terminal when missing)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -660,7 +660,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -l tenant -d 'Only impersonations of this tenant' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -675,19 +675,20 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop an impersonation: its token is refused at once'
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from help" -f -a "list" -d 'List impersonations, newest first'
 complete -c orchctl -n "__fish_orchctl_using_subcommand impersonate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l context -d 'Context to use from the config file instead of the current one' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
 json\t'The API\'s own objects, for scripts'
 yaml\t'The API\'s own objects, as YAML'"
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -s v -l verbose -d 'Show request ids and timings on stderr'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -f -a "list" -d 'List audit rows, newest first'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -f -a "list" -d 'List audit rows, newest first'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken or cut)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -f -a "head" -d 'Print the chain\'s head (<count>:<hash>) to record as an anchor for verify --expect-head'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_seen_subcommand_from list verify head help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l operator -d 'Only rows of this operator (name)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l action -d 'Only rows of this action, e.g. operators.create' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l tenant -d 'Only rows about this tenant' -r
@@ -695,7 +696,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_s
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l until -d 'Only rows before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l limit -d 'Rows per page (1–500; the server\'s default is 50)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l cursor -d 'Start at this page (the `next_cursor` of an earlier page)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -706,7 +707,8 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_s
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l expect-head -d 'Also fail unless the chain still holds this earlier head (<count>:<hash>, as printed by `audit head`)' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -716,10 +718,21 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_s
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l context -d 'Context to use from the config file instead of the current one' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
+json\t'The API\'s own objects, for scripts'
+yaml\t'The API\'s own objects, as YAML'"
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l no-color -d 'Never colour output (also when NO_COLOR is set and not empty)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s v -l verbose -d 'Show request ids and timings on stderr'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit rows, newest first'
-complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken or cut)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "head" -d 'Print the chain\'s head (<count>:<hash>) to record as an anchor for verify --expect-head'
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and not __fish_seen_subcommand_from list tail help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -740,7 +753,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l after-id -d 'Only events after this event id, oldest first (to read on from an earlier list)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l limit -d 'Rows per page (1–500; the server\'s default is 50)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l cursor -d 'Start at this page (the `next_cursor` of an earlier page)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -757,7 +770,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l kind -d 'Only events of this kind: exact (job.dead) or a prefix ending in . or * (webhook.*)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l since -d 'Only events at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l after-id -d 'Start after this event id instead of now (the id of the last event you saw)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from tail" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -770,7 +783,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "list" -d 'List events, newest first (oldest first after --after-id)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "tail" -d 'Follow events as they happen, like `tail -f`; reconnects and resumes by itself'
 complete -c orchctl -n "__fish_orchctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand trace" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand trace" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand trace" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand trace" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand trace" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -780,7 +793,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand trace" -l no-color -d 'N
 complete -c orchctl -n "__fish_orchctl_using_subcommand trace" -s y -l yes -d 'Never prompt: answer yes to confirmations (a missing --reason is then an error)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand trace" -s v -l verbose -d 'Show request ids and timings on stderr'
 complete -c orchctl -n "__fish_orchctl_using_subcommand trace" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish_seen_subcommand_from sign send help" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -796,7 +809,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and not __fish
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -l secret-ref -d 'The signing secret (whsec_…) as a SecretRef: env:NAME, file:/path or docker:NAME' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -s f -l file -d 'The event payload; its exact bytes are signed (\'-\' reads stdin)' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -l timestamp -d 'Sign as of this unix time instead of now (to reproduce a signature)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from sign" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -811,7 +824,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_see
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l secret-ref -d 'The signing secret (whsec_…) as a SecretRef: env:NAME, file:/path or docker:NAME' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -s f -l file -d 'The event payload; its exact bytes are signed (\'-\' reads stdin)' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l timestamp -d 'Sign as of this unix time instead of now (to reproduce a signature)' -r
-complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from send" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -825,7 +838,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_see
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "sign" -d 'Print the Stripe-Signature header value (t=…,v1=…) for a payload, alone on stdout'
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "send" -d 'Sign a payload and POST it to /webhooks/stripe[/TENANT], as Stripe would'
 complete -c orchctl -n "__fish_orchctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l server -d 'Base URL of the orchd API; overrides the server of the current context' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l server -d 'Base URL of the orchd API [default: the context\'s]; a context\'s credentials are only sent to its own server' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l context -d 'Context to use from the config file instead of the current one' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -l config -d 'Contexts file [default: ~/.config/orchctl/config.yaml]' -r -F
 complete -c orchctl -n "__fish_orchctl_using_subcommand completion" -s o -l output -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t'Aligned columns for people'
@@ -885,7 +898,8 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_su
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from impersonate" -f -a "stop" -d 'Stop an impersonation: its token is refused at once'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from impersonate" -f -a "list" -d 'List impersonations, newest first'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit rows, newest first'
-complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the audit log\'s hash chain (exit status 6 when it is broken or cut)'
+complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "head" -d 'Print the chain\'s head (<count>:<hash>) to record as an anchor for verify --expect-head'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List events, newest first (oldest first after --after-id)'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "tail" -d 'Follow events as they happen, like `tail -f`; reconnects and resumes by itself'
 complete -c orchctl -n "__fish_orchctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "sign" -d 'Print the Stripe-Signature header value (t=…,v1=…) for a payload, alone on stdout'

@@ -24,7 +24,9 @@ use crate::exit::Exit;
         progress go to stderr.\n\n\
         Credentials: ORCHCTL_TOKEN (a ready operator token) if set, else ORCHCTL_API_KEY \
         (exchanged for a short-lived token on each run), else the context saved by \
-        `orchctl login` in the contexts file (see --config).",
+        `orchctl login` in the contexts file (see --config). A context's credentials are sent \
+        only to that context's own server, never to another --server, and no request follows \
+        a redirect.",
     after_long_help = Exit::help_section(),
     arg_required_else_help = true,
     // Wide terminals get readable lines; the `--help` snapshot test pins COLUMNS as well.
@@ -46,7 +48,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Base URL of the orchd API; overrides the server of the current context
+    /// Base URL of the orchd API [default: the context's]; a context's credentials are only sent to its own server
     #[arg(
         long,
         global = true,

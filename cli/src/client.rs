@@ -5,12 +5,17 @@
 //! server's problem document (or, if the body is not one, the status and body text); a
 //! server that cannot be reached in time is [`ClientError::Unavailable`]. The bodies are the
 //! DTOs of `orch_core::api`, shared with `orchd`.
+//!
+//! Redirects are never followed: a 307/308 would replay the request — the API key of a
+//! token exchange, the bearer token — to whatever address the answer names. A 3xx answer is
+//! [`ClientError::Redirected`] instead, naming where the server pointed, so the operator
+//! can decide whether that is the server to use (and log in to it).
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use orch_core::api::audit::AuditVerifyResponse;
+use orch_core::api::audit::{AuditHead, AuditVerifyResponse};
 use orch_core::api::auth::{OperatorTokenRequest, OperatorTokenResponse, WhoAmI};
 use orch_core::api::breakers::{BreakerView, ResetBreakerRequest};
 use orch_core::api::clients::{ClientView, CreateClientRequest, IssuedClient};
@@ -75,6 +80,10 @@ pub enum ClientError {
     /// The server URL is not an `http`/`https` URL.
     #[error("{0}")]
     InvalidServer(String),
+    /// The server answered with a redirect, which is not followed (it could carry the
+    /// credentials elsewhere).
+    #[error("{0}")]
+    Redirected(String),
     /// The request could not be built, or a 2xx body is not what the API promises.
     #[error("{0}")]
     Unexpected(String),
@@ -436,6 +445,9 @@ impl Client {
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
+            // Following a redirect would resend the body (an API key) and headers to
+            // another address; a 3xx is reported instead (see `redirect_error`).
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ClientError::Unexpected(format!("cannot set up HTTP: {e}")))?;
         Ok(Client {
@@ -532,9 +544,24 @@ impl Client {
             .await
     }
 
-    /// `GET /v1/admin/audit/verify`: checks the audit log's hash chain.
-    pub async fn verify_audit(&self) -> Result<AuditVerifyResponse, ClientError> {
-        self.send(Method::GET, "v1/admin/audit/verify", &[], None::<&()>)
+    /// `GET /v1/admin/audit/verify`: checks the audit log's hash chain under the server's
+    /// audit key and, with `expect_head` (`<count>:<hash>`), that the chain still holds that
+    /// anchor.
+    pub async fn verify_audit(
+        &self,
+        expect_head: Option<&str>,
+    ) -> Result<AuditVerifyResponse, ClientError> {
+        let query: Vec<(&str, String)> = expect_head
+            .map(|anchor| ("expect_head", anchor.to_owned()))
+            .into_iter()
+            .collect();
+        self.send(Method::GET, "v1/admin/audit/verify", &query, None::<&()>)
+            .await
+    }
+
+    /// `GET /v1/admin/audit/head`: the newest row's position and seal, with their MAC.
+    pub async fn audit_head(&self) -> Result<AuditHead, ClientError> {
+        self.send(Method::GET, "v1/admin/audit/head", &[], None::<&()>)
             .await
     }
 
@@ -814,6 +841,7 @@ impl Client {
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .read_timeout(STREAM_READ_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ClientError::Unexpected(format!("cannot set up HTTP: {e}")))?;
         let path = "v1/admin/events/stream";
@@ -839,6 +867,10 @@ impl Client {
         self.log.push(format!(
             "{shown} -> {status} in {elapsed} ms (request id {request_id})"
         ));
+        if (300..400).contains(&status) {
+            let location = location_of(response.headers());
+            return Err(self.redirect_error(&shown, status, location.as_deref()));
+        }
         if !(200..300).contains(&status) {
             let echoed = response
                 .headers()
@@ -997,6 +1029,9 @@ impl Client {
             )),
         }
         let answer = outcome?;
+        if (300..400).contains(&answer.status) {
+            return Err(self.redirect_error(&shown, answer.status, answer.location.as_deref()));
+        }
         if (200..300).contains(&answer.status) {
             Ok(Success {
                 body: answer.body,
@@ -1022,6 +1057,7 @@ impl Client {
             .get(REQUEST_ID_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let location = location_of(response.headers());
         let body = response
             .bytes()
             .await
@@ -1030,8 +1066,24 @@ impl Client {
         Ok(Answer {
             status,
             echoed_request_id,
+            location,
             body,
         })
+    }
+
+    /// A 3xx answer as an error that says where the server pointed and why orchctl did
+    /// not go there.
+    fn redirect_error(&self, shown: &str, status: u16, location: Option<&str>) -> ClientError {
+        let server = self.base.as_str().trim_end_matches('/');
+        let target = match location {
+            Some(location) => format!(" to {location}"),
+            None => String::new(),
+        };
+        ClientError::Redirected(format!(
+            "{server} answered {shown} with a redirect (HTTP {status}){target}; orchctl does \
+             not follow redirects, so credentials never go to an address you did not name. \
+             If that is the right server, use it as --server (and `orchctl login` to it)"
+        ))
     }
 
     fn transport_error(&self, err: &reqwest::Error) -> ClientError {
@@ -1060,11 +1112,21 @@ impl Client {
     }
 }
 
-/// What came back: the status, the echoed `X-Request-Id` and the whole body.
+/// What came back: the status, the echoed `X-Request-Id`, the `Location` of a redirect and
+/// the whole body.
 struct Answer {
     status: u16,
     echoed_request_id: Option<String>,
+    location: Option<String>,
     body: Vec<u8>,
+}
+
+/// The `Location` header, for the message of a redirect (cut short: it is the server's text).
+fn location_of(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(MAX_BODY_SHOWN).collect())
 }
 
 /// A 2xx answer: its body, and what to name the request by in messages.
@@ -1138,6 +1200,22 @@ pub fn parse_server(server: &str) -> Result<Url, ClientError> {
     Ok(url)
 }
 
+/// Whether two server URLs name the same server: the same scheme, host, port (explicit or
+/// the scheme's default) and path prefix once normalised by [`parse_server`]. A context's
+/// credentials go only to a server for which this holds with the context's own URL; anything
+/// that does not parse is never the same server.
+pub fn same_server(a: &str, b: &str) -> bool {
+    match (parse_server(a), parse_server(b)) {
+        (Ok(a), Ok(b)) => {
+            a.scheme() == b.scheme()
+                && a.host() == b.host()
+                && a.port_or_known_default() == b.port_or_known_default()
+                && a.path() == b.path()
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use orch_core::problem::{ErrorCode, Problem};
@@ -1170,6 +1248,34 @@ mod tests {
                 matches!(parse_server(bad), Err(ClientError::InvalidServer(_))),
                 "{bad:?}"
             );
+        }
+    }
+
+    #[test]
+    fn same_server_compares_scheme_host_port_and_path() {
+        let same = [
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080/"),
+            ("https://Orch.Example", "https://orch.example:443/"),
+            ("http://orch.example", "http://orch.example:80"),
+            ("https://ops.example/orch", "https://ops.example/orch/"),
+            (" https://ops.example/orch/ ", "https://ops.example/orch"),
+        ];
+        for (a, b) in same {
+            assert!(same_server(a, b), "{a} = {b}");
+        }
+        let different = [
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8081"),
+            ("http://orch.example", "https://orch.example"),
+            ("https://orch.example", "https://orch.example.evil"),
+            ("https://orch.example", "https://evil.example"),
+            ("https://ops.example/orch", "https://ops.example/"),
+            ("https://ops.example/orch", "https://ops.example/orch/other"),
+            ("https://ops.example/orch", "https://ops.example/orchx"),
+            ("http://localhost:8080", "http://127.0.0.1:8080"),
+            ("not a url", "not a url"),
+        ];
+        for (a, b) in different {
+            assert!(!same_server(a, b), "{a} != {b}");
         }
     }
 

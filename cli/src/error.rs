@@ -29,6 +29,9 @@ pub enum CliError {
     /// The server could not be reached or said it is unavailable.
     #[error("server unavailable: {0}")]
     Unavailable(String),
+    /// The server answered with a redirect, which orchctl does not follow.
+    #[error("{0}")]
+    Redirected(String),
     /// orchd answered with an error status. The exit status follows the HTTP status
     /// ([`Exit::of_http_status`]); the message is the problem's title, detail, `code` and
     /// `request_id`.
@@ -67,7 +70,12 @@ impl CliError {
             CliError::Conflict(_) => Exit::Conflict,
             CliError::Unavailable(_) => Exit::Unavailable,
             CliError::Api(response) => Exit::of_http_status(response.status),
-            CliError::Config(_) | CliError::Unexpected(_) | CliError::Io { .. } => Exit::Other,
+            // A 3xx is "other", as `Exit::of_http_status` has it: the request did not fail on
+            // the server, the server is just elsewhere (or misconfigured).
+            CliError::Config(_)
+            | CliError::Redirected(_)
+            | CliError::Unexpected(_)
+            | CliError::Io { .. } => Exit::Other,
             // As shells do: 127 when there is no such command, 126 when it cannot be run.
             CliError::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => {
                 Exit::Command(127)
@@ -111,6 +119,7 @@ impl From<ClientError> for CliError {
             ClientError::Status(response) => CliError::Api(response),
             ClientError::Unavailable(message) => CliError::Unavailable(message),
             ClientError::InvalidServer(message) => CliError::Usage(message),
+            ClientError::Redirected(message) => CliError::Redirected(message),
             ClientError::Unexpected(message) => CliError::Unexpected(message),
         }
     }
@@ -144,6 +153,7 @@ mod tests {
             (CliError::Conflict("x".into()), 6),
             (CliError::Unavailable("x".into()), 7),
             (CliError::Config("x".into()), 1),
+            (CliError::Redirected("x".into()), 1),
             (CliError::Unexpected("x".into()), 1),
             (CliError::stdout(io::Error::other("disk full")), 1),
             (api(401), 3),

@@ -9,6 +9,13 @@
 //!    and saved back.
 //!
 //! The server is `--server` / `ORCHCTL_SERVER` if given, else the context's.
+//!
+//! A context's credentials belong to its server: they are sent only when the server to talk
+//! to is the context's own ([`same_server`]: scheme, host, port and path prefix). With
+//! `--server` naming another server, nothing stored is sent — otherwise a mistyped or
+//! hostile URL (a CI variable, a pasted command) would receive the operator's token, or its
+//! API key on a refresh. Credentials given for the call (`ORCHCTL_TOKEN`, `ORCHCTL_API_KEY`)
+//! go wherever the call goes, since whoever set them also chose the server.
 
 use std::path::PathBuf;
 
@@ -17,7 +24,7 @@ use time::OffsetDateTime;
 
 use crate::Io;
 use crate::cli::{GlobalArgs, OutputFormat};
-use crate::client::{Client, VerboseLog};
+use crate::client::{Client, VerboseLog, same_server};
 use crate::config::{self, ConfigFile, Context};
 use crate::env::Env;
 use crate::error::CliError;
@@ -161,12 +168,12 @@ impl Ctx<'_, '_> {
                 "there is no context named {name:?}"
             )));
         };
-        let server = self
-            .global
-            .server
-            .clone()
-            .unwrap_or_else(|| context.server.clone());
-        let client = self.client(&server)?;
+        if let Some(server) = &self.global.server
+            && !same_server(server, &context.server)
+        {
+            return Err(foreign_server(&file, &name, &context.server, server));
+        }
+        let client = self.client(&context.server)?;
         let now = OffsetDateTime::now_utc();
         if let Some(token) = context.fresh_token(now, REFRESH_MARGIN) {
             let client = client.with_token(token.to_owned());
@@ -205,6 +212,29 @@ impl Ctx<'_, '_> {
         file.upsert(context);
         config::save(&path, &file)
     }
+}
+
+/// The refusal to send the credentials of context `name` (for `own`) to `server`, naming
+/// the ways to authenticate there — including any context already saved for it.
+fn foreign_server(file: &ConfigFile, name: &str, own: &str, server: &str) -> CliError {
+    let shown = server.trim();
+    let candidates: Vec<String> = file
+        .contexts
+        .iter()
+        .filter(|c| c.name != name && same_server(&c.server, server))
+        .map(|c| format!("--context {:?}", c.name))
+        .collect();
+    let saved = if candidates.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} is saved for that server)", candidates.join(" or "))
+    };
+    CliError::NotAuthenticated(format!(
+        "{shown} (--server / ORCHCTL_SERVER) is not the server of context {name:?} ({own}), \
+         and a context's credentials are only sent to its own server, so nothing was sent. \
+         Use a context of {shown}{saved}, log in to it with `orchctl login --server {shown} \
+         --context NAME`, or set ORCHCTL_TOKEN or ORCHCTL_API_KEY for this call"
+    ))
 }
 
 fn not_logged_in(why: &str) -> CliError {

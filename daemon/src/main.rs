@@ -68,7 +68,8 @@ async fn bootstrap_admin(settings: Settings, name: &str) -> anyhow::Result<ExitC
             "invalid operator name {name:?}: 1–64 of letters, digits, '.', '_', '@', '-'"
         );
     }
-    let store = startup::open_store(&settings).await?;
+    let (audit_key, _) = orchd::identity::audit::load_key(&settings)?;
+    let store = startup::open_store(&settings, Some(audit_key)).await?;
     store.migrate().await.context("migrating")?;
     let operators = OperatorService::new(
         store.clone(),
@@ -86,7 +87,7 @@ async fn bootstrap_admin(settings: Settings, name: &str) -> anyhow::Result<ExitC
 }
 
 async fn migrate(settings: Settings) -> anyhow::Result<ExitCode> {
-    let store = startup::open_store(&settings).await?;
+    let store = startup::open_store(&settings, None).await?;
     let applied = store.migrate().await.context("migrating")?;
     let status = store.migration_status().await?;
     if applied.is_empty() {
@@ -101,7 +102,7 @@ async fn migrate(settings: Settings) -> anyhow::Result<ExitCode> {
 /// Settings are valid (we got here); now check connectivity, printing one line per part.
 async fn check(settings: Settings) -> anyhow::Result<ExitCode> {
     println!("settings: ok");
-    let store = startup::open_store(&settings).await?;
+    let store = startup::open_store(&settings, None).await?;
     let redis = settings
         .redis_url
         .as_ref()

@@ -92,7 +92,7 @@ fn for_tenant(pattern: &str, tenant: &str) -> String {
 
 /// Which SecretRefs a tenant config may name: `secrets.allowed_refs` (global under `"*"`, or
 /// per tenant; by default each tenant its own names). Whatever the patterns say, orchd's own secrets are never allowed: the
-/// signing key and Vault token refs (and the files they name), everything under `data_dir`,
+/// signing key, audit key and Vault token refs (and the files they name), everything under `data_dir`,
 /// and `ORCHD_*`/`VAULT_*` environment variables.
 #[derive(Debug, Clone)]
 pub struct SecretPolicy {
@@ -137,6 +137,7 @@ impl SecretPolicy {
         let own_refs = [
             settings.auth.signing_key_ref.as_deref(),
             settings.secrets.vault_token_ref.as_deref(),
+            settings.audit.hmac_key_ref.as_deref(),
         ];
         for reference in own_refs.into_iter().flatten() {
             policy.guard_ref(reference);
@@ -568,6 +569,7 @@ mod tests {
             ..Settings::default()
         };
         settings.auth.signing_key_ref = Some("file:/run/secrets/orchd_signing".to_owned());
+        settings.audit.hmac_key_ref = Some("env:ORCH_ACME_AUDIT".to_owned());
         f(&mut settings);
         SecretPolicy::new(&settings)
     }
@@ -593,6 +595,8 @@ mod tests {
             // orchd's own key, by its ref and by the same file through docker:
             "file:/run/secrets/orchd_signing",
             "docker:orchd_signing",
+            // the audit key, even where acme's own pattern would allow the name
+            "env:ORCH_ACME_AUDIT",
         ] {
             let err = p.check("acme", refused).unwrap_err();
             assert!(matches!(err, SecretError::NotAllowed { .. }), "{refused}");

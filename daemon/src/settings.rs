@@ -70,6 +70,7 @@ pub struct Settings {
     pub storage: StorageSettings,
     pub secrets: SecretSettings,
     pub config: ConfigReloadSettings,
+    pub audit: AuditSettings,
     /// How long in-flight requests get to finish after SIGTERM / Ctrl-C.
     pub shutdown_grace: HumanDuration,
 }
@@ -93,7 +94,30 @@ impl Default for Settings {
             storage: StorageSettings::default(),
             secrets: SecretSettings::default(),
             config: ConfigReloadSettings::default(),
+            audit: AuditSettings::default(),
             shutdown_grace: HumanDuration(Duration::from_secs(30)),
+        }
+    }
+}
+
+/// The operator audit log's key and checkpoints (`identity/audit.rs`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditSettings {
+    /// A SecretRef (`env:`, `file:`, `docker:`; at least 32 bytes) to the HMAC key audit rows
+    /// are sealed with. Unset → derived from the token signing key (`auth.signing_key_ref`
+    /// or the generated one) under its own label. Every node must have the same key.
+    pub hmac_key_ref: Option<String>,
+    /// How often the reconciler logs `audit checkpoint count=… head=…` (an anchor for an
+    /// outside log store).
+    pub checkpoint_interval: HumanDuration,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self {
+            hmac_key_ref: None,
+            checkpoint_interval: HumanDuration(Duration::from_secs(600)),
         }
     }
 }
@@ -772,6 +796,22 @@ impl Settings {
         }
         if self.storage.request_log_batch == 0 {
             return Err(invalid("storage.request_log_batch", "must be positive"));
+        }
+        if let Some(r) = &self.audit.hmac_key_ref {
+            match orch_core::config::secret_ref::SecretRef::parse(r) {
+                Err(e) => return Err(invalid("audit.hmac_key_ref", e)),
+                // Resolved once at start-up, before any Vault client exists.
+                Ok(orch_core::config::secret_ref::SecretRef::Vault { .. }) => {
+                    return Err(invalid(
+                        "audit.hmac_key_ref",
+                        "use env:, file: or docker: (resolved at start-up)",
+                    ));
+                }
+                Ok(_) => {}
+            }
+        }
+        if self.audit.checkpoint_interval.as_duration() < Duration::from_secs(1) {
+            return Err(invalid("audit.checkpoint_interval", "must be at least 1s"));
         }
         Ok(())
     }

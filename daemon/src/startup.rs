@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use orch_core::audit::AuditKey;
 use tokio::net::TcpListener;
 
 use crate::batch::BatchTask;
@@ -98,7 +99,8 @@ impl Application {
                 source,
             }
         })?;
-        let store = open_store(&settings).await?;
+        let (audit_key, audit_key_source) = crate::identity::audit::load_key(&settings)?;
+        let store = open_store(&settings, Some(audit_key.clone())).await?;
         let applied = store
             .migrate()
             .await
@@ -129,7 +131,12 @@ impl Application {
             Duration::from_secs(settings.auth.operator_token_ttl_s),
             limiter,
         );
-        let audit = AuditService::new(store.clone());
+        crate::identity::audit::announce_key(
+            &audit_key,
+            audit_key_source,
+            store.backend() == store::Backend::Postgres,
+        );
+        let audit = AuditService::new(store.clone(), audit_key);
         let secrets = Arc::new(
             SecretResolver::new(&settings.secrets).with_policy(SecretPolicy::new(&settings)),
         );
@@ -225,6 +232,10 @@ impl Application {
             background.push(workers.spawn(stop_tx.subscribe()));
         }
         if settings.roles.reconciler {
+            background.push(audit.clone().spawn_checkpoints(
+                settings.audit.checkpoint_interval.as_duration(),
+                stop_tx.subscribe(),
+            ));
             background.push(spawn_reaper(
                 store.clone(),
                 events.clone(),
@@ -377,12 +388,17 @@ pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// Opens the configured store without migrating.
-pub async fn open_store(settings: &Settings) -> Result<Arc<dyn Store>, StartupError> {
+/// Opens the configured store without migrating. Without `audit_key` it cannot append
+/// audit rows (enough for `migrate` and `check`).
+pub async fn open_store(
+    settings: &Settings,
+    audit_key: Option<AuditKey>,
+) -> Result<Arc<dyn Store>, StartupError> {
     let url = settings.effective_database_url();
     let options = StoreOptions {
         max_connections: settings.storage.max_connections,
         acquire_timeout: settings.storage.acquire_timeout.as_duration(),
+        audit_key,
     };
     store::connect(&url, &options)
         .await

@@ -3,10 +3,56 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// `GET /v1/admin/audit/verify`.
+/// `GET /v1/admin/audit/verify[?expect_head=<count>:<hash>]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditVerifyResponse {
+    /// The chain verifies under this node's audit key, and the anchor (if given) holds.
     pub ok: bool,
+    /// Rows checked (up to and including the first bad one).
     pub checked: u64,
+    /// The first row that breaks the chain.
     pub first_bad_id: Option<Uuid>,
+    /// Why `ok` is false, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// The verified head: the anchor to record now and check later with `expect_head`.
+    /// Absent when the chain is broken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<AuditHead>,
+    /// Rows sealed with the unkeyed hash of earlier versions (all before the keyed ones).
+    #[serde(default)]
+    pub unkeyed_rows: u64,
+    /// The result of the `expect_head` anchor, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<AnchorCheck>,
+}
+
+/// `GET /v1/admin/audit/head`: the newest row's position and seal, and a MAC of both under
+/// the audit key, so an anchor written to an outside store can later be shown to be orchd's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditHead {
+    /// Rows in the chain (the newest row's `seq`).
+    pub count: u64,
+    /// The newest row's seal (the genesis hash for an empty chain).
+    pub hash: String,
+    /// HMAC-SHA256 of (`count`, `hash`) under the audit key, hex.
+    pub mac: String,
+    /// The audit key's public fingerprint: nodes of one deployment show the same.
+    pub key_id: String,
+}
+
+impl AuditHead {
+    /// `<count>:<hash>`: what `orchctl audit verify --expect-head` takes.
+    pub fn anchor(&self) -> String {
+        format!("{}:{}", self.count, self.hash)
+    }
+}
+
+/// How an `expect_head` anchor fared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnchorCheck {
+    pub count: u64,
+    pub hash: String,
+    /// The chain still holds the anchored row with that seal.
+    pub matched: bool,
 }

@@ -20,6 +20,8 @@ use crate::store::StoreError;
 pub enum IdentityError {
     #[error("signing key: {0}")]
     SigningKey(String),
+    #[error("audit key: {0}")]
+    AuditKey(String),
     #[error(transparent)]
     Secret(#[from] SecretError),
     #[error(transparent)]

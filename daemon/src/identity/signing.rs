@@ -36,11 +36,7 @@ impl std::fmt::Debug for SigningKey {
 impl SigningKey {
     /// The key named by `auth.signing_key_ref`, or the generated one in `data_dir`.
     pub fn load(settings: &Settings) -> Result<Self, IdentityError> {
-        let secret = match &settings.auth.signing_key_ref {
-            Some(reference) => secrets::resolve(reference)?,
-            None => load_or_generate(&settings.data_dir.join(GENERATED_KEY_FILE))?,
-        };
-        Self::from_secret(&secret)
+        Self::from_secret(&load_secret(settings)?)
     }
 
     pub fn from_secret(secret: &SecretValue) -> Result<Self, IdentityError> {
@@ -71,6 +67,16 @@ impl SigningKey {
 
     pub fn decoding_key(&self) -> &DecodingKey {
         &self.decoding
+    }
+}
+
+/// The signing key's material: `auth.signing_key_ref` resolved, or the generated key in
+/// `data_dir` (created on first use). The audit key is derived from it when
+/// `audit.hmac_key_ref` is unset.
+pub fn load_secret(settings: &Settings) -> Result<SecretValue, IdentityError> {
+    match &settings.auth.signing_key_ref {
+        Some(reference) => Ok(secrets::resolve(reference)?),
+        None => load_or_generate(&settings.data_dir.join(GENERATED_KEY_FILE)),
     }
 }
 

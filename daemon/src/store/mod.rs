@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use orch_core::audit::{AuditDraft, AuditRecord};
+use orch_core::audit::{AuditDraft, AuditKey, AuditRecord};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -112,6 +112,10 @@ impl MigrationStatus {
 pub struct StoreOptions {
     pub max_connections: u32,
     pub acquire_timeout: Duration,
+    /// The key audit rows are sealed with. Without one, the store refuses to append audit
+    /// rows — and so every audited mutation (no audit, no mutation) — instead of sealing
+    /// with a key nobody can verify with later. `orchd migrate` and `check` need none.
+    pub audit_key: Option<AuditKey>,
 }
 
 impl Default for StoreOptions {
@@ -119,6 +123,7 @@ impl Default for StoreOptions {
         Self {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(5),
+            audit_key: None,
         }
     }
 }
@@ -576,6 +581,15 @@ fn dlq_stats_for_every_queue(
         queue,
         depth,
         oldest_dead_at,
+    })
+}
+
+/// The audit key of a store, or the refusal to append without one.
+fn require_audit_key(key: Option<&AuditKey>) -> Result<&AuditKey, StoreError> {
+    key.ok_or_else(|| {
+        StoreError::Other(
+            "this store was opened without an audit key; it cannot append audit rows".into(),
+        )
     })
 }
 

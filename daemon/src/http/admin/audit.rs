@@ -1,10 +1,10 @@
-//! `/v1/admin/audit` and `/v1/admin/audit/verify`.
+//! `/v1/admin/audit`, `/v1/admin/audit/verify` and `/v1/admin/audit/head`.
 
 use axum::Json;
 use axum::extract::State;
-use orch_core::api::audit::AuditVerifyResponse;
+use orch_core::api::audit::{AuditHead, AuditVerifyResponse};
 use orch_core::api::list::{Page, effective_limit};
-use orch_core::audit::AuditRecord;
+use orch_core::audit::{AuditAnchor, AuditRecord};
 use serde::Deserialize;
 
 use crate::http::AppState;
@@ -53,6 +53,28 @@ pub async fn list(
     Ok(Json(Page { items, next_cursor }))
 }
 
-pub async fn verify(State(state): State<AppState>) -> Result<Json<AuditVerifyResponse>, AppError> {
-    Ok(Json(state.audit.verify().await?))
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyParams {
+    /// `<count>:<hash>`: an anchor recorded earlier that the chain must still hold.
+    expect_head: Option<String>,
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<VerifyParams>,
+) -> Result<Json<AuditVerifyResponse>, AppError> {
+    let expect = params
+        .expect_head
+        .as_deref()
+        .map(|text| {
+            AuditAnchor::parse(text)
+                .map_err(|message| AppError::invalid_field("expect_head", message))
+        })
+        .transpose()?;
+    Ok(Json(state.audit.verify(expect.as_ref()).await?))
+}
+
+pub async fn head(State(state): State<AppState>) -> Result<Json<AuditHead>, AppError> {
+    Ok(Json(state.audit.head().await?))
 }

@@ -62,6 +62,7 @@ admin_routes! {
     POST "/v1/admin/operators/{id}/keys"      "operators.rotate_key" => OperatorsManage, operators::rotate_key;
     GET  "/v1/admin/audit"                    "audit.list"         => Read,            audit::list;
     GET  "/v1/admin/audit/verify"             "audit.verify"       => Read,            audit::verify;
+    GET  "/v1/admin/audit/head"               "audit.head"         => Read,            audit::head;
     POST "/v1/admin/tenants/{t}/clients"      "clients.create"     => ClientsManage,   clients::create;
     GET  "/v1/admin/tenants/{t}/clients"      "clients.list"       => ClientsManage,   clients::list;
     DELETE "/v1/admin/tenants/{t}/clients/{id}" "clients.delete"  => ClientsManage,   clients::delete;

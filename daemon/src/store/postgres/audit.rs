@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use orch_core::audit::{AuditDraft, AuditRecord, AuditResult, GENESIS_HASH};
+use orch_core::audit::{AuditDraft, AuditKey, AuditRecord, AuditResult, GENESIS_HASH};
 use sqlx::postgres::PgRow;
 use sqlx::types::Json;
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
@@ -20,6 +20,7 @@ const COLUMNS: &str = "id, seq, ts, operator_id, operator_name, operator_role, a
 /// lock makes concurrent appends queue, so each sees the previous row's hash.
 pub(super) async fn append_in_tx(
     conn: &mut PgConnection,
+    key: &AuditKey,
     draft: AuditDraft,
 ) -> Result<AuditRecord, StoreError> {
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -35,6 +36,7 @@ pub(super) async fn append_in_tx(
         None => (1, GENESIS_HASH),
     };
     let record = draft.seal(
+        key,
         orch_core::ids::new_id(),
         seq,
         OffsetDateTime::now_utc(),
@@ -74,7 +76,7 @@ pub(super) async fn append_in_tx(
 impl AuditStore for PgStore {
     async fn append_audit(&self, draft: AuditDraft) -> Result<AuditRecord, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let record = append_in_tx(&mut tx, draft).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, draft).await?;
         tx.commit().await?;
         Ok(record)
     }

@@ -75,7 +75,7 @@ impl ConfigStore for PgStore {
             }
             None => None,
         };
-        append_in_tx(&mut tx, audit).await?;
+        append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(pointer)
     }
@@ -229,7 +229,7 @@ impl ConfigStore for PgStore {
             )));
         }
         let pointer = set_pointer(&mut tx, mv, target).await?;
-        append_in_tx(&mut tx, audit).await?;
+        append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(pointer)
     }

@@ -204,7 +204,7 @@ impl InboxStore for PgStore {
         let stored = insert_job(&mut tx, job)
             .await?
             .ok_or_else(|| StoreError::Conflict("the webhook job's dedupe key is taken".into()))?;
-        append_in_tx(&mut tx, audit).await?;
+        append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         let record = get(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok((record, stored))

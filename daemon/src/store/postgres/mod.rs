@@ -3,6 +3,7 @@
 use std::str::FromStr;
 
 use async_trait::async_trait;
+use orch_core::audit::AuditKey;
 use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
@@ -51,6 +52,7 @@ async fn migration_status_on(conn: &mut PgConnection) -> Result<MigrationStatus,
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    audit_key: Option<AuditKey>,
 }
 
 impl PgStore {
@@ -66,7 +68,15 @@ impl PgStore {
             .acquire_timeout(options.acquire_timeout)
             .test_before_acquire(true)
             .connect_lazy_with(connect);
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            audit_key: options.audit_key.clone(),
+        })
+    }
+
+    /// The key audit rows are sealed with (an error when the store has none).
+    pub(crate) fn audit_key(&self) -> Result<&AuditKey, StoreError> {
+        super::require_audit_key(self.audit_key.as_ref())
     }
 
     /// The underlying pool, for backend-specific tests.

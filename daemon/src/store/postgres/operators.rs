@@ -34,7 +34,7 @@ impl OperatorStore for PgStore {
         .execute(&mut *tx)
         .await?;
         insert_key(&mut tx, key).await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -137,7 +137,7 @@ impl OperatorStore for PgStore {
             .execute(&mut *tx)
             .await?;
         stop_impersonations_of(&mut tx, id, audit.operator_id, "operator disabled", at).await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -172,7 +172,7 @@ impl OperatorStore for PgStore {
         )
         .await?;
         insert_key(&mut tx, key).await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }

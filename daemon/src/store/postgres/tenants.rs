@@ -43,7 +43,7 @@ impl TenantClientStore for PgStore {
         .bind(c.deleted_at)
         .execute(&mut *tx)
         .await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -111,7 +111,7 @@ impl TenantClientStore for PgStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -167,7 +167,7 @@ impl ImpersonationStore for PgStore {
         .bind(&i.stop_reason)
         .execute(&mut *tx)
         .await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -224,7 +224,7 @@ impl ImpersonationStore for PgStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use orch_core::audit::{AuditDraft, AuditRecord, AuditResult, GENESIS_HASH};
+use orch_core::audit::{AuditDraft, AuditKey, AuditRecord, AuditResult, GENESIS_HASH};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
@@ -16,6 +16,7 @@ const COLUMNS: &str = "id, seq, ts, operator_id, operator_name, operator_role, a
 /// are started with `BEGIN IMMEDIATE` (one writer at a time), which serialises the chain.
 pub(super) async fn append_in_tx(
     conn: &mut SqliteConnection,
+    key: &AuditKey,
     draft: AuditDraft,
 ) -> Result<AuditRecord, StoreError> {
     let last: Option<(i64, String)> =
@@ -27,6 +28,7 @@ pub(super) async fn append_in_tx(
         None => (1, GENESIS_HASH),
     };
     let record = draft.seal(
+        key,
         orch_core::ids::new_id(),
         seq,
         OffsetDateTime::now_utc(),
@@ -72,7 +74,7 @@ pub(super) async fn append_in_tx(
 impl AuditStore for SqliteStore {
     async fn append_audit(&self, draft: AuditDraft) -> Result<AuditRecord, StoreError> {
         let mut tx = self.begin_write().await?;
-        let record = append_in_tx(&mut tx, draft).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, draft).await?;
         tx.commit().await?;
         Ok(record)
     }

@@ -74,7 +74,7 @@ impl ConfigStore for SqliteStore {
             }
             None => None,
         };
-        append_in_tx(&mut tx, audit).await?;
+        append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(pointer)
     }
@@ -228,7 +228,7 @@ impl ConfigStore for SqliteStore {
             )));
         }
         let pointer = set_pointer(&mut tx, mv, target).await?;
-        append_in_tx(&mut tx, audit).await?;
+        append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(pointer)
     }

@@ -183,7 +183,7 @@ impl InboxStore for SqliteStore {
         .execute(&mut *tx)
         .await?;
         let stored = insert_job(&mut tx, job).await?;
-        append_in_tx(&mut tx, audit).await?;
+        append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         let record = get(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok((record, stored))

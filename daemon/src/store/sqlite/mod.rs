@@ -8,6 +8,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use orch_core::audit::AuditKey;
 use sqlx::Row;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -36,6 +37,7 @@ pub struct SqliteStore {
     /// Held (flock) while migrating: SQLite has no advisory locks, and `orchd migrate` may
     /// run beside a starting `orchd serve`.
     migration_lock: Option<PathBuf>,
+    audit_key: Option<AuditKey>,
 }
 
 impl SqliteStore {
@@ -86,7 +88,13 @@ impl SqliteStore {
         Ok(Self {
             pool,
             migration_lock,
+            audit_key: options.audit_key.clone(),
         })
+    }
+
+    /// The key audit rows are sealed with (an error when the store has none).
+    pub(crate) fn audit_key(&self) -> Result<&AuditKey, StoreError> {
+        super::require_audit_key(self.audit_key.as_ref())
     }
 
     /// The underlying pool, for backend-specific tests.

@@ -34,7 +34,7 @@ impl OperatorStore for SqliteStore {
         .execute(&mut *tx)
         .await?;
         insert_key(&mut tx, key).await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -136,7 +136,7 @@ impl OperatorStore for SqliteStore {
             .execute(&mut *tx)
             .await?;
         stop_impersonations_of(&mut tx, id, audit.operator_id, "operator disabled", at).await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -170,7 +170,7 @@ impl OperatorStore for SqliteStore {
         )
         .await?;
         insert_key(&mut tx, key).await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }

@@ -47,7 +47,7 @@ impl TenantClientStore for SqliteStore {
         .bind(c.deleted_at.map(to_micros))
         .execute(&mut *tx)
         .await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -115,7 +115,7 @@ impl TenantClientStore for SqliteStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -158,7 +158,7 @@ impl ImpersonationStore for SqliteStore {
         .bind(&i.stop_reason)
         .execute(&mut *tx)
         .await?;
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -215,7 +215,7 @@ impl ImpersonationStore for SqliteStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let record = append_in_tx(&mut tx, audit).await?;
+        let record = append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
         Ok(record)
     }

@@ -1,5 +1,5 @@
-use orch_core::api::audit::AuditVerifyResponse;
-use orch_core::audit::AuditRecord;
+use orch_core::api::audit::{AuditHead, AuditVerifyResponse};
+use orch_core::audit::{AuditKey, AuditRecord};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, PgPool, SqlitePool};
 
@@ -194,7 +194,83 @@ async fn audit_list_filters_and_pages(kind: Kind) {
     app.stop().await;
 }
 
+async fn get_json(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
+    let res = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap())
+}
+
+/// `GET /v1/admin/audit/head` (read permission) gives an anchor; `verify?expect_head=` fails
+/// once rows are cut off the end, which the chain alone cannot show.
+async fn the_head_anchors_the_chain_against_a_cut_tail(kind: Kind) {
+    let key_text = "an-audit-key-from-a-secret-ref-0123456789";
+    let Some(app) = TestApp::spawn_with(kind, |settings, db| {
+        let path = db.dir.path().join("audit.key");
+        std::fs::write(&path, key_text).unwrap();
+        settings.audit.hmac_key_ref = Some(format!("file:{}", path.display()));
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    for i in 0..4 {
+        let res = app
+            .client
+            .post(app.url("/v1/admin/operators"))
+            .bearer_auth(&admin)
+            .json(&json!({"name": format!("h{i}"), "role": "readonly", "reason": "anchor test"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+    }
+    let reader_key = app.create_operator("reader", "readonly").await;
+    let reader = app.operator_token(&reader_key).await;
+    let (status, head) = get_json(&app, &reader, "/v1/admin/audit/head").await;
+    assert_eq!(status, 200, "{head}");
+    let head: AuditHead = serde_json::from_value(head).unwrap();
+    assert_eq!(head.count, 6, "bootstrap + 4 + reader");
+    let key = AuditKey::new(key_text.as_bytes()).unwrap();
+    assert_eq!(head.key_id, key.id(), "the key of audit.hmac_key_ref seals");
+    assert!(key.verify_head_mac(head.count, &head.hash, &head.mac));
+    let anchor = head.anchor();
+    let with_anchor = format!("/v1/admin/audit/verify?expect_head={}", urlencode(&anchor));
+
+    let (_, report) = get_json(&app, &reader, &with_anchor).await;
+    let report: AuditVerifyResponse = serde_json::from_value(report).unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.head.as_ref().unwrap().anchor(), anchor);
+
+    exec_raw(&app, kind, "DELETE FROM operator_audit_log WHERE seq > 4").await;
+    assert!(
+        verify(&app, &admin).await.ok,
+        "a cut chain is still a chain"
+    );
+    let (_, report) = get_json(&app, &admin, &with_anchor).await;
+    let report: AuditVerifyResponse = serde_json::from_value(report).unwrap();
+    assert!(!report.ok, "{report:?}");
+    assert!(!report.anchor.unwrap().matched);
+    assert!(report.problem.unwrap().contains("deleted"));
+
+    let (status, bad) = get_json(&app, &admin, "/v1/admin/audit/verify?expect_head=7").await;
+    assert_eq!(status, 400, "{bad}");
+    assert_eq!(bad["code"], "validation_failed", "{bad}");
+    app.stop().await;
+}
+
+fn urlencode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 both_backends!(
+    the_head_anchors_the_chain_against_a_cut_tail,
     concurrent_writers_keep_one_chain_and_tampering_is_found,
     an_unwritable_audit_log_blocks_the_mutation,
     audit_list_filters_and_pages,

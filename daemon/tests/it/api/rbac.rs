@@ -25,6 +25,7 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
     ),
     ("GET /v1/admin/audit", [true, true, true, true]),
     ("GET /v1/admin/audit/verify", [true, true, true, true]),
+    ("GET /v1/admin/audit/head", [true, true, true, true]),
     (
         "POST /v1/admin/tenants/{t}/clients",
         [false, false, false, true],

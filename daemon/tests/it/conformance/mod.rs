@@ -2,6 +2,7 @@
 //! (`conformance::<area>::postgres::…` and `…::sqlite::…`), each on a fresh database.
 //! Every store operation added later gets its tests here.
 
+mod audit;
 mod configs;
 mod events;
 mod idempotency;

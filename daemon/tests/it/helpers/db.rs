@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use orch_core::audit::AuditKey;
 use orchd::settings::ConnectionUrl;
 use orchd::store::{self, Store, StoreOptions};
 use sqlx::Executor;
@@ -68,18 +69,29 @@ impl TestDb {
         self.url.replacen(&original, host_port, 1)
     }
 
-    /// A store on this database (not migrated).
+    /// A store on this database (not migrated), sealing audit rows with [`test_audit_key`].
     pub async fn store(&self) -> Arc<dyn Store> {
+        self.store_with_audit_key(Some(test_audit_key())).await
+    }
+
+    /// A store on this database (not migrated) with this audit key (or none).
+    pub async fn store_with_audit_key(&self, audit_key: Option<AuditKey>) -> Arc<dyn Store> {
         store::connect(
             &ConnectionUrl::new(self.url.clone()),
             &StoreOptions {
                 max_connections: 4,
+                audit_key,
                 ..StoreOptions::default()
             },
         )
         .await
         .expect("open store")
     }
+}
+
+/// The audit key of stores opened by [`TestDb::store`].
+pub fn test_audit_key() -> AuditKey {
+    AuditKey::new(b"conformance-audit-key-0123456789abcdef").expect("long enough")
 }
 
 pub fn with_search_path(base: &str, schema: &str) -> String {

@@ -9,7 +9,7 @@ pub mod tokens;
 pub mod upstream;
 
 pub use app::TestApp;
-pub use db::{Kind, TestDb};
+pub use db::{Kind, TestDb, test_audit_key};
 pub use proxy::TcpProxy;
 
 use std::net::ToSocketAddrs;

@@ -1,4 +1,5 @@
-//! `audit list` (filters, paging) and `audit verify` (exit 6 on a broken chain).
+//! `audit list` (filters, paging), `audit verify` (exit 6 on a broken chain or a failed
+//! `--expect-head` anchor) and `audit head`.
 
 use orchctl::Exit;
 use sqlx::{PgPool, SqlitePool};
@@ -9,7 +10,17 @@ use crate::helpers::{Kind, TestApp};
 
 /// Alters an audit row behind orchd's back.
 async fn tamper_with_first_row(app: &TestApp, kind: Kind) {
-    let sql = "UPDATE operator_audit_log SET reason = 'nothing to see here' WHERE seq = 1";
+    exec(
+        app,
+        kind,
+        "UPDATE operator_audit_log SET reason = 'nothing to see here' WHERE seq = 1",
+    )
+    .await;
+}
+
+/// Runs SQL on orchd's database behind its back.
+async fn exec(app: &TestApp, kind: Kind, sql: &str) {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
     match kind {
         Kind::Postgres => {
             let pool = PgPool::connect(&app.db.url).await.unwrap();
@@ -141,4 +152,75 @@ async fn audit_list_and_verify(kind: Kind) {
     app.stop().await;
 }
 
-both_backends!(audit_list_and_verify);
+/// `audit head` prints an anchor; `audit verify --expect-head` fails (exit 6) once the
+/// newest rows are deleted, though the shorter chain itself still verifies.
+async fn verify_expect_head_catches_deleted_rows(kind: Kind) {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let admin = Orchctl::new(&app, "admin");
+    admin.login(&app.admin_key()).await.ok();
+    for name in ["dan", "eli", "fay"] {
+        admin
+            .run(&[
+                "operators",
+                "create",
+                name,
+                "--role",
+                "readonly",
+                "--reason",
+                "team grows",
+            ])
+            .await
+            .ok();
+    }
+    let head = admin
+        .run(&["audit", "head", "-o", "json"])
+        .await
+        .ok()
+        .json();
+    let anchor = format!(
+        "{}:{}",
+        head["count"].as_u64().unwrap(),
+        head["hash"].as_str().unwrap()
+    );
+    let table = admin.run(&["audit", "head", "-o", "table"]).await.ok();
+    assert!(table.stdout.contains(&anchor), "{table:#?}");
+    let holds = admin
+        .run(&["audit", "verify", "--expect-head", &anchor, "-o", "table"])
+        .await
+        .ok();
+    assert!(holds.stdout.contains("holds"), "{holds:#?}");
+
+    let count = head["count"].as_u64().unwrap();
+    exec(
+        &app,
+        kind,
+        &format!("DELETE FROM operator_audit_log WHERE seq > {}", count - 2),
+    )
+    .await;
+    admin.run(&["audit", "verify"]).await.ok();
+    let cut = admin
+        .run(&["audit", "verify", "--expect-head", &anchor, "-o", "json"])
+        .await
+        .exits(Exit::Conflict);
+    assert_eq!(cut.json()["ok"], false);
+    assert_eq!(cut.json()["anchor"]["matched"], false);
+    assert!(cut.stderr.contains("deleted"), "{cut:#?}");
+    let table = admin
+        .run(&["audit", "verify", "--expect-head", &anchor, "-o", "table"])
+        .await
+        .exits(Exit::Conflict);
+    assert!(table.stdout.contains("FAILS"), "{table:#?}");
+
+    admin
+        .run(&["audit", "verify", "--expect-head", "not-an-anchor"])
+        .await
+        .exits(Exit::Usage);
+    app.stop().await;
+}
+
+both_backends!(
+    audit_list_and_verify,
+    verify_expect_head_catches_deleted_rows
+);

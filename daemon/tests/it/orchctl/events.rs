@@ -234,16 +234,15 @@ async fn events_tail_resumes_after_a_dropped_connection(kind: Kind) {
     let Some(app) = TestApp::spawn(kind).await else {
         return;
     };
-    let admin = Orchctl::new(&app, "admin");
-    admin.login(&app.admin_key()).await.ok();
+    // Logged in through the proxy: a context's credentials only go to its own server.
     let proxy = TcpProxy::start(&app.addr.to_string()).await;
-    let server = format!("http://{}", proxy.addr);
+    let mut admin = Orchctl::new(&app, "admin");
+    admin.server = format!("http://{}", proxy.addr);
+    admin.login(&app.admin_key()).await.ok();
     let after = newest_id(&app).await.to_string();
     let args = [
         "events",
         "tail",
-        "--server",
-        &server,
         "--kind",
         "test.*",
         "--after-id",

@@ -222,3 +222,80 @@ pub fn assert_never_printed(secret: &str, outputs: &[&Output]) {
         );
     }
 }
+
+/// One request a [`Recorder`] received.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    /// The `Authorization` header, if any.
+    pub authorization: Option<String>,
+    pub body: String,
+}
+
+/// A stand-in for "some other server": records every request it receives and answers each
+/// with `status` — a redirect to `location` + the request's path when `location` is set.
+pub struct Recorder {
+    pub url: String,
+    pub seen: Arc<Mutex<Vec<Recorded>>>,
+}
+
+#[derive(Clone)]
+struct RecorderState {
+    status: u16,
+    location: Option<String>,
+    seen: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl Recorder {
+    pub async fn start(status: u16, location: Option<&str>) -> Recorder {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let state = RecorderState {
+            status,
+            location: location.map(str::to_owned),
+            seen: seen.clone(),
+        };
+        let app = axum::Router::new().fallback(record).with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Recorder { url, seen }
+    }
+
+    /// Everything received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+async fn record(
+    axum::extract::State(state): axum::extract::State<RecorderState>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    state.seen.lock().unwrap().push(Recorded {
+        method: method.to_string(),
+        path: uri.path().to_owned(),
+        authorization: headers
+            .get(axum::http::header::AUTHORIZATION)
+            .map(|v| v.to_str().unwrap_or("<not text>").to_owned()),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    });
+    let status = axum::http::StatusCode::from_u16(state.status).unwrap();
+    match &state.location {
+        Some(location) => (
+            status,
+            [(
+                axum::http::header::LOCATION,
+                format!("{location}{}", uri.path()),
+            )],
+        )
+            .into_response(),
+        None => (status, axum::Json(serde_json::json!({}))).into_response(),
+    }
+}

@@ -29,6 +29,14 @@ fn malformed_settings_exit_nonzero_naming_the_key() {
             "webhooks.max_body_bytes",
         ),
         ("log: [unclosed\n", "log"),
+        (
+            "audit:\n  hmac_key_ref: vault:secret/orch#audit\n",
+            "audit.hmac_key_ref",
+        ),
+        (
+            "audit:\n  checkpoint_interval: 10ms\n",
+            "audit.checkpoint_interval",
+        ),
     ];
     for (yaml, key) in cases {
         let file = cwd.path().join("orchd.yaml");

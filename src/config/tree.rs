@@ -108,17 +108,25 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     }))
 }
 
+/// Nodes a document may expand to, aliases counted at their full size: a few lines of
+/// nested aliases ("billion laughs") would otherwise build gigabytes.
+pub const MAX_NODES: usize = 100_000;
+/// Nesting deeper than this is refused (the checks that walk the tree recurse).
+pub const MAX_DEPTH: usize = 64;
+
 enum Frame {
     Map {
         pos: Pos,
         anchor: usize,
         entries: Vec<(Key, Node)>,
         pending_key: Option<Key>,
+        size: usize,
     },
     Seq {
         pos: Pos,
         anchor: usize,
         items: Vec<Node>,
+        size: usize,
     },
 }
 
@@ -126,7 +134,10 @@ enum Frame {
 struct Builder {
     stack: Vec<Frame>,
     root: Option<Node>,
-    anchors: std::collections::HashMap<usize, Node>,
+    /// Anchored nodes with their size in nodes.
+    anchors: std::collections::HashMap<usize, (Node, usize)>,
+    /// Nodes built so far, aliases expanded.
+    nodes: usize,
     error: Option<SyntaxError>,
 }
 
@@ -137,20 +148,40 @@ impl Builder {
         }
     }
 
-    /// Places a finished node into its parent (or as the root).
-    fn push(&mut self, node: Node, anchor: usize) {
+    /// Counts `size` more nodes; false (and an error) past the limit.
+    fn grow(&mut self, pos: Pos, size: usize) -> bool {
+        self.nodes = self.nodes.saturating_add(size);
+        if self.nodes > MAX_NODES {
+            self.fail(
+                pos,
+                format!("the document expands to more than {MAX_NODES} nodes (aliases included)"),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Places a finished node of `size` nodes into its parent (or as the root).
+    fn push(&mut self, node: Node, anchor: usize, size: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Seq {
+                items, size: total, ..
+            }) => {
+                *total = total.saturating_add(size);
+                items.push(node);
+            }
             Some(Frame::Map {
                 entries,
                 pending_key,
+                size: total,
                 ..
             }) => match pending_key.take() {
                 Some(key) => {
+                    *total = total.saturating_add(size);
                     if entries.iter().any(|(k, _)| k.name == key.name) {
                         let (name, pos) = (key.name.clone(), key.pos);
                         self.fail(pos, format!("duplicate key {name:?}"));
@@ -182,24 +213,36 @@ impl Builder {
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
+        // After the first error nothing more is built (an expanding alias would still cost).
+        if self.error.is_some() {
+            return;
+        }
         let pos = Pos::from_marker(&mark);
+        let opens = matches!(ev, Event::MappingStart(..) | Event::SequenceStart(..));
+        if opens && self.stack.len() >= MAX_DEPTH {
+            self.fail(pos, format!("nesting deeper than {MAX_DEPTH} levels"));
+            return;
+        }
         match ev {
-            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
+            Event::MappingStart(anchor, _) if self.grow(pos, 1) => self.stack.push(Frame::Map {
                 pos,
                 anchor,
                 entries: Vec::new(),
                 pending_key: None,
+                size: 1,
             }),
-            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
+            Event::SequenceStart(anchor, _) if self.grow(pos, 1) => self.stack.push(Frame::Seq {
                 pos,
                 anchor,
                 items: Vec::new(),
+                size: 1,
             }),
             Event::MappingEnd | Event::SequenceEnd => match self.stack.pop() {
                 Some(Frame::Map {
                     pos,
                     anchor,
                     entries,
+                    size,
                     ..
                 }) => self.push(
                     Node {
@@ -207,13 +250,20 @@ impl MarkedEventReceiver for Builder {
                         pos,
                     },
                     anchor,
+                    size,
                 ),
-                Some(Frame::Seq { pos, anchor, items }) => self.push(
+                Some(Frame::Seq {
+                    pos,
+                    anchor,
+                    items,
+                    size,
+                }) => self.push(
                     Node {
                         kind: NodeKind::Seq(items),
                         pos,
                     },
                     anchor,
+                    size,
                 ),
                 None => {}
             },
@@ -223,18 +273,26 @@ impl MarkedEventReceiver for Builder {
                 } else {
                     Scalar::Str(text)
                 };
-                self.push(
-                    Node {
-                        kind: NodeKind::Scalar(scalar),
-                        pos,
-                    },
-                    anchor,
-                );
+                if self.grow(pos, 1) {
+                    self.push(
+                        Node {
+                            kind: NodeKind::Scalar(scalar),
+                            pos,
+                        },
+                        anchor,
+                        1,
+                    );
+                }
             }
-            Event::Alias(id) => match self.anchors.get(&id).cloned() {
-                Some(mut node) => {
-                    node.pos = pos;
-                    self.push(node, 0);
+            Event::Alias(id) => match self.anchors.get(&id).map(|(_, size)| *size) {
+                // Counted before the clone: the limit is checked before the memory is spent.
+                Some(size) => {
+                    if self.grow(pos, size)
+                        && let Some((mut node, _)) = self.anchors.get(&id).cloned()
+                    {
+                        node.pos = pos;
+                        self.push(node, 0, size);
+                    }
                 }
                 None => self.fail(pos, "alias to an unknown anchor".to_owned()),
             },
@@ -282,6 +340,32 @@ fn plain_scalar(text: String) -> Scalar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aliases_cannot_expand_without_bound() {
+        let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            doc.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let started = std::time::Instant::now();
+        let err = parse(&doc).unwrap_err();
+        assert!(err.message.contains("expands to more than"), "{err:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // A few small aliases are fine.
+        assert!(parse("a: &x [1, 2]\nb: *x\nc: *x\n").is_ok());
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let err = parse(&deep).unwrap_err();
+        assert!(err.message.contains("nesting deeper"), "{err:?}");
+        let ok = format!("{}{}", "[".repeat(20), "]".repeat(20));
+        assert!(parse(&ok).is_ok());
+    }
 
     #[test]
     fn positions_are_one_based_and_point_at_the_key() {

@@ -10,6 +10,7 @@ mod errors;
 mod event_stream;
 mod events;
 mod execute;
+mod fuzz_bodies;
 mod hardening;
 mod health;
 mod idempotency;

@@ -490,3 +490,31 @@ async fn activate_checks_the_allow_list_again() {
     second.stop().await;
     drop(db);
 }
+
+/// orchd's own files are its user's alone: data_dir 0700, the SQLite file and journals 0600.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_dir_and_database_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(app) = TestApp::spawn_with(Kind::Sqlite, |s, db| {
+        s.database_url = Some(orchd::settings::ConnectionUrl::new(format!(
+            "sqlite://{}",
+            db.dir.path().join("data/orchd.db").display()
+        )));
+    })
+    .await
+    else {
+        return;
+    };
+    // Something is written, so the journal exists too.
+    let _ = app.admin_token().await;
+    let mode = |p: std::path::PathBuf| {
+        std::fs::metadata(&p)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    };
+    assert_eq!(mode(app.data_dir()), 0o700);
+    assert_eq!(mode(app.data_dir().join("orchd.db")), 0o600);
+    assert_eq!(mode(app.data_dir().join("orchd.db-wal")), 0o600);
+    assert_eq!(mode(app.data_dir().join("bootstrap-admin.key")), 0o600);
+    app.stop().await;
+}

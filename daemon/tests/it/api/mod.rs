@@ -17,6 +17,7 @@ mod impersonation;
 mod jobs;
 mod metrics;
 mod operators;
+mod quotas;
 mod rbac;
 mod request_log;
 mod resilience;

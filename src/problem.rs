@@ -84,6 +84,7 @@ error_codes! {
     SecretUnavailable => ("secret_unavailable", 424, "Secret unavailable"),
     RateLimited => ("rate_limited", 429, "Rate limited"),
     ConcurrencyLimited => ("concurrency_limited", 429, "Concurrency limit reached"),
+    QuotaExceeded => ("quota_exceeded", 429, "Tenant quota exceeded"),
     Internal => ("internal", 500, "Internal error"),
     UpstreamUnreachable => ("upstream_unreachable", 502, "Upstream unreachable"),
     UpstreamResponseTooLarge => ("upstream_response_too_large", 502, "Upstream response too large"),
@@ -191,6 +192,8 @@ mod tests {
         assert_eq!(ErrorCode::CircuitOpen.status(), 503);
         assert_eq!(ErrorCode::IdempotencyKeyReused.status(), 422);
         assert_eq!(ErrorCode::SecretUnavailable.status(), 424);
+        assert_eq!(ErrorCode::QuotaExceeded.status(), 429);
+        assert_eq!(ErrorCode::QuotaExceeded.as_str(), "quota_exceeded");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod identity;
 pub mod jobs;
 pub mod metrics;
 pub mod private_files;
+pub mod quotas;
 pub mod readiness;
 pub mod redis;
 pub mod request_log;

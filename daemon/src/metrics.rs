@@ -89,6 +89,10 @@ fn describe() {
         "orch_webhooks_total",
         "Webhooks received by provider, tenant and outcome"
     );
+    describe_counter!(
+        "orch_quota_exceeded_total",
+        "Enqueues and webhooks refused by a tenant quota: max_queued_jobs or enqueue_rate"
+    );
     // Queue gauges exist for every queue from start-up.
     for queue in QUEUES {
         gauge!("orch_queue_depth", "queue" => queue).set(0.0);

@@ -43,6 +43,9 @@ pub enum SettingsError {
         field: &'static str,
         message: String,
     },
+    /// A problem with a per-tenant quota; the key names the tenant (`quotas.tenants.<slug>.…`).
+    #[error("setting `{key}`: {message}")]
+    Quota { key: String, message: String },
 }
 
 /// All daemon settings. Field names are the keys of `orchd.yaml` (the contract).
@@ -71,6 +74,8 @@ pub struct Settings {
     pub secrets: SecretSettings,
     pub config: ConfigReloadSettings,
     pub audit: AuditSettings,
+    /// Per-tenant queue quotas (max live jobs, enqueue rate).
+    pub quotas: QuotaSettings,
     /// How long in-flight requests get to finish after SIGTERM / Ctrl-C.
     pub shutdown_grace: HumanDuration,
 }
@@ -95,6 +100,7 @@ impl Default for Settings {
             secrets: SecretSettings::default(),
             config: ConfigReloadSettings::default(),
             audit: AuditSettings::default(),
+            quotas: QuotaSettings::default(),
             shutdown_grace: HumanDuration(Duration::from_secs(30)),
         }
     }
@@ -412,6 +418,179 @@ impl Default for ConfigReloadSettings {
         Self {
             recheck_interval: HumanDuration(Duration::from_secs(5)),
         }
+    }
+}
+
+/// Per-tenant queue quotas (`quotas`), so one tenant cannot flood the shared queues: `default`
+/// applies to every tenant, `tenants.<slug>` overrides it field by field. A limit of 0 means
+/// no limit. "Queued" counts live jobs: status `queued` (due, scheduled, waiting for a retry)
+/// or `running` — not succeeded, dead, cancelled or purged ones.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QuotaSettings {
+    pub default: TenantQuota,
+    pub tenants: BTreeMap<String, TenantQuotaOverride>,
+}
+
+/// One tenant's quotas. The API (`POST /v1/jobs`, jobs of kind `execute`) and the webhook
+/// ingress (jobs of kind `webhook`) have separate allowances, so a tenant's own API flood
+/// never makes Stripe's deliveries bounce.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TenantQuota {
+    /// Live `execute` jobs the tenant may have, all queues together.
+    pub max_queued_jobs: u64,
+    /// Tighter caps for single queues (`low: 20000`).
+    pub max_queued_jobs_per_queue: BTreeMap<String, u64>,
+    /// Token bucket over `POST /v1/jobs` enqueues.
+    pub enqueue_per_second: f64,
+    pub enqueue_burst: u32,
+    pub webhooks: WebhookQuota,
+}
+
+impl Default for TenantQuota {
+    fn default() -> Self {
+        Self {
+            max_queued_jobs: 100_000,
+            max_queued_jobs_per_queue: BTreeMap::new(),
+            enqueue_per_second: 1000.0,
+            enqueue_burst: 2000,
+            webhooks: WebhookQuota::default(),
+        }
+    }
+}
+
+/// The webhook allowance: larger than the API's by default, because a refused delivery is
+/// only retried when Stripe decides to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhookQuota {
+    /// Live `webhook` jobs (deliveries not yet processed) the tenant may have.
+    pub max_queued_jobs: u64,
+    /// Token bucket over verified deliveries.
+    pub per_second: f64,
+    pub burst: u32,
+}
+
+impl Default for WebhookQuota {
+    fn default() -> Self {
+        Self {
+            max_queued_jobs: 200_000,
+            per_second: 2000.0,
+            burst: 4000,
+        }
+    }
+}
+
+/// A tenant's overrides: every field is optional and falls back to `quotas.default`;
+/// `max_queued_jobs_per_queue` entries are merged queue by queue.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TenantQuotaOverride {
+    pub max_queued_jobs: Option<u64>,
+    pub max_queued_jobs_per_queue: BTreeMap<String, u64>,
+    pub enqueue_per_second: Option<f64>,
+    pub enqueue_burst: Option<u32>,
+    pub webhooks: WebhookQuotaOverride,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhookQuotaOverride {
+    pub max_queued_jobs: Option<u64>,
+    pub per_second: Option<f64>,
+    pub burst: Option<u32>,
+}
+
+/// Highest accepted rates, so a typo cannot turn a limit into a no-op by accident.
+const MAX_QUOTA_RATE: f64 = 1_000_000.0;
+
+impl QuotaSettings {
+    /// The quotas in force for `tenant`: its overrides over the default.
+    pub fn for_tenant(&self, tenant: &str) -> TenantQuota {
+        let mut q = self.default.clone();
+        if let Some(o) = self.tenants.get(tenant) {
+            q.max_queued_jobs = o.max_queued_jobs.unwrap_or(q.max_queued_jobs);
+            q.max_queued_jobs_per_queue.extend(
+                o.max_queued_jobs_per_queue
+                    .iter()
+                    .map(|(k, v)| (k.clone(), *v)),
+            );
+            q.enqueue_per_second = o.enqueue_per_second.unwrap_or(q.enqueue_per_second);
+            q.enqueue_burst = o.enqueue_burst.unwrap_or(q.enqueue_burst);
+            q.webhooks.max_queued_jobs = o
+                .webhooks
+                .max_queued_jobs
+                .unwrap_or(q.webhooks.max_queued_jobs);
+            q.webhooks.per_second = o.webhooks.per_second.unwrap_or(q.webhooks.per_second);
+            q.webhooks.burst = o.webhooks.burst.unwrap_or(q.webhooks.burst);
+        }
+        q
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        self.default.validate("quotas.default")?;
+        for tenant in self.tenants.keys() {
+            let prefix = format!("quotas.tenants.{tenant}");
+            if let Err(e) = TenantSlug::parse(tenant) {
+                return Err(SettingsError::Quota {
+                    key: prefix,
+                    message: format!("not a tenant slug: {e}"),
+                });
+            }
+            // The merged values are what runs, so they are what is checked (an override of
+            // the rate alone must still meet the default burst).
+            self.for_tenant(tenant).validate(&prefix)?;
+        }
+        Ok(())
+    }
+}
+
+impl TenantQuota {
+    fn validate(&self, prefix: &str) -> Result<(), SettingsError> {
+        let bad = |field: &str, message: String| SettingsError::Quota {
+            key: format!("{prefix}.{field}"),
+            message,
+        };
+        for queue in self.max_queued_jobs_per_queue.keys() {
+            if !orch_core::config::model::QUEUES.contains(&queue.as_str()) {
+                return Err(bad(
+                    &format!("max_queued_jobs_per_queue.{queue}"),
+                    format!(
+                        "no queue {queue:?}: use one of {}",
+                        orch_core::config::model::QUEUES.join(", ")
+                    ),
+                ));
+            }
+        }
+        for (rate, burst, rate_key, burst_key) in [
+            (
+                self.enqueue_per_second,
+                self.enqueue_burst,
+                "enqueue_per_second",
+                "enqueue_burst",
+            ),
+            (
+                self.webhooks.per_second,
+                self.webhooks.burst,
+                "webhooks.per_second",
+                "webhooks.burst",
+            ),
+        ] {
+            if !rate.is_finite() || !(0.0..=MAX_QUOTA_RATE).contains(&rate) {
+                return Err(bad(
+                    rate_key,
+                    format!("must be 0 (no limit) to {MAX_QUOTA_RATE} per second, got {rate}"),
+                ));
+            }
+            if rate > 0.0 && burst == 0 {
+                return Err(bad(
+                    burst_key,
+                    format!("must be at least 1 while {rate_key} is set"),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -813,6 +992,7 @@ impl Settings {
         if self.audit.checkpoint_interval.as_duration() < Duration::from_secs(1) {
             return Err(invalid("audit.checkpoint_interval", "must be at least 1s"));
         }
+        self.quotas.validate()?;
         Ok(())
     }
 
@@ -1040,6 +1220,13 @@ mod tests {
         assert_eq!(
             s.secrets.allowed_refs,
             SecretSettings::default().allowed_refs
+        );
+        // …and the default quotas, with one tenant's overrides.
+        assert_eq!(s.quotas.default, TenantQuota::default());
+        let acme = s.quotas.for_tenant("acme");
+        assert_eq!(
+            (acme.max_queued_jobs, acme.webhooks.per_second),
+            (500_000, 5000.0)
         );
     }
 
@@ -1308,5 +1495,92 @@ mod tests {
             let err = Settings::from_yaml(bad).unwrap().validate().unwrap_err();
             assert!(err.to_string().contains("worker."), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn quotas_default_protect_and_tenants_override_field_by_field() {
+        let d = Settings::default().quotas;
+        assert_eq!(
+            (
+                d.default.max_queued_jobs,
+                d.default.enqueue_per_second,
+                d.default.enqueue_burst
+            ),
+            (100_000, 1000.0, 2000)
+        );
+        assert_eq!(
+            (
+                d.default.webhooks.max_queued_jobs,
+                d.default.webhooks.per_second,
+                d.default.webhooks.burst
+            ),
+            (200_000, 2000.0, 4000)
+        );
+        let s = Settings::from_yaml(
+            "quotas:\n  default:\n    max_queued_jobs: 500\n    max_queued_jobs_per_queue: { low: 50, default: 400 }\n  \
+             tenants:\n    acme:\n      max_queued_jobs: 0\n      max_queued_jobs_per_queue: { low: 5 }\n      \
+             webhooks: { per_second: 10 }\n",
+        )
+        .unwrap();
+        s.validate().unwrap();
+        let acme = s.quotas.for_tenant("acme");
+        assert_eq!(acme.max_queued_jobs, 0, "0 = no limit, set explicitly");
+        assert_eq!(
+            acme.max_queued_jobs_per_queue,
+            BTreeMap::from([("default".to_owned(), 400), ("low".to_owned(), 5)])
+        );
+        assert_eq!(acme.enqueue_per_second, 1000.0, "inherited");
+        assert_eq!(
+            (acme.webhooks.per_second, acme.webhooks.burst),
+            (10.0, 4000)
+        );
+        assert_eq!(s.quotas.for_tenant("globex"), s.quotas.default);
+    }
+
+    #[test]
+    fn bad_quotas_are_refused_naming_the_key() {
+        for (yaml, key) in [
+            (
+                "quotas:\n  default:\n    enqueue_per_second: -1\n",
+                "quotas.default.enqueue_per_second",
+            ),
+            (
+                "quotas:\n  default:\n    enqueue_burst: 0\n",
+                "quotas.default.enqueue_burst",
+            ),
+            (
+                "quotas:\n  default:\n    max_queued_jobs_per_queue: { urgent: 5 }\n",
+                "quotas.default.max_queued_jobs_per_queue.urgent",
+            ),
+            (
+                "quotas:\n  tenants:\n    acme:\n      webhooks: { per_second: 5, burst: 0 }\n",
+                "quotas.tenants.acme.webhooks.burst",
+            ),
+            (
+                "quotas:\n  tenants:\n    acme:\n      enqueue_per_second: .inf\n",
+                "quotas.tenants.acme.enqueue_per_second",
+            ),
+            (
+                "quotas:\n  tenants:\n    Not_A_Slug: {}\n",
+                "quotas.tenants.Not_A_Slug",
+            ),
+        ] {
+            let err = Settings::from_yaml(yaml)
+                .unwrap()
+                .validate()
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(&format!("`{key}`")), "{yaml}: {err}");
+        }
+        // Unknown keys are refused when the file is read, naming the key.
+        let (key, _) = Settings::from_yaml("quotas:\n  default:\n    max_jobs: 5\n").unwrap_err();
+        assert_eq!(key, "quotas.default.max_jobs");
+        // A rate of 0 is "no limit": no burst needed.
+        Settings::from_yaml(
+            "quotas:\n  default:\n    enqueue_per_second: 0\n    enqueue_burst: 0\n",
+        )
+        .unwrap()
+        .validate()
+        .unwrap();
     }
 }

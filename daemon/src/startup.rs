@@ -244,6 +244,12 @@ impl Application {
                 stop_tx.subscribe(),
             ));
         }
+        // The same limiter as connector calls (Redis bucket or in process); its own keys.
+        let quotas = crate::quotas::QuotaService::new(
+            store.clone(),
+            RateLimiter::new(redis_for_limits.as_ref()),
+            &settings.quotas,
+        );
         let ingress = crate::webhooks::ingress::Ingress::new(
             store.clone(),
             configs.active_configs().clone(),
@@ -251,6 +257,7 @@ impl Application {
             events.clone(),
             dispatch.clone(),
             settings.webhooks.payload_inline_max.as_usize(),
+            quotas.clone(),
         );
         let inbox = crate::webhooks::inbox::InboxService::new(
             store.clone(),
@@ -278,6 +285,7 @@ impl Application {
             dispatch,
             ingress,
             inbox,
+            quotas,
         };
         Ok(Self {
             listener,

@@ -33,6 +33,7 @@ pub mod error;
 pub mod event_stream;
 pub mod extract;
 pub mod limits;
+pub mod quota;
 pub mod routes;
 pub mod tenant_auth;
 
@@ -65,6 +66,8 @@ pub struct AppState {
     pub ingress: crate::webhooks::ingress::Ingress,
     /// The inbox admin service.
     pub inbox: crate::webhooks::inbox::InboxService,
+    /// Per-tenant queue quotas, checked before an enqueue.
+    pub quotas: crate::quotas::QuotaService,
 }
 
 /// The whole application router. Every node serves the probes; the tenant, admin and

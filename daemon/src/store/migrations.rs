@@ -33,6 +33,7 @@ pub const POSTGRES: &[EmbeddedMigration] = embed!(
     [
         (1, "schema v0", "0001_schema_v0.sql"),
         (2, "job indexes", "0002_job_indexes.sql"),
+        (3, "live job counts", "0003_live_job_counts.sql"),
     ]
 );
 
@@ -41,6 +42,7 @@ pub const SQLITE: &[EmbeddedMigration] = embed!(
     [
         (1, "schema v0", "0001_schema_v0.sql"),
         (2, "job indexes", "0002_job_indexes.sql"),
+        (3, "live job counts", "0003_live_job_counts.sql"),
     ]
 );
 
@@ -135,10 +137,10 @@ mod tests {
             .map(|x| (x.version, x.checksum.to_vec(), true))
             .collect();
         let s = status(POSTGRES, &[]).unwrap();
-        assert_eq!(s.pending, vec![1, 2]);
+        assert_eq!(s.pending, vec![1, 2, 3]);
         assert!(!s.is_current());
         let s = status(POSTGRES, &all[..1]).unwrap();
-        assert_eq!(s.pending, vec![2]);
+        assert_eq!(s.pending, vec![2, 3]);
         let s = status(POSTGRES, &all).unwrap();
         assert!(s.is_current());
         let mut changed = all.clone();

@@ -23,6 +23,7 @@ use crate::identity::clients::TenantClientRecord;
 use crate::identity::impersonations::{ImpersonationQuery, ImpersonationRecord};
 use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
 use crate::jobs::{Claim, DlqQueueStats, Finish, JobQuery, JobRecord, QueueStats, RunRecord};
+use crate::quotas::LiveJobCounts;
 use crate::request_log::{RequestLogEntry, RequestLogQuery};
 use crate::settings::ConnectionUrl;
 use crate::tenant_config::records::{
@@ -501,6 +502,19 @@ pub trait InboxStore {
     async fn note_inbox(&self, id: Uuid, note: &str, at: OffsetDateTime) -> Result<(), StoreError>;
 }
 
+/// Live-job counts behind per-tenant quotas (`crate::quotas`). Database triggers keep them
+/// in the same transaction as every insert and status change of a job, whatever the code
+/// path (enqueue, delivery, finish, reclaim, cancel, replay).
+#[async_trait]
+pub trait QuotaStore {
+    /// The tenant's live (queued or running) jobs of `kind`, per queue, read in one snapshot;
+    /// with how many counter deltas were still waiting to be folded.
+    async fn live_job_counts(&self, tenant: &str, kind: &str) -> Result<LiveJobCounts, StoreError>;
+    /// Folds up to `limit` pending deltas into the counters (a no-op where there are none);
+    /// returns how many it folded. Safe to run on several nodes at once.
+    async fn fold_live_job_counts(&self, limit: u32) -> Result<u64, StoreError>;
+}
+
 /// Everything orchd stores, on one backend.
 #[async_trait]
 pub trait Store:
@@ -514,6 +528,7 @@ pub trait Store:
     + EventStore
     + JobStore
     + InboxStore
+    + QuotaStore
     + Send
     + Sync
     + 'static

@@ -1,6 +1,7 @@
 //! Receiving a Stripe delivery: the tenant's active config → its signing secrets (SecretRefs,
 //! resolved, never logged) → `Stripe-Signature` over the raw bytes → the event's `id` and
-//! `type` → one store transaction (inbox row + body + `webhook` job) → dispatch. Every
+//! `type` → the tenant's webhook quota (`crate::quotas`; refused → 429, nothing stored) → one
+//! store transaction (inbox row + body + `webhook` job) → dispatch. Every
 //! outcome is counted in `orch_webhooks_total{provider,tenant,outcome}` and recorded as a
 //! `webhook.*` event (never with the payload). The caller answers 2xx only for `Ok`, which
 //! comes after the commit.
@@ -19,6 +20,7 @@ use time::OffsetDateTime;
 use super::{InboxRecord, NewDelivery, Received, STRIPE, webhook_job};
 use crate::events::{EventWriter, NewEvent};
 use crate::jobs::dispatch::{DispatchTicket, Dispatcher};
+use crate::quotas::{QuotaError, QuotaService};
 use crate::secrets::{SecretError, SecretResolver, SecretValue};
 use crate::store::{Store, StoreError};
 use crate::tenant_config::active::ActiveConfigs;
@@ -49,6 +51,10 @@ pub enum IngressError {
     SecretUnavailable(SecretError),
     #[error("storage unavailable: {0}")]
     Storage(StoreError),
+    /// The tenant's webhook allowance is used up: nothing was stored, Stripe retries later.
+    /// (Never `QuotaError::Storage`: that is [`IngressError::Storage`].)
+    #[error("quota exceeded: {0}")]
+    Quota(QuotaError),
 }
 
 impl IngressError {
@@ -62,6 +68,7 @@ impl IngressError {
             IngressError::TooLarge { .. } => ErrorCode::PayloadTooLarge,
             IngressError::SecretUnavailable(_) => ErrorCode::SecretUnavailable,
             IngressError::Storage(_) => ErrorCode::StorageUnavailable,
+            IngressError::Quota(_) => ErrorCode::QuotaExceeded,
         }
     }
 
@@ -75,6 +82,7 @@ impl IngressError {
             IngressError::TooLarge { .. } => "payload_too_large",
             IngressError::SecretUnavailable(_) => "secret_unavailable",
             IngressError::Storage(_) => "storage_unavailable",
+            IngressError::Quota(_) => "quota_exceeded",
         }
     }
 }
@@ -103,6 +111,7 @@ pub struct Ingress {
     events: EventWriter,
     dispatch: Dispatcher,
     inline_max: usize,
+    quotas: QuotaService,
 }
 
 /// The two fields orchd needs of a Stripe event; everything else is kept as received.
@@ -121,6 +130,7 @@ impl Ingress {
         events: EventWriter,
         dispatch: Dispatcher,
         inline_max: usize,
+        quotas: QuotaService,
     ) -> Self {
         Self {
             store,
@@ -129,6 +139,7 @@ impl Ingress {
             events,
             dispatch,
             inline_max,
+            quotas,
         }
     }
 
@@ -187,6 +198,17 @@ impl Ingress {
         )
         .map_err(|e| fail(e.into()))?;
         let head = event_head(d.body).map_err(fail)?;
+        // Only after the signature: unsigned junk must not use up the tenant's allowance.
+        // Before the store: a refused delivery leaves no inbox row and no job (a Stripe
+        // retry of an event already stored is refused too while the tenant is over; it is
+        // answered as a duplicate once there is room again).
+        self.quotas.admit_webhook(d.tenant).await.map_err(|e| {
+            fail(match e {
+                // Any storage failure is 503, wherever it happened.
+                QuotaError::Storage(s) => IngressError::Storage(s),
+                refused => IngressError::Quota(refused),
+            })
+        })?;
         let now = now
             .replace_nanosecond(now.nanosecond() / 1000 * 1000)
             .unwrap_or(now);

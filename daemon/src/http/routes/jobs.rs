@@ -1,6 +1,7 @@
 //! The tenant jobs API: `POST /v1/jobs` (scope `jobs:write`, `Idempotency-Key`, `dedupe_key`),
 //! `GET /v1/jobs/{id}` and `GET /v1/jobs` (`jobs:read`), `POST /v1/jobs/{id}/cancel`
-//! (`jobs:write`, only queued jobs). A tenant only ever sees its own jobs.
+//! (`jobs:write`, only queued jobs). A tenant only ever sees its own jobs. Enqueues are
+//! subject to the tenant's quotas (`crate::quotas`): 429 `quota_exceeded` beyond them.
 
 use std::time::Duration;
 
@@ -124,6 +125,15 @@ pub async fn enqueue(
         }
         None => None,
     };
+    // After the idempotency check, so a replayed response is never refused; a refusal
+    // releases the key (nothing was enqueued). A request whose dedupe key names a live job
+    // is refused too while the tenant is over: the check comes before the insert decides.
+    if let Err(refused) = state.quotas.admit_job(tenant, &body.queue).await {
+        if let Some(g) = guard {
+            let _ = state.idempotency.release(g).await;
+        }
+        return Err(refused.into());
+    }
     let now = OffsetDateTime::now_utc();
     let job = JobRecord {
         id: orch_core::ids::new_id(),

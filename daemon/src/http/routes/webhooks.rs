@@ -119,6 +119,11 @@ async fn read_limited(body: Body, limit: u64) -> Result<Vec<u8>, IngressError> {
 }
 
 fn problem(error: IngressError) -> AppError {
+    let error = match error {
+        // Same body and headers as a refused `POST /v1/jobs` (storage failures: 503).
+        IngressError::Quota(quota) => return quota.into(),
+        other => other,
+    };
     let code = error.code();
     let detail = match &error {
         // The cause is logged; the caller learns only that it should retry.

@@ -18,6 +18,7 @@ mod idempotency;
 mod inbox;
 mod jobs;
 mod operators;
+mod quotas;
 mod request_log;
 mod tenants;
 

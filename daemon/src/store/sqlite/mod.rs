@@ -27,6 +27,7 @@ mod idempotency;
 mod inbox;
 mod jobs;
 mod operators;
+mod quotas;
 mod request_log;
 mod tenants;
 

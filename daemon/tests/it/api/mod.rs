@@ -18,6 +18,7 @@ mod impersonation;
 mod jobs;
 mod metrics;
 mod operators;
+mod quotas;
 mod rbac;
 mod request_log;
 mod resilience;

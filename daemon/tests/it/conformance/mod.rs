@@ -10,5 +10,6 @@ mod identity;
 mod inbox;
 pub(crate) mod jobs;
 mod migrations;
+mod quotas;
 mod request_log;
 mod schema;

@@ -62,7 +62,7 @@ async fn migrate_then_serve_on_an_empty_postgres_database() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("applied migrations [1, 2]"), "{stdout}");
+    assert!(stdout.contains("applied migrations [1, 2, 3]"), "{stdout}");
 
     let again = orchd_command(cwd.path())
         .env("ORCHD_DATABASE_URL", &db.url)

@@ -34,6 +34,9 @@ use crate::store::{Store, StoreError};
 const FOLD_AT: u64 = 512;
 /// Deltas folded per statement; a fold runs a few of these.
 const FOLD_BATCH: u32 = 5000;
+/// The reconciler folds this often whatever the reads do: with quotas off nothing reads
+/// the counters, and the deltas must not pile up.
+pub const FOLD_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 const FOLD_ROUNDS: u32 = 20;
 
 /// A tenant's live jobs of one kind, per queue, as one snapshot.
@@ -272,6 +275,24 @@ impl QuotaService {
             }
         }
         Ok(())
+    }
+
+    /// Folds pending counter deltas every `interval` until `stop` (reconciler role).
+    pub fn spawn_folder(
+        &self,
+        interval: std::time::Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
+        let quotas = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = tokio::time::sleep(interval) => {}
+                    _ = stop.changed() => return,
+                }
+                quotas.fold_in_background();
+            }
+        })
     }
 
     /// Folds pending counter deltas off the request path, one fold at a time per node, so

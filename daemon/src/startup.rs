@@ -231,7 +231,14 @@ impl Application {
             };
             background.push(workers.spawn(stop_tx.subscribe()));
         }
+        // The same limiter as connector calls (Redis bucket or in process); its own keys.
+        let quotas = crate::quotas::QuotaService::new(
+            store.clone(),
+            RateLimiter::new(redis_for_limits.as_ref()),
+            &settings.quotas,
+        );
         if settings.roles.reconciler {
+            background.push(quotas.spawn_folder(crate::quotas::FOLD_INTERVAL, stop_tx.subscribe()));
             background.push(audit.clone().spawn_checkpoints(
                 settings.audit.checkpoint_interval.as_duration(),
                 stop_tx.subscribe(),
@@ -244,12 +251,6 @@ impl Application {
                 stop_tx.subscribe(),
             ));
         }
-        // The same limiter as connector calls (Redis bucket or in process); its own keys.
-        let quotas = crate::quotas::QuotaService::new(
-            store.clone(),
-            RateLimiter::new(redis_for_limits.as_ref()),
-            &settings.quotas,
-        );
         let ingress = crate::webhooks::ingress::Ingress::new(
             store.clone(),
             configs.active_configs().clone(),

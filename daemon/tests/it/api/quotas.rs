@@ -296,3 +296,33 @@ both_backends!(
     the_enqueue_rate_refuses_a_burst_beyond_burst,
     webhooks_over_quota_are_retryable_and_store_nothing,
 );
+
+/// With the max-queued quota off nothing reads the live counters, so nothing folds on read:
+/// the reconciler still folds the deltas the triggers append, so they never pile up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reconciler_folds_counter_deltas_when_quotas_are_off() {
+    let quota = TenantQuotaOverride {
+        max_queued_jobs: Some(0),
+        ..TenantQuotaOverride::default()
+    };
+    let Some(app) = start(Kind::Postgres, quota).await else {
+        return;
+    };
+    let acme = app.tenant_token("acme", &["jobs:write"]).await;
+    for _ in 0..20 {
+        assert_eq!(enqueue(&app, &acme, "default", None).await.status(), 202);
+    }
+    let store = app.store.clone();
+    let folded = crate::helpers::eventually(std::time::Duration::from_secs(15), || {
+        let store = store.clone();
+        async move {
+            store
+                .live_job_counts("acme", "execute")
+                .await
+                .is_ok_and(|c| c.pending_deltas == 0 && c.total() == 20)
+        }
+    })
+    .await;
+    assert!(folded, "the deltas were never folded");
+    app.stop().await;
+}

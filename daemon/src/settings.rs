@@ -51,6 +51,8 @@ pub enum SettingsError {
 pub struct Settings {
     /// Address the HTTP server binds (`127.0.0.1:8080`; port 0 picks a free port).
     pub listen: String,
+    /// The HTTP server's connection guards (slow clients, connection count, slow requests).
+    pub http: HttpSettings,
     /// Embedded database, generated keys, large payloads.
     pub data_dir: PathBuf,
     /// `postgres://…` or `sqlite://…`; unset means `sqlite://{data_dir}/orchd.db`.
@@ -78,6 +80,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:8080".to_owned(),
+            http: HttpSettings::default(),
             data_dir: PathBuf::from("./orchd-data"),
             database_url: None,
             redis_url: None,
@@ -94,6 +97,33 @@ impl Default for Settings {
             secrets: SecretSettings::default(),
             config: ConfigReloadSettings::default(),
             shutdown_grace: HumanDuration(Duration::from_secs(30)),
+        }
+    }
+}
+
+/// Guards of the HTTP server against clients that hold connections without finishing
+/// requests (slowloris) and against running out of sockets.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpSettings {
+    /// A connection whose request head (request line and headers) has not fully arrived this
+    /// long after the server started waiting for it is closed; this also ends idle
+    /// keep-alive connections.
+    pub header_read_timeout: HumanDuration,
+    /// A request (receiving its body and producing the response) that takes longer is
+    /// answered 503 `request_timeout`. The event streams are exempt, and `/v1/execute` is
+    /// bounded by its policy's own total deadline once its body has arrived.
+    pub request_timeout: HumanDuration,
+    /// Connections served at once; further ones wait in the listen backlog until one closes.
+    pub max_connections: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: HumanDuration(Duration::from_secs(10)),
+            request_timeout: HumanDuration(Duration::from_secs(60)),
+            max_connections: 1024,
         }
     }
 }
@@ -659,6 +689,7 @@ impl Settings {
             }
         }
         self.listen_addr()?;
+        self.http.validate()?;
         if self.data_dir.as_os_str().is_empty() {
             return Err(invalid("data_dir", "must not be empty"));
         }
@@ -795,6 +826,26 @@ impl Settings {
                 self.data_dir.join("orchd.db").display()
             )),
         }
+    }
+}
+
+impl HttpSettings {
+    fn validate(&self) -> Result<(), SettingsError> {
+        let invalid = |key: &'static str, message: &str| SettingsError::Invalid {
+            key,
+            message: message.to_owned(),
+        };
+        // Below these, ordinary clients on a slow network would be cut off.
+        if self.header_read_timeout.as_duration() < Duration::from_millis(50) {
+            return Err(invalid("http.header_read_timeout", "must be at least 50ms"));
+        }
+        if self.request_timeout.as_duration() < Duration::from_millis(50) {
+            return Err(invalid("http.request_timeout", "must be at least 50ms"));
+        }
+        if !(1..=1_000_000).contains(&self.max_connections) {
+            return Err(invalid("http.max_connections", "must be 1–1000000"));
+        }
+        Ok(())
     }
 }
 
@@ -1016,6 +1067,41 @@ mod tests {
             .allowed_refs
             .insert("Not A Slug".into(), vec!["env:X".into()]);
         assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn http_guards_have_defaults_bounds_and_an_example() {
+        let d = HttpSettings::default();
+        assert_eq!(d.header_read_timeout.as_duration(), Duration::from_secs(10));
+        assert_eq!(d.request_timeout.as_duration(), Duration::from_secs(60));
+        assert_eq!(d.max_connections, 1024);
+        // The example spells out the defaults (commented keys would drift unseen).
+        let example = Settings::from_yaml(include_str!("../../examples/orchd.yaml")).unwrap();
+        assert_eq!(
+            (
+                example.http.header_read_timeout,
+                example.http.request_timeout,
+                example.http.max_connections
+            ),
+            (d.header_read_timeout, d.request_timeout, d.max_connections)
+        );
+        let s = Settings::from_yaml(
+            "http:\n  header_read_timeout: 2s\n  request_timeout: 30s\n  max_connections: 10\n",
+        )
+        .unwrap();
+        s.validate().unwrap();
+        assert_eq!(s.http.max_connections, 10);
+        for (bad, key) in [
+            (
+                "http:\n  header_read_timeout: 1ms\n",
+                "http.header_read_timeout",
+            ),
+            ("http:\n  request_timeout: 0s\n", "http.request_timeout"),
+            ("http:\n  max_connections: 0\n", "http.max_connections"),
+        ] {
+            let err = Settings::from_yaml(bad).unwrap().validate().unwrap_err();
+            assert!(err.to_string().contains(key), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -328,6 +328,9 @@ pub struct ApiSettings {
     pub max_body_bytes: ByteSize,
     /// A connector call whose response is larger fails (`upstream_response_too_large`).
     pub max_upstream_response_bytes: ByteSize,
+    /// Live event streams one operator (admin stream) or one tenant (tenant stream) may
+    /// hold open on a node at once; more are 429 `rate_limited`.
+    pub max_streams_per_caller: usize,
 }
 
 impl Default for ApiSettings {
@@ -335,6 +338,7 @@ impl Default for ApiSettings {
         Self {
             max_body_bytes: ByteSize::mib(1),
             max_upstream_response_bytes: ByteSize(crate::executor::DEFAULT_MAX_RESPONSE_BYTES),
+            max_streams_per_caller: 8,
         }
     }
 }
@@ -773,6 +777,9 @@ impl Settings {
         if self.api.max_body_bytes.bytes() == 0 {
             return Err(invalid("api.max_body_bytes", "must be positive"));
         }
+        if !(1..=1024).contains(&self.api.max_streams_per_caller) {
+            return Err(invalid("api.max_streams_per_caller", "must be 1–1024"));
+        }
         if self.idempotency.ttl.as_duration() < Duration::from_secs(60) {
             return Err(invalid("idempotency.ttl", "must be at least 1m"));
         }
@@ -1102,6 +1109,21 @@ mod tests {
             let err = Settings::from_yaml(bad).unwrap().validate().unwrap_err();
             assert!(err.to_string().contains(key), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn stream_cap_has_a_default_and_bounds() {
+        assert_eq!(Settings::default().api.max_streams_per_caller, 8);
+        let example = Settings::from_yaml(include_str!("../../examples/orchd.yaml")).unwrap();
+        assert_eq!(example.api.max_streams_per_caller, 8);
+        let err = Settings::from_yaml("api:\n  max_streams_per_caller: 0\n")
+            .unwrap()
+            .validate()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("api.max_streams_per_caller"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -246,6 +246,7 @@ impl Application {
             events.clone(),
             dispatch.clone(),
         );
+        let streams = http::event_stream::StreamSlots::new(settings.api.max_streams_per_caller);
         let state = AppState {
             settings: Arc::new(settings),
             store,
@@ -262,6 +263,7 @@ impl Application {
             events,
             event_feed,
             event_sampler: crate::events::Sampler::default(),
+            streams,
             executor,
             secrets,
             dispatch,

@@ -61,6 +61,8 @@ pub struct AppState {
     /// How far the event log reaches; wakes the live streams.
     pub event_feed: crate::events::feed::EventFeed,
     pub event_sampler: crate::events::Sampler,
+    /// Live event streams per caller (`api.max_streams_per_caller`).
+    pub streams: event_stream::StreamSlots,
     /// Wakes this node's workers after an enqueue.
     pub dispatch: crate::jobs::dispatch::Dispatcher,
     /// Webhook ingress (verify, dedupe, inbox, job).

@@ -90,6 +90,7 @@ error_codes! {
     UpstreamResponseTooLarge => ("upstream_response_too_large", 502, "Upstream response too large"),
     CircuitOpen => ("circuit_open", 503, "Circuit open"),
     StorageUnavailable => ("storage_unavailable", 503, "Storage unavailable"),
+    RequestTimeout => ("request_timeout", 503, "Request timed out"),
     UpstreamTimeout => ("upstream_timeout", 504, "Upstream timeout"),
 }
 

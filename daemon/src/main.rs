@@ -108,7 +108,7 @@ async fn check(settings: Settings) -> anyhow::Result<ExitCode> {
         .as_ref()
         .map(|url| RedisClient::new(url, &settings.redis_prefix))
         .transpose()?;
-    let report = readiness::check(store.as_ref(), redis.as_ref()).await;
+    let (report, details) = readiness::check_with_details(store.as_ref(), redis.as_ref()).await;
     let mut ok = true;
     for part in &report.checks {
         let target = match part.name.as_str() {
@@ -120,18 +120,20 @@ async fn check(settings: Settings) -> anyhow::Result<ExitCode> {
                 .unwrap_or_default(),
             _ => String::new(),
         };
+        // The operator running `check` sees the detail `/readyz` keeps to the log.
+        let detail = details.get(&part.name).map_or("", String::as_str);
         match &part.error {
             None => println!("{}{target}: ok ({} ms)", part.name, part.latency_ms),
             // Pending migrations are applied by `serve` or `migrate`: not a failure.
-            Some(err) if part.name == "migrations" && err.starts_with("pending") => {
+            Some(err) if err == readiness::MIGRATIONS_PENDING => {
                 println!(
-                    "{}: {err} (orchd serve or orchd migrate applies them)",
+                    "{}: {detail} (orchd serve or orchd migrate applies them)",
                     part.name
                 );
             }
             Some(err) => {
                 ok = false;
-                println!("{}{target}: FAILED: {err}", part.name);
+                println!("{}{target}: FAILED: {err}: {detail}", part.name);
             }
         }
     }

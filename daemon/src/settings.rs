@@ -54,6 +54,8 @@ pub enum SettingsError {
 pub struct Settings {
     /// Address the HTTP server binds (`127.0.0.1:8080`; port 0 picks a free port).
     pub listen: String,
+    /// The HTTP server's connection guards (slow clients, connection count, slow requests).
+    pub http: HttpSettings,
     /// Embedded database, generated keys, large payloads.
     pub data_dir: PathBuf,
     /// `postgres://…` or `sqlite://…`; unset means `sqlite://{data_dir}/orchd.db`.
@@ -84,6 +86,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:8080".to_owned(),
+            http: HttpSettings::default(),
             data_dir: PathBuf::from("./orchd-data"),
             database_url: None,
             redis_url: None,
@@ -124,6 +127,33 @@ impl Default for AuditSettings {
         Self {
             hmac_key_ref: None,
             checkpoint_interval: HumanDuration(Duration::from_secs(600)),
+        }
+    }
+}
+
+/// Guards of the HTTP server against clients that hold connections without finishing
+/// requests (slowloris) and against running out of sockets.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpSettings {
+    /// A connection whose request head (request line and headers) has not fully arrived this
+    /// long after the server started waiting for it is closed; this also ends idle
+    /// keep-alive connections.
+    pub header_read_timeout: HumanDuration,
+    /// A request (receiving its body and producing the response) that takes longer is
+    /// answered 503 `request_timeout`. The event streams are exempt, and `/v1/execute` is
+    /// bounded by its policy's own total deadline once its body has arrived.
+    pub request_timeout: HumanDuration,
+    /// Connections served at once; further ones wait in the listen backlog until one closes.
+    pub max_connections: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: HumanDuration(Duration::from_secs(10)),
+            request_timeout: HumanDuration(Duration::from_secs(60)),
+            max_connections: 1024,
         }
     }
 }
@@ -328,6 +358,9 @@ pub struct ApiSettings {
     pub max_body_bytes: ByteSize,
     /// A connector call whose response is larger fails (`upstream_response_too_large`).
     pub max_upstream_response_bytes: ByteSize,
+    /// Live event streams one operator (admin stream) or one tenant (tenant stream) may
+    /// hold open on a node at once; more are 429 `rate_limited`.
+    pub max_streams_per_caller: usize,
 }
 
 impl Default for ApiSettings {
@@ -335,6 +368,7 @@ impl Default for ApiSettings {
         Self {
             max_body_bytes: ByteSize::mib(1),
             max_upstream_response_bytes: ByteSize(crate::executor::DEFAULT_MAX_RESPONSE_BYTES),
+            max_streams_per_caller: 8,
         }
     }
 }
@@ -862,6 +896,7 @@ impl Settings {
             }
         }
         self.listen_addr()?;
+        self.http.validate()?;
         if self.data_dir.as_os_str().is_empty() {
             return Err(invalid("data_dir", "must not be empty"));
         }
@@ -945,6 +980,9 @@ impl Settings {
         if self.api.max_body_bytes.bytes() == 0 {
             return Err(invalid("api.max_body_bytes", "must be positive"));
         }
+        if !(1..=1024).contains(&self.api.max_streams_per_caller) {
+            return Err(invalid("api.max_streams_per_caller", "must be 1–1024"));
+        }
         if self.idempotency.ttl.as_duration() < Duration::from_secs(60) {
             return Err(invalid("idempotency.ttl", "must be at least 1m"));
         }
@@ -1015,6 +1053,26 @@ impl Settings {
                 self.data_dir.join("orchd.db").display()
             )),
         }
+    }
+}
+
+impl HttpSettings {
+    fn validate(&self) -> Result<(), SettingsError> {
+        let invalid = |key: &'static str, message: &str| SettingsError::Invalid {
+            key,
+            message: message.to_owned(),
+        };
+        // Below these, ordinary clients on a slow network would be cut off.
+        if self.header_read_timeout.as_duration() < Duration::from_millis(50) {
+            return Err(invalid("http.header_read_timeout", "must be at least 50ms"));
+        }
+        if self.request_timeout.as_duration() < Duration::from_millis(50) {
+            return Err(invalid("http.request_timeout", "must be at least 50ms"));
+        }
+        if !(1..=1_000_000).contains(&self.max_connections) {
+            return Err(invalid("http.max_connections", "must be 1–1000000"));
+        }
+        Ok(())
     }
 }
 
@@ -1243,6 +1301,56 @@ mod tests {
             .allowed_refs
             .insert("Not A Slug".into(), vec!["env:X".into()]);
         assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn http_guards_have_defaults_bounds_and_an_example() {
+        let d = HttpSettings::default();
+        assert_eq!(d.header_read_timeout.as_duration(), Duration::from_secs(10));
+        assert_eq!(d.request_timeout.as_duration(), Duration::from_secs(60));
+        assert_eq!(d.max_connections, 1024);
+        // The example spells out the defaults (commented keys would drift unseen).
+        let example = Settings::from_yaml(include_str!("../../examples/orchd.yaml")).unwrap();
+        assert_eq!(
+            (
+                example.http.header_read_timeout,
+                example.http.request_timeout,
+                example.http.max_connections
+            ),
+            (d.header_read_timeout, d.request_timeout, d.max_connections)
+        );
+        let s = Settings::from_yaml(
+            "http:\n  header_read_timeout: 2s\n  request_timeout: 30s\n  max_connections: 10\n",
+        )
+        .unwrap();
+        s.validate().unwrap();
+        assert_eq!(s.http.max_connections, 10);
+        for (bad, key) in [
+            (
+                "http:\n  header_read_timeout: 1ms\n",
+                "http.header_read_timeout",
+            ),
+            ("http:\n  request_timeout: 0s\n", "http.request_timeout"),
+            ("http:\n  max_connections: 0\n", "http.max_connections"),
+        ] {
+            let err = Settings::from_yaml(bad).unwrap().validate().unwrap_err();
+            assert!(err.to_string().contains(key), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn stream_cap_has_a_default_and_bounds() {
+        assert_eq!(Settings::default().api.max_streams_per_caller, 8);
+        let example = Settings::from_yaml(include_str!("../../examples/orchd.yaml")).unwrap();
+        assert_eq!(example.api.max_streams_per_caller, 8);
+        let err = Settings::from_yaml("api:\n  max_streams_per_caller: 0\n")
+            .unwrap()
+            .validate()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("api.max_streams_per_caller"),
+            "{err}"
+        );
     }
 
     #[test]

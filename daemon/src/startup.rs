@@ -2,7 +2,7 @@
 //! listener (port 0 works, for tests); `run_until` serves until the shutdown future
 //! resolves, then drains in-flight requests, flushes the request log and closes the pool.
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -265,6 +265,7 @@ impl Application {
             events.clone(),
             dispatch.clone(),
         );
+        let streams = http::event_stream::StreamSlots::new(settings.api.max_streams_per_caller);
         let state = AppState {
             settings: Arc::new(settings),
             store,
@@ -281,6 +282,7 @@ impl Application {
             events,
             event_feed,
             event_sampler: crate::events::Sampler::default(),
+            streams,
             executor,
             secrets,
             dispatch,
@@ -325,15 +327,15 @@ impl Application {
         let grace = state.settings.shutdown_grace.as_duration();
         let store = state.store.clone();
         let event_feed = state.event_feed.clone();
-        let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let limits = http::server::ServerLimits {
+            header_read_timeout: state.settings.http.header_read_timeout.as_duration(),
+            max_connections: state.settings.http.max_connections,
+        };
+        let app = http::router(state);
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let mut server = tokio::spawn(
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stop_rx.await;
-                })
-                .into_future(),
-        );
+        let mut server = tokio::spawn(http::server::serve(listener, app, limits, async {
+            let _ = stop_rx.await;
+        }));
         let served = tokio::select! {
             result = &mut server => result,
             () = shutdown => {
@@ -344,8 +346,9 @@ impl Application {
                     Ok(result) => result,
                     Err(_) => {
                         tracing::warn!(grace_ms = grace.as_millis() as u64, "requests still running after the grace period; closing them");
+                        // Dropping the server's future aborts the connections it holds.
                         server.abort();
-                        Ok(Ok(()))
+                        Ok(())
                     }
                 }
             }
@@ -356,8 +359,7 @@ impl Application {
         store.close().await;
         tracing::info!("orchd stopped");
         match served {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(err)) => Err(StartupError::Serve(err)),
+            Ok(()) => Ok(()),
             Err(join) => Err(StartupError::Serve(std::io::Error::other(join.to_string()))),
         }
     }

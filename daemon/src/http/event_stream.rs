@@ -1,9 +1,12 @@
 //! The SSE event streams shared by `GET /v1/admin/events/stream` (operators, every tenant)
 //! and `GET /v1/events/stream` (a tenant, its own events): the query filters, the resume
 //! point, and the `text/event-stream` rendering of API.md (`id:` the log id, `event:` the
-//! kind, `data:` the event as JSON; a keep-alive comment every 15 s).
+//! kind, `data:` the event as JSON; a keep-alive comment every 15 s), and the cap on live
+//! streams per caller.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderValue};
@@ -11,6 +14,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use orch_core::api::events::{EventFilter, EventView};
+use orch_core::problem::ErrorCode;
 use serde::Deserialize;
 
 use super::AppState;
@@ -21,6 +25,79 @@ use crate::events::follow::{Start, follow};
 
 /// How often an idle stream sends a comment, so proxies keep the connection open.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// What a caller over its stream cap is told to wait before trying again (seconds).
+const STREAM_RETRY_AFTER_S: u64 = 5;
+
+/// Live streams per caller on this node (`api.max_streams_per_caller`). Each stream holds
+/// a [`StreamSlot`] for as long as it lives; dropping the stream — the client went away,
+/// shutdown ended it — gives the slot back. Counted per node: a caller spread over N nodes
+/// may hold N times the cap, which still bounds what one caller costs each node.
+#[derive(Clone)]
+pub struct StreamSlots {
+    held: Arc<Mutex<HashMap<String, usize>>>,
+    max: usize,
+}
+
+impl StreamSlots {
+    pub fn new(max_per_caller: usize) -> Self {
+        Self {
+            held: Arc::default(),
+            max: max_per_caller,
+        }
+    }
+
+    /// A slot for `caller` (e.g. `operator:<id>`, `tenant:<slug>`), or 429 `rate_limited`
+    /// when it already holds the maximum.
+    pub fn take(&self, caller: String) -> Result<StreamSlot, AppError> {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        let count = held.entry(caller.clone()).or_default();
+        if *count >= self.max {
+            return Err(AppError::new(
+                ErrorCode::RateLimited,
+                format!(
+                    "at most {} event streams may be open at once; close one first",
+                    self.max
+                ),
+            )
+            .with("limit", self.max)
+            .with_header(
+                axum::http::header::RETRY_AFTER,
+                STREAM_RETRY_AFTER_S.to_string(),
+            ));
+        }
+        *count += 1;
+        Ok(StreamSlot {
+            held: self.held.clone(),
+            caller,
+        })
+    }
+
+    /// Streams `caller` holds now.
+    pub fn held_by(&self, caller: &str) -> usize {
+        let held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        held.get(caller).copied().unwrap_or(0)
+    }
+}
+
+/// One live stream's place in its caller's count; given back on drop.
+pub struct StreamSlot {
+    held: Arc<Mutex<HashMap<String, usize>>>,
+    caller: String,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = held.get_mut(&self.caller) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                // Callers come and go: the map holds only those with a stream open.
+                held.remove(&self.caller);
+            }
+        }
+    }
+}
 
 /// The query string of both streams.
 #[derive(Debug, Default, Deserialize)]
@@ -93,16 +170,23 @@ fn last_event_id(headers: &HeaderMap) -> Result<Option<i64>, AppError> {
 /// Opens the stream: reads the log after the start point, then follows it live. A stream
 /// that starts at "now" first sends a message with only `id:` (the newest id), which moves a
 /// client's `Last-Event-ID` without being an event, so a reconnect misses nothing.
+/// `slot` is held by the stream until it is dropped.
 pub async fn respond(
     state: &AppState,
     query: EventQuery,
     start: Start,
+    slot: StreamSlot,
 ) -> Result<Response, AppError> {
     let (start_id, events) = follow(state.store.clone(), &state.event_feed, query, start).await?;
     let marker = (start == Start::Now).then(|| Event::default().id(start_id.to_string()));
     let events = futures_util::stream::iter(marker)
         .chain(events.map(|record| sse_event(&record.view())))
-        .map(Ok::<_, Infallible>);
+        .map(move |event| {
+            // The closure owns the slot, so it lives exactly as long as the stream: axum
+            // drops the body when the client disconnects or the stream ends.
+            let _held = &slot;
+            Ok::<_, Infallible>(event)
+        });
     let mut response = Sse::new(events)
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
         .into_response();

@@ -35,7 +35,9 @@ pub mod extract;
 pub mod limits;
 pub mod quota;
 pub mod routes;
+pub mod server;
 pub mod tenant_auth;
+pub mod timeout;
 
 pub use error::AppError;
 
@@ -60,6 +62,8 @@ pub struct AppState {
     /// How far the event log reaches; wakes the live streams.
     pub event_feed: crate::events::feed::EventFeed,
     pub event_sampler: crate::events::Sampler,
+    /// Live event streams per caller (`api.max_streams_per_caller`).
+    pub streams: event_stream::StreamSlots,
     /// Wakes this node's workers after an enqueue.
     pub dispatch: crate::jobs::dispatch::Dispatcher,
     /// Webhook ingress (verify, dedupe, inbox, job).
@@ -114,9 +118,17 @@ pub fn router(state: AppState) -> Router {
                 post(routes::webhooks::stripe_for_tenant),
             );
     }
-    // Innermost first: the panic guard runs inside the request context, so even a panic is
-    // answered and logged with the request id.
+    let deadline = timeout::RequestDeadline {
+        timeout: state.settings.http.request_timeout.as_duration(),
+        body_limit: api_limit,
+    };
+    // Innermost first: the panic guard and the request deadline run inside the request
+    // context, so even a panic or a timeout is answered and logged with the request id.
     app.layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn_with_state(
+            deadline,
+            timeout::middleware,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             context::middleware,

@@ -98,6 +98,11 @@ pub struct DlqQueueStats {
     pub oldest_dead_at: Option<OffsetDateTime>,
 }
 
+/// The audit row of one DLQ batch, built from the ids the batch actually changed (jobs a
+/// worker or another operator changed meanwhile are not among them). The store calls it
+/// inside the batch's transaction, so the rows and their audit row commit together.
+pub type DlqBatchAudit = dyn Fn(&[Uuid]) -> orch_core::audit::AuditDraft + Send + Sync;
+
 /// A job a worker holds: the lease is its own as long as `fencing_token` matches.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {

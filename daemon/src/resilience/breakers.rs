@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use crate::events::{EventWriter, NewEvent};
-use crate::redis::RedisClient;
+use crate::redis::{RedisClient, RedisError};
 
 type Key = (String, String);
 
@@ -129,8 +129,14 @@ impl BreakerRegistry {
     }
 
     /// Closes a breaker (operator reset) here and on every node. Returns the state before,
-    /// or `None` if this node has no such breaker.
-    pub async fn reset(&self, tenant: &str, connector: &str) -> Option<BreakerState> {
+    /// or `None` if this node has no such breaker. The reset on this node always happens;
+    /// `Err` means the other nodes could not be told (Redis unavailable) and keep their
+    /// state until their own breakers close.
+    pub async fn reset(
+        &self,
+        tenant: &str,
+        connector: &str,
+    ) -> Result<Option<BreakerState>, RedisError> {
         let now = self.now();
         let before = {
             let mut map = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
@@ -142,8 +148,9 @@ impl BreakerRegistry {
                 })
         };
         gauge(tenant, connector, BreakerState::Closed);
-        self.publish(tenant, connector, BreakerState::Closed).await;
-        before
+        self.try_publish(tenant, connector, BreakerState::Closed)
+            .await?;
+        Ok(before)
     }
 
     pub fn list(&self, tenant: Option<&str>, connector: Option<&str>) -> Vec<BreakerStatus> {
@@ -198,9 +205,22 @@ impl BreakerRegistry {
         }
     }
 
+    /// Shares a transition; a failure is only logged (each node's breaker still works).
     async fn publish(&self, tenant: &str, connector: &str, state: BreakerState) {
+        if let Err(err) = self.try_publish(tenant, connector, state).await {
+            tracing::warn!(error = %err, "could not share a breaker transition");
+        }
+    }
+
+    /// Shares a transition with the other nodes (nothing to do without Redis).
+    async fn try_publish(
+        &self,
+        tenant: &str,
+        connector: &str,
+        state: BreakerState,
+    ) -> Result<(), RedisError> {
         let Some((redis, channel)) = &self.redis else {
-            return;
+            return Ok(());
         };
         let message = TransitionMessage {
             node: self.node,
@@ -208,12 +228,10 @@ impl BreakerRegistry {
             connector: connector.to_owned(),
             state,
         };
-        let Ok(text) = serde_json::to_string(&message) else {
-            return;
-        };
-        if let Err(err) = redis.publish(channel, &text).await {
-            tracing::warn!(error = %err, "could not share a breaker transition");
-        }
+        // Plain strings and an enum: serialising cannot fail in practice.
+        let text = serde_json::to_string(&message)
+            .map_err(|e| RedisError::Unavailable(format!("encoding a transition: {e}")))?;
+        redis.publish(channel, &text).await
     }
 
     /// Applies transitions other nodes publish (distributed mode only).

@@ -22,7 +22,9 @@ use crate::identity::audit::AuditQuery;
 use crate::identity::clients::TenantClientRecord;
 use crate::identity::impersonations::{ImpersonationQuery, ImpersonationRecord};
 use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
-use crate::jobs::{Claim, DlqQueueStats, Finish, JobQuery, JobRecord, QueueStats, RunRecord};
+use crate::jobs::{
+    Claim, DlqBatchAudit, DlqQueueStats, Finish, JobQuery, JobRecord, QueueStats, RunRecord,
+};
 use crate::quotas::LiveJobCounts;
 use crate::request_log::{RequestLogEntry, RequestLogQuery};
 use crate::settings::ConnectionUrl;
@@ -458,18 +460,23 @@ pub trait JobStore {
     async fn dlq_stats(&self) -> Result<Vec<DlqQueueStats>, StoreError>;
     /// Puts the given jobs that are still dead back on their queue: attempts reset, replay
     /// generation bumped (a new upstream idempotency key), runs kept; a dedupe key another
-    /// live job holds by now is dropped from the replayed job. Returns those replayed.
+    /// live job holds by now is dropped from the replayed job. In the same transaction, when
+    /// any job changed, the audit row `audit(replayed ids)`: both commit or neither does.
+    /// Returns those replayed.
     async fn replay_dead_jobs(
         &self,
         ids: &[Uuid],
         now: OffsetDateTime,
+        audit: &DlqBatchAudit,
     ) -> Result<Vec<Uuid>, StoreError>;
     /// Marks the given jobs that are still dead `purged` and deletes their payload and
-    /// params; rows and runs stay. Returns those purged.
+    /// params; rows and runs stay. In the same transaction, when any job changed, the audit
+    /// row `audit(purged ids)`. Returns those purged.
     async fn purge_dead_jobs(
         &self,
         ids: &[Uuid],
         now: OffsetDateTime,
+        audit: &DlqBatchAudit,
     ) -> Result<Vec<Uuid>, StoreError>;
 }
 

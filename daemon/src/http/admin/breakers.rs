@@ -1,5 +1,5 @@
 //! `/v1/admin/breakers`: see and reset circuit breakers (reset is audited, and reaches every
-//! node).
+//! node — or says it did not).
 
 use std::time::Instant;
 
@@ -7,6 +7,8 @@ use axum::Json;
 use axum::extract::State;
 use orch_core::api::breakers::{BreakerView, ResetBreakerRequest};
 use orch_core::api::list::Page;
+use orch_core::audit::AuditResult;
+use orch_core::problem::ErrorCode;
 use orch_core::tenant::TenantSlug;
 use serde::Deserialize;
 use serde_json::json;
@@ -90,22 +92,46 @@ pub async fn reset(
         .list(Some(tenant.as_str()), Some(&body.connector))
         .first()
         .map(|b| b.view.state.as_str().to_owned());
-    // The audit row comes first: if it cannot be written, nothing is reset.
+    // Breaker state lives in each node's memory and travels over Redis pub/sub: no
+    // transaction spans it and the audit log. So the audit row comes first — if it cannot
+    // be written, nothing is reset — and the reset, which cannot fail on this node, follows.
+    // If the other nodes cannot be told, a second row (result `failed`) records that the
+    // reset reached this node only, and the operator gets 503 to retry (a reset repeats
+    // harmlessly).
+    let draft = actor
+        .audit(reason)
+        .tenant(tenant.as_str())
+        .target("breaker", format!("{}/{}", tenant, body.connector));
     state
         .audit
         .append(
-            actor
-                .audit(reason)
-                .tenant(tenant.as_str())
-                .target("breaker", format!("{}/{}", tenant, body.connector))
+            draft
+                .clone()
                 .diff(json!({"state": before}), json!({"state": "closed"})),
         )
         .await?;
-    state
+    if let Err(err) = state
         .executor
         .breakers()
         .reset(tenant.as_str(), &body.connector)
-        .await;
+        .await
+    {
+        tracing::error!(tenant = %tenant, connector = %body.connector, error = %err, "circuit breaker reset on this node only; other nodes were not told");
+        let failed = draft
+            .diff(
+                json!({"state": before}),
+                json!({"state": "closed", "nodes": "this node only"}),
+            )
+            .result(AuditResult::Failed);
+        if let Err(err) = state.audit.append(failed).await {
+            tracing::error!(error = %err, "could not record the partial breaker reset in the audit log");
+        }
+        return Err(AppError::new(
+            ErrorCode::StorageUnavailable,
+            "the breaker was closed on this node, but the other nodes could not be told \
+             (shared state is unavailable); retry the reset",
+        ));
+    }
     tracing::warn!(tenant = %tenant, connector = %body.connector, "circuit breaker reset by an operator");
     let items = state
         .executor

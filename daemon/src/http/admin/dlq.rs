@@ -1,10 +1,12 @@
 //! The dead-letter queues: `GET /v1/admin/dlq`, `GET /v1/admin/dlq/stats`,
 //! `POST /v1/admin/dlq/replay`, `POST /v1/admin/dlq/purge`.
 //!
-//! Bulk actions select by ids or by filter, write one audit row (with the reason and the
-//! selected ids) before changing anything, then act in batches. Each batch is a conditional
-//! update on `status = 'dead'`, so jobs a worker or another operator changed meanwhile are
-//! left alone and counted out.
+//! Bulk actions select by ids or by filter, then act in batches of at most [`BATCH`] jobs.
+//! Each batch is one store transaction: a conditional update on `status = 'dead'` (jobs a
+//! worker or another operator changed meanwhile are left alone and counted out) and the
+//! batch's audit row, naming the reason and exactly the jobs it changed. A failure or a
+//! crash between batches leaves every committed change with its audit row and no audit row
+//! for a change that did not happen; the batches of one action share its request id.
 
 use axum::Json;
 use axum::extract::State;
@@ -14,7 +16,7 @@ use orch_core::api::dlq::{
 };
 use orch_core::api::jobs::JobView;
 use orch_core::api::list::{Page, effective_limit};
-use orch_core::audit::AuditResult;
+use orch_core::audit::{AuditDraft, AuditResult};
 use orch_core::config::model::QUEUES;
 use orch_core::problem::ErrorCode;
 use orch_core::rbac::Role;
@@ -142,39 +144,27 @@ pub async fn replay(
             dry_run: false,
         }));
     }
-    audit(&state, &actor, &reason, &body, &ids, "queued").await?;
+    let audit = batch_audit(&actor, &reason, &body, matched, "queued");
     let mut replayed = Vec::new();
-    for batch in ids.chunks(BATCH) {
-        replayed.extend(
-            state
-                .store
-                .replay_dead_jobs(batch, OffsetDateTime::now_utc())
-                .await?,
-        );
+    for batch in selected.chunks(BATCH) {
+        let ids: Vec<Uuid> = batch.iter().map(|j| j.id).collect();
+        let now = OffsetDateTime::now_utc();
+        let done = state.store.replay_dead_jobs(&ids, now, &audit).await?;
+        // Events and dispatch follow each committed batch, so an action cut short still
+        // announces and runs what it changed.
+        record_events(&state, &actor, &reason, "job.replayed", "replayed", &done);
+        let done_set: std::collections::HashSet<Uuid> = done.iter().copied().collect();
+        let tickets: Vec<DispatchTicket> = batch
+            .iter()
+            .filter(|j| done_set.contains(&j.id))
+            .map(|j| DispatchTicket {
+                run_at: now,
+                ..j.clone()
+            })
+            .collect();
+        state.dispatch.push_committed(&tickets).await;
+        replayed.extend(done);
     }
-    for id in &replayed {
-        state.events.record(
-            crate::events::NewEvent::new(
-                "job.replayed",
-                format!("replayed by {}", actor.operator.name),
-            )
-            .correlation(
-                Some(&actor.ctx.request_id),
-                Some(&actor.ctx.trace.trace_id.to_hex()),
-            )
-            .job(*id)
-            .data(json!({"operator": actor.operator.name, "reason": reason})),
-        );
-    }
-    let now = OffsetDateTime::now_utc();
-    // Up to 100,000 ids: look them up in a set, not a list.
-    let replayed_set: std::collections::HashSet<Uuid> = replayed.iter().copied().collect();
-    let tickets: Vec<DispatchTicket> = selected
-        .into_iter()
-        .filter(|j| replayed_set.contains(&j.id))
-        .map(|j| DispatchTicket { run_at: now, ..j })
-        .collect();
-    state.dispatch.push_committed(&tickets).await;
     tracing::warn!(matched, replayed = replayed.len(), operator = %actor.operator.name, "dead jobs replayed");
     Ok(Json(DlqReplayResponse {
         matched,
@@ -210,29 +200,15 @@ pub async fn purge(
             dry_run: false,
         }));
     }
-    audit(&state, &actor, &reason, &body, &ids, "purged").await?;
+    let audit = batch_audit(&actor, &reason, &body, matched, "purged");
     let mut purged = Vec::new();
     for batch in ids.chunks(BATCH) {
-        purged.extend(
-            state
-                .store
-                .purge_dead_jobs(batch, OffsetDateTime::now_utc())
-                .await?,
-        );
-    }
-    for id in &purged {
-        state.events.record(
-            crate::events::NewEvent::new(
-                "job.purged",
-                format!("purged by {}", actor.operator.name),
-            )
-            .correlation(
-                Some(&actor.ctx.request_id),
-                Some(&actor.ctx.trace.trace_id.to_hex()),
-            )
-            .job(*id)
-            .data(json!({"operator": actor.operator.name, "reason": reason})),
-        );
+        let done = state
+            .store
+            .purge_dead_jobs(batch, OffsetDateTime::now_utc(), &audit)
+            .await?;
+        record_events(&state, &actor, &reason, "job.purged", "purged", &done);
+        purged.extend(done);
     }
     tracing::warn!(matched, purged = purged.len(), operator = %actor.operator.name, "dead jobs purged");
     Ok(Json(DlqPurgeResponse {
@@ -242,33 +218,54 @@ pub async fn purge(
     }))
 }
 
-/// One audit row for the whole action, written before anything changes.
-async fn audit(
+/// One `job.replayed` / `job.purged` event per changed job.
+fn record_events(
     state: &AppState,
     actor: &Actor,
     reason: &str,
-    body: &DlqActionRequest,
+    kind: &str,
+    verb: &str,
     ids: &[Uuid],
-    to: &str,
-) -> Result<(), AppError> {
+) {
+    for id in ids {
+        state.events.record(
+            crate::events::NewEvent::new(kind, format!("{verb} by {}", actor.operator.name))
+                .correlation(
+                    Some(&actor.ctx.request_id),
+                    Some(&actor.ctx.trace.trace_id.to_hex()),
+                )
+                .job(*id)
+                .data(json!({"operator": actor.operator.name, "reason": reason})),
+        );
+    }
+}
+
+/// The audit row of each batch: the action's reason and selector, how many jobs the action
+/// matched, and the jobs this batch changed (at most [`BATCH`], so all of them are listed).
+/// The store builds it inside the batch's transaction.
+fn batch_audit(
+    actor: &Actor,
+    reason: &str,
+    body: &DlqActionRequest,
+    matched: u64,
+    to: &'static str,
+) -> impl Fn(&[Uuid]) -> AuditDraft + Send + Sync + use<> {
     let selector = match (&body.ids, &body.filter) {
         (Some(_), _) => json!({"ids": true}),
         (_, Some(f)) => json!({"filter": f}),
         _ => json!({}),
     };
-    let mut draft = actor
-        .audit(reason)
-        .target("dlq", selector_label(body))
-        .diff(
-            json!({"status": "dead", "matched": ids.len(), "selector": selector,
-                   "job_ids": ids.iter().take(MAX_LISTED_IDS).collect::<Vec<_>>()}),
-            json!({"status": to}),
-        );
+    let mut draft = actor.audit(reason).target("dlq", selector_label(body));
     if let Some(t) = body.filter.as_ref().and_then(|f| f.tenant.as_deref()) {
         draft = draft.tenant(t);
     }
-    state.audit.append(draft).await?;
-    Ok(())
+    move |changed: &[Uuid]| {
+        draft.clone().diff(
+            json!({"status": "dead", "matched": matched, "selector": selector,
+                   "changed": changed.len(), "job_ids": changed}),
+            json!({"status": to}),
+        )
+    }
 }
 
 fn selector_label(body: &DlqActionRequest) -> String {

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::events::EventQuery;
 use crate::http::AppState;
+use crate::http::auth::Actor;
 use crate::http::error::AppError;
 use crate::http::event_stream::{self, StreamParams};
 use crate::http::extract::{ApiQuery, parse_time};
@@ -32,11 +33,15 @@ pub struct EventParams {
 
 pub async fn stream(
     State(state): State<AppState>,
+    actor: Actor,
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<StreamParams>,
 ) -> Result<Response, AppError> {
     let (query, start) = params.into_query(&headers)?;
-    event_stream::respond(&state, query, start).await
+    let slot = state
+        .streams
+        .take(format!("operator:{}", actor.operator.id))?;
+    event_stream::respond(&state, query, start, slot).await
 }
 
 pub async fn list(

@@ -30,5 +30,6 @@ pub async fn stream(
         ));
     }
     query.tenant = Some(own.to_owned());
-    event_stream::respond(&state, query, start).await
+    let slot = state.streams.take(format!("tenant:{own}"))?;
+    event_stream::respond(&state, query, start, slot).await
 }

@@ -34,12 +34,14 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 }
 
 /// 200 when every part is ready; 503 naming the parts that are not.
+/// The body carries fixed reasons only; the drivers' errors are logged here.
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    let report = readiness::check(state.store.as_ref(), state.redis.as_ref()).await;
+    let (report, details) =
+        readiness::check_with_details(state.store.as_ref(), state.redis.as_ref()).await;
     if report.is_ready() {
         (StatusCode::OK, Json(report)).into_response()
     } else {
-        tracing::warn!(failed = ?report.failed(), "not ready");
+        tracing::warn!(failed = ?report.failed(), details = ?details, "not ready");
         (StatusCode::SERVICE_UNAVAILABLE, Json(report)).into_response()
     }
 }

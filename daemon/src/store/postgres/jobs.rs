@@ -6,10 +6,11 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::PgStore;
+use super::audit::append_in_tx;
 use crate::jobs::dispatch::DispatchTicket;
 use crate::jobs::{
-    Claim, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange, Next, QueueStats,
-    RunRecord,
+    Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange, Next,
+    QueueStats, RunRecord,
 };
 use crate::store::{JobStore, StoreError, rows_limit};
 
@@ -249,6 +250,7 @@ impl JobStore for PgStore {
         &self,
         ids: &[Uuid],
         now: OffsetDateTime,
+        audit: &DlqBatchAudit,
     ) -> Result<Vec<Uuid>, StoreError> {
         // One statement per job, so each sees the keys the previous ones took: a dedupe key
         // another live job holds by now is dropped from the replayed job instead of failing
@@ -280,6 +282,9 @@ impl JobStore for PgStore {
                 done.push(job.0);
             }
         }
+        if !done.is_empty() {
+            append_in_tx(&mut tx, self.audit_key()?, audit(&done)).await?;
+        }
         tx.commit().await?;
         Ok(done)
     }
@@ -288,16 +293,26 @@ impl JobStore for PgStore {
         &self,
         ids: &[Uuid],
         now: OffsetDateTime,
+        audit: &DlqBatchAudit,
     ) -> Result<Vec<Uuid>, StoreError> {
+        let mut tx = self.pool().begin().await?;
         let rows = sqlx::query(
             "UPDATE jobs SET status = 'purged', payload = NULL, params = NULL, updated_at = $2 \
              WHERE id = ANY($1) AND status = 'dead' RETURNING id",
         )
         .bind(ids)
         .bind(now)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *tx)
         .await?;
-        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+        let done = rows
+            .iter()
+            .map(|r| Ok(r.try_get("id")?))
+            .collect::<Result<Vec<Uuid>, StoreError>>()?;
+        if !done.is_empty() {
+            append_in_tx(&mut tx, self.audit_key()?, audit(&done)).await?;
+        }
+        tx.commit().await?;
+        Ok(done)
     }
 }
 

@@ -4,11 +4,12 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::audit::append_in_tx;
 use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
 use crate::jobs::dispatch::DispatchTicket;
 use crate::jobs::{
-    Claim, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange, Next, QueueStats,
-    RunRecord,
+    Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange, Next,
+    QueueStats, RunRecord,
 };
 use crate::store::{JobStore, StoreError, rows_limit};
 
@@ -336,6 +337,7 @@ impl JobStore for SqliteStore {
         &self,
         ids: &[Uuid],
         now: OffsetDateTime,
+        audit: &DlqBatchAudit,
     ) -> Result<Vec<Uuid>, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut done = Vec::new();
@@ -361,6 +363,9 @@ impl JobStore for SqliteStore {
                 done.push(*id);
             }
         }
+        if !done.is_empty() {
+            append_in_tx(&mut tx, self.audit_key()?, audit(&done)).await?;
+        }
         tx.commit().await?;
         Ok(done)
     }
@@ -369,6 +374,7 @@ impl JobStore for SqliteStore {
         &self,
         ids: &[Uuid],
         now: OffsetDateTime,
+        audit: &DlqBatchAudit,
     ) -> Result<Vec<Uuid>, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut done = Vec::new();
@@ -384,6 +390,9 @@ impl JobStore for SqliteStore {
             if changed.rows_affected() == 1 {
                 done.push(*id);
             }
+        }
+        if !done.is_empty() {
+            append_in_tx(&mut tx, self.audit_key()?, audit(&done)).await?;
         }
         tx.commit().await?;
         Ok(done)

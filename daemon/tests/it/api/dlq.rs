@@ -356,7 +356,236 @@ async fn bad_selectors_are_refused(kind: Kind) {
     app.stop().await;
 }
 
+/// An API-only node (no workers take the jobs this test kills by hand).
+async fn api_only(kind: Kind) -> Option<TestApp> {
+    TestApp::spawn_with(kind, |s, _| {
+        s.roles = "api".parse().unwrap();
+    })
+    .await
+}
+
+/// `n` dead jobs on `queue`, made through the store as a worker would, oldest first.
+async fn kill_jobs(app: &TestApp, tenant: &str, queue: &str, n: usize) -> Vec<uuid::Uuid> {
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let mut job = crate::conformance::jobs::job(tenant, queue, None);
+        job.max_attempts = 1;
+        app.store.enqueue_job(&job).await.unwrap();
+        ids.push(job.id);
+    }
+    // Every job is due by then.
+    let now = time::OffsetDateTime::now_utc() + time::Duration::seconds(1);
+    let lease = now + time::Duration::seconds(60);
+    let claims = app
+        .store
+        .claim_jobs(queue, "test", now, lease, n as u32)
+        .await
+        .unwrap();
+    assert_eq!(claims.len(), n);
+    let finished: Vec<orchd::jobs::FinishedAttempt> = claims
+        .into_iter()
+        .map(|c| orchd::jobs::FinishedAttempt {
+            job_id: c.job.id,
+            token: c.fencing_token,
+            finish: orchd::jobs::Finish {
+                outcome: "failed",
+                next: orchd::jobs::Next::Dead,
+                error_code: Some("upstream_error".into()),
+                error_message: Some("upstream answered 500".into()),
+                upstream_status: Some(500),
+                duration_ms: 1,
+            },
+            at: now,
+        })
+        .collect();
+    for chunk in finished.chunks(100) {
+        assert!(
+            app.store
+                .finish_jobs(chunk)
+                .await
+                .unwrap()
+                .iter()
+                .all(|ok| *ok)
+        );
+    }
+    ids
+}
+
+/// The `ok` audit rows of `action`, oldest first.
+async fn ok_rows(app: &TestApp, admin: &str, action: &str) -> Vec<Value> {
+    let audit = get(
+        app,
+        admin,
+        &format!("/v1/admin/audit?action={action}&limit=500"),
+    )
+    .await;
+    let mut rows: Vec<Value> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["result"] == "ok")
+        .cloned()
+        .collect();
+    rows.reverse();
+    rows
+}
+
+fn named_ids(row: &Value) -> Vec<String> {
+    row["diff_json"]["before"]["job_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A bulk action changes jobs in batches (500 per statement batch); each batch commits with
+/// its own audit row naming exactly the jobs it changed, all under the action's request id.
+async fn every_batch_has_its_audit_row(kind: Kind) {
+    let Some(app) = api_only(kind).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let mut ids: Vec<String> = kill_jobs(&app, "acme", "low", 501)
+        .await
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let res = post(
+        &app,
+        &admin,
+        "/v1/admin/dlq/replay",
+        json!({"filter": {"queue": "low"}, "reason": "upstream fixed"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        (body["matched"].as_u64(), body["replayed"].as_u64()),
+        (Some(501), Some(501))
+    );
+
+    let rows = ok_rows(&app, &admin, "dlq.replay").await;
+    assert_eq!(rows.len(), 2, "one audit row per batch: {rows:#?}");
+    let sizes: Vec<usize> = rows.iter().map(|r| named_ids(r).len()).collect();
+    assert_eq!(sizes, [500, 1]);
+    let mut named: Vec<String> = rows.iter().flat_map(named_ids).collect();
+    named.sort();
+    ids.sort();
+    assert_eq!(named, ids, "the rows name exactly the replayed jobs");
+    assert_eq!(rows[0]["request_id"], rows[1]["request_id"]);
+    for row in &rows {
+        assert_eq!(row["reason"], "upstream fixed");
+        assert_eq!(row["diff_json"]["before"]["matched"], 501);
+        assert_eq!(row["diff_json"]["after"]["status"], "queued");
+    }
+
+    // Purge: the same, per batch.
+    let few = kill_jobs(&app, "acme", "critical", 3).await;
+    let res = post(
+        &app,
+        &admin,
+        "/v1/admin/dlq/purge",
+        json!({"ids": few, "reason": "garbage"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let rows = ok_rows(&app, &admin, "dlq.purge").await;
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    let mut named = named_ids(&rows[0]);
+    named.sort();
+    let mut want: Vec<String> = few.iter().map(ToString::to_string).collect();
+    want.sort();
+    assert_eq!(named, want);
+    app.stop().await;
+}
+
+/// Makes the database refuse any change to `doomed`'s jobs (a constraint on Postgres, a
+/// trigger on SQLite), so a batch fails after its audit row was prepared.
+async fn doom_tenant(app: &TestApp, kind: Kind) {
+    use sqlx::Executor;
+    match kind {
+        Kind::Postgres => {
+            let pool = sqlx::PgPool::connect(&app.db.url).await.unwrap();
+            pool.execute(
+                "ALTER TABLE jobs ADD CONSTRAINT doomed_jobs_stay \
+                 CHECK (tenant_id <> 'doomed' OR status = 'dead')",
+            )
+            .await
+            .unwrap();
+            pool.close().await;
+        }
+        Kind::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&app.db.url).await.unwrap();
+            pool.execute(
+                "CREATE TRIGGER doomed_jobs_stay BEFORE UPDATE ON jobs WHEN OLD.tenant_id = 'doomed' \
+                 BEGIN SELECT RAISE(ABORT, 'doomed jobs stay dead'); END",
+            )
+            .await
+            .unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+/// A batch whose change fails leaves no audit row (and changes nothing); batches committed
+/// before it keep theirs.
+async fn a_failed_batch_leaves_no_audit_row(kind: Kind) {
+    let Some(app) = api_only(kind).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    // The oldest job is last in the selection (newest first), so it is alone in batch two.
+    let doomed = kill_jobs(&app, "doomed", "low", 1).await;
+    let fine = kill_jobs(&app, "acme", "low", 500).await;
+    doom_tenant(&app, kind).await;
+
+    let res = post(
+        &app,
+        &admin,
+        "/v1/admin/dlq/replay",
+        json!({"filter": {"queue": "low"}, "reason": "upstream fixed"}),
+    )
+    .await;
+    assert!(res.status().is_server_error(), "{}", res.status());
+    let rows = ok_rows(&app, &admin, "dlq.replay").await;
+    assert_eq!(
+        rows.len(),
+        1,
+        "only the committed batch is audited: {rows:#?}"
+    );
+    assert_eq!(named_ids(&rows[0]).len(), 500);
+    assert!(!named_ids(&rows[0]).contains(&doomed[0].to_string()));
+    for id in &fine {
+        assert_eq!(
+            app.store.get_job(*id).await.unwrap().unwrap().status,
+            "queued"
+        );
+    }
+    assert_eq!(
+        app.store.get_job(doomed[0]).await.unwrap().unwrap().status,
+        "dead"
+    );
+
+    let res = post(
+        &app,
+        &admin,
+        "/v1/admin/dlq/purge",
+        json!({"ids": doomed, "reason": "garbage"}),
+    )
+    .await;
+    assert!(res.status().is_server_error(), "{}", res.status());
+    assert!(ok_rows(&app, &admin, "dlq.purge").await.is_empty());
+    assert_eq!(
+        app.store.get_job(doomed[0]).await.unwrap().unwrap().status,
+        "dead"
+    );
+    app.stop().await;
+}
+
 both_backends!(
     dead_jobs_are_listed_replayed_and_purged,
-    bad_selectors_are_refused
+    bad_selectors_are_refused,
+    every_batch_has_its_audit_row,
+    a_failed_batch_leaves_no_audit_row,
 );

@@ -396,7 +396,68 @@ async fn streams_end_at_shutdown(kind: Kind) {
     );
 }
 
+/// Asks for a stream that must be refused with 429 `rate_limited`.
+async fn assert_over_the_cap(app: &TestApp, path: &str, token: &str) {
+    match SseStream::request(app, path, Some(token), None).await {
+        Ok(_) => panic!("{path}: a stream over the cap was opened"),
+        Err(res) => {
+            assert_eq!(res.status(), 429, "{path}");
+            assert!(res.headers().contains_key("retry-after"), "{path}");
+            let p: Problem = res.json().await.unwrap();
+            assert_eq!(p.code, "rate_limited", "{path}: {p:?}");
+        }
+    }
+}
+
+/// Each operator (admin stream) and each tenant (tenant stream) holds at most
+/// `api.max_streams_per_caller` live streams; closing one frees its place, other callers
+/// are not affected.
+async fn streams_per_caller_are_capped(kind: Kind) {
+    if kind == Kind::Postgres && !service_available("Redis", &redis_url()) {
+        return;
+    }
+    let Some(app) = TestApp::spawn_with(kind, |s, _| {
+        s.api.max_streams_per_caller = 2;
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let support_key = app.create_operator("sam", "support").await;
+    let support = app.operator_token(&support_key).await;
+    let acme = app.tenant_token("acme", &["events:read"]).await;
+    let acme_again = app.tenant_token("acme", &["events:read"]).await;
+    let globex = app.tenant_token("globex", &["events:read"]).await;
+    const ADMIN: &str = "/v1/admin/events/stream";
+    const TENANT: &str = "/v1/events/stream";
+
+    let first = SseStream::open(&app, ADMIN, &admin, None).await;
+    let _second = SseStream::open(&app, ADMIN, &admin, None).await;
+    assert_over_the_cap(&app, ADMIN, &admin).await;
+    // Another operator has its own count.
+    let _other = SseStream::open(&app, ADMIN, &support, None).await;
+
+    // A tenant's streams count together, whichever of its tokens opened them.
+    let _a1 = SseStream::open(&app, TENANT, &acme, None).await;
+    let _a2 = SseStream::open(&app, TENANT, &acme_again, None).await;
+    assert_over_the_cap(&app, TENANT, &acme).await;
+    let _g = SseStream::open(&app, TENANT, &globex, None).await;
+
+    // A client that goes away gives its place back.
+    drop(first);
+    let reopened = crate::helpers::eventually(WAIT, || async {
+        SseStream::request(&app, ADMIN, Some(&admin), None)
+            .await
+            .is_ok()
+    })
+    .await;
+    assert!(reopened, "closing a stream did not free its place");
+    app.stop().await;
+}
+
 both_backends!(
+    streams_per_caller_are_capped,
     reconnects_resume_without_gap_or_duplicate,
     filters_return_only_matching_events,
     a_fresh_stream_shows_new_events_at_once,

@@ -3,6 +3,7 @@
 mod audit;
 mod clients;
 mod config;
+mod connections;
 mod correlation;
 mod dispatch;
 mod dlq;

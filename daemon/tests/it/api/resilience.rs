@@ -285,3 +285,71 @@ async fn two_nodes_share_buckets_and_breakers() {
     b.stop().await;
     a.stop().await;
 }
+
+/// A reset is audited before it happens; when the other nodes cannot be told (Redis is
+/// gone), a second row with result `failed` says the reset reached this node only, and the
+/// operator is answered 503 to retry. With Redis back, the retry succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_other_nodes_miss_is_audited_as_failed() {
+    if !service_available("Redis", &redis_url()) {
+        return;
+    }
+    let proxy = crate::helpers::TcpProxy::start(&crate::helpers::host_port(&redis_url())).await;
+    let via_proxy = format!("redis://{}", proxy.addr);
+    let Some(app) = TestApp::spawn_with(Kind::Postgres, |s, _| {
+        s.redis_url = Some(orchd::settings::ConnectionUrl::new(via_proxy.clone()));
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let reset = || async {
+        app.client
+            .post(app.url("/v1/admin/breakers/reset"))
+            .bearer_auth(&admin)
+            .json(&json!({"tenant": "acme", "connector": "brk", "reason": "upstream fixed"}))
+            .send()
+            .await
+            .unwrap()
+    };
+    let rows = || async {
+        let audit: Value = app
+            .client
+            .get(app.url("/v1/admin/audit?action=breaker.reset"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        audit["items"].as_array().unwrap().clone()
+    };
+
+    proxy.stop();
+    let res = reset().await;
+    assert_eq!(res.status(), 503);
+    let problem: Problem = res.json().await.unwrap();
+    assert_eq!(problem.code, "storage_unavailable", "{problem:?}");
+    let audit = rows().await;
+    assert_eq!(audit.len(), 2, "{audit:#?}");
+    // Newest first: the failure, then the reset as it was committed to.
+    assert_eq!(audit[0]["result"], "failed", "{audit:#?}");
+    assert_eq!(
+        audit[0]["diff_json"]["after"]["nodes"], "this node only",
+        "{audit:#?}"
+    );
+    assert_eq!(audit[1]["result"], "ok", "{audit:#?}");
+    assert_eq!(audit[0]["request_id"], audit[1]["request_id"]);
+
+    proxy.resume().await;
+    let retried = eventually(Duration::from_secs(15), || async {
+        reset().await.status() == 200
+    })
+    .await;
+    assert!(retried, "the reset did not succeed once Redis was back");
+    let audit = rows().await;
+    assert_eq!(audit[0]["result"], "ok", "{audit:#?}");
+    app.stop().await;
+}

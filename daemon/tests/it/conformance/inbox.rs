@@ -380,7 +380,10 @@ async fn inbox_status_follows_its_job(kind: Kind) {
     );
     assert_eq!(status(bad.record.id).await.status, "failed");
     assert_eq!(
-        store.replay_dead_jobs(&[bad_job.id], t).await.unwrap(),
+        store
+            .replay_dead_jobs(&[bad_job.id], t, &super::jobs::dlq_audit("replay"))
+            .await
+            .unwrap(),
         vec![bad_job.id]
     );
     let row = status(bad.record.id).await;

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use orch_core::audit::AuditDraft;
 use orchd::jobs::{Finish, JobQuery, JobRecord, Next};
 use orchd::store::{Store, StoreError};
 use serde_json::json;
@@ -201,6 +202,141 @@ fn finish(outcome: &'static str, next: Next) -> Finish {
         upstream_status: Some(if outcome == "succeeded" { 200 } else { 503 }),
         duration_ms: 12,
     }
+}
+
+/// The audit row builder DLQ batches take: `reason`, the changed ids in the diff.
+pub(crate) fn dlq_audit(reason: &str) -> impl Fn(&[Uuid]) -> AuditDraft + Send + Sync + use<> {
+    let reason = reason.to_owned();
+    move |changed: &[Uuid]| {
+        AuditDraft::new("alice", "admin", "dlq.test", &reason)
+            .target("dlq", "test")
+            .diff(json!({"job_ids": changed}), json!({"status": "changed"}))
+    }
+}
+
+/// Makes the database refuse audit rows whose reason is `refused by test`, as a failing
+/// audit insert would (a constraint on Postgres, a trigger on SQLite).
+async fn refuse_audit_rows(db: &TestDb, kind: Kind) {
+    use sqlx::Executor;
+    match kind {
+        Kind::Postgres => {
+            let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+            pool.execute(
+                "ALTER TABLE operator_audit_log ADD CONSTRAINT refuse_test_reason \
+                 CHECK (reason <> 'refused by test')",
+            )
+            .await
+            .unwrap();
+            pool.close().await;
+        }
+        Kind::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            pool.execute(
+                "CREATE TRIGGER refuse_test_reason BEFORE INSERT ON operator_audit_log \
+                 WHEN NEW.reason = 'refused by test' BEGIN SELECT RAISE(ABORT, 'refused by test'); END",
+            )
+            .await
+            .unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+/// A DLQ batch and its audit row commit together: when the audit row cannot be written,
+/// no job changes; when it can, it names exactly the jobs that changed; a batch that
+/// changes nothing writes none.
+async fn dlq_batches_commit_with_their_audit_row(kind: Kind) {
+    let Some((db, store)) = migrated(kind).await else {
+        return;
+    };
+    let t = OffsetDateTime::now_utc() + Duration::seconds(1);
+    let mut dead = Vec::new();
+    for _ in 0..3 {
+        let mut j = job("acme", "low", None);
+        j.max_attempts = 1;
+        store.enqueue_job(&j).await.unwrap();
+        let c = store
+            .claim_jobs("low", "w", t, t + Duration::seconds(30), 1)
+            .await
+            .unwrap()
+            .remove(0);
+        assert!(
+            store
+                .finish_job(c.job.id, c.fencing_token, &finish("failed", Next::Dead), t)
+                .await
+                .unwrap()
+        );
+        dead.push(c.job.id);
+    }
+    refuse_audit_rows(&db, kind).await;
+    let unchanged = |what: &'static str| {
+        let store = store.clone();
+        let dead = dead.clone();
+        async move {
+            for id in &dead {
+                let j = store.get_job(*id).await.unwrap().unwrap();
+                assert_eq!(
+                    (j.status.as_str(), j.replay_generation, j.payload.is_some()),
+                    ("dead", 0, true),
+                    "{what} changed a job without its audit row"
+                );
+            }
+            assert!(store.audit_chain(0, 10).await.unwrap().is_empty(), "{what}");
+        }
+    };
+    let refused = store
+        .replay_dead_jobs(&dead, t, &dlq_audit("refused by test"))
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    unchanged("a refused replay").await;
+    let refused = store
+        .purge_dead_jobs(&dead, t, &dlq_audit("refused by test"))
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    unchanged("a refused purge").await;
+
+    // Audited: the jobs change and the row names them.
+    let replayed = store
+        .replay_dead_jobs(&dead[..2], t, &dlq_audit("upstream fixed"))
+        .await
+        .unwrap();
+    assert_eq!(replayed, dead[..2]);
+    let purged = store
+        .purge_dead_jobs(&dead, t, &dlq_audit("cleanup"))
+        .await
+        .unwrap();
+    assert_eq!(purged, dead[2..], "only the job still dead");
+    let rows = store.audit_chain(0, 10).await.unwrap();
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    let named = |i: usize| -> Vec<Uuid> {
+        serde_json::from_value(rows[i].diff_json.as_ref().unwrap()["before"]["job_ids"].clone())
+            .unwrap()
+    };
+    assert_eq!(
+        (rows[0].reason.as_str(), named(0)),
+        ("upstream fixed", dead[..2].to_vec())
+    );
+    assert_eq!(
+        (rows[1].reason.as_str(), named(1)),
+        ("cleanup", dead[2..].to_vec())
+    );
+    for id in &dead[..2] {
+        assert_eq!(store.get_job(*id).await.unwrap().unwrap().status, "queued");
+    }
+    assert_eq!(
+        store.get_job(dead[2]).await.unwrap().unwrap().status,
+        "purged"
+    );
+
+    // Nothing left to change: no audit row.
+    assert!(
+        store
+            .purge_dead_jobs(&dead, t, &dlq_audit("again"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.audit_chain(0, 10).await.unwrap().len(), 2);
 }
 
 async fn concurrent_claimers_never_share_a_job(kind: Kind) {
@@ -604,7 +740,7 @@ async fn dead_jobs_replay_and_purge(kind: Kind) {
 
     // Replay only touches jobs that are still dead.
     let replayed = store
-        .replay_dead_jobs(&[dead[0].id, live.id], t)
+        .replay_dead_jobs(&[dead[0].id, live.id], t, &dlq_audit("replay"))
         .await
         .unwrap();
     assert_eq!(replayed, vec![dead[0].id]);
@@ -621,7 +757,11 @@ async fn dead_jobs_replay_and_purge(kind: Kind) {
     );
 
     let mut purged = store
-        .purge_dead_jobs(&[dead[0].id, dead[1].id, dead[2].id], t)
+        .purge_dead_jobs(
+            &[dead[0].id, dead[1].id, dead[2].id],
+            t,
+            &dlq_audit("purge"),
+        )
         .await
         .unwrap();
     purged.sort();
@@ -668,7 +808,10 @@ async fn replay_drops_a_dedupe_key_a_live_job_holds(kind: Kind) {
         dead.push(j.id);
     }
     // Replaying both: the first takes the key back, the second runs without it.
-    let replayed = store.replay_dead_jobs(&dead, t).await.unwrap();
+    let replayed = store
+        .replay_dead_jobs(&dead, t, &dlq_audit("replay"))
+        .await
+        .unwrap();
     assert_eq!(replayed, dead);
     let first = store.get_job(dead[0]).await.unwrap().unwrap();
     let second = store.get_job(dead[1]).await.unwrap().unwrap();
@@ -885,6 +1028,7 @@ async fn finishing_in_batches_checks_each_token(kind: Kind) {
 }
 
 both_backends!(
+    dlq_batches_commit_with_their_audit_row,
     finishing_in_batches_checks_each_token,
     claims_by_id_take_each_due_job_once,
     queued_job_tickets_page_in_due_order,

@@ -169,7 +169,10 @@ async fn live_counts_follow_every_transition(kind: Kind) {
 
     // A DLQ replay makes it live again; purging a dead job changes nothing.
     assert_eq!(
-        store.replay_dead_jobs(&[low.id], t).await.unwrap(),
+        store
+            .replay_dead_jobs(&[low.id], t, &super::jobs::dlq_audit("replay"))
+            .await
+            .unwrap(),
         vec![low.id]
     );
     assert_eq!(live(&store, "acme", "execute").await.0, 2);
@@ -184,7 +187,10 @@ async fn live_counts_follow_every_transition(kind: Kind) {
             .unwrap()
     );
     assert_eq!(live(&store, "acme", "execute").await.0, 1);
-    store.purge_dead_jobs(&[low.id], t).await.unwrap();
+    store
+        .purge_dead_jobs(&[low.id], t, &super::jobs::dlq_audit("purge"))
+        .await
+        .unwrap();
     assert_eq!(live(&store, "acme", "execute").await.0, 1);
 
     // Webhook jobs count apart, a duplicate delivery adds nothing, an inbox replay does.

@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod jobs;
 pub mod metrics;
+pub mod model;
 pub mod private_files;
 pub mod quotas;
 pub mod readiness;

@@ -16,22 +16,22 @@ use orch_core::audit::{AuditDraft, AuditKey, AuditRecord};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::events::{EventQuery, EventRecord, NewEvent};
-use crate::idempotency::{ClaimOutcome, IdempotencyClaim, StoredResponse};
-use crate::identity::audit::AuditQuery;
-use crate::identity::clients::TenantClientRecord;
-use crate::identity::impersonations::{ImpersonationQuery, ImpersonationRecord};
-use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
-use crate::jobs::{
+use crate::model::connection_url::ConnectionUrl;
+use crate::model::events::{EventQuery, EventRecord, NewEvent};
+use crate::model::idempotency::{ClaimOutcome, IdempotencyClaim, StoredResponse};
+use crate::model::identity::{
+    ApiKeyRecord, AuditQuery, ImpersonationQuery, ImpersonationRecord, OperatorRecord,
+    TenantClientRecord,
+};
+use crate::model::inbox::{InboxQuery, InboxRecord, NewDelivery, Received};
+use crate::model::jobs::{
     Claim, DlqBatchAudit, DlqQueueStats, Finish, JobQuery, JobRecord, QueueStats, RunRecord,
 };
-use crate::quotas::LiveJobCounts;
-use crate::request_log::{RequestLogEntry, RequestLogQuery};
-use crate::settings::ConnectionUrl;
-use crate::tenant_config::records::{
+use crate::model::quotas::LiveJobCounts;
+use crate::model::request_log::{RequestLogEntry, RequestLogQuery};
+use crate::model::tenant_config::{
     ConfigPointer, ConfigProjection, ConfigVersionRecord, PointerMove,
 };
-use crate::webhooks::{InboxQuery, InboxRecord, NewDelivery, Received};
 
 pub mod migrations;
 mod postgres;
@@ -417,7 +417,7 @@ pub trait JobStore {
         after: Option<(OffsetDateTime, Uuid)>,
         due_before: Option<OffsetDateTime>,
         limit: u32,
-    ) -> Result<Vec<crate::jobs::dispatch::DispatchTicket>, StoreError>;
+    ) -> Result<Vec<crate::model::dispatch::DispatchTicket>, StoreError>;
     /// Extends a lease; `false` if the claim is no longer this token's.
     async fn heartbeat_job(
         &self,
@@ -435,7 +435,7 @@ pub trait JobStore {
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         let done = self
-            .finish_jobs(&[crate::jobs::FinishedAttempt {
+            .finish_jobs(&[crate::model::jobs::FinishedAttempt {
                 job_id: id,
                 token,
                 finish: finish.clone(),
@@ -448,7 +448,7 @@ pub trait JobStore {
     /// batch of completions); the answer per attempt, in order.
     async fn finish_jobs(
         &self,
-        batch: &[crate::jobs::FinishedAttempt],
+        batch: &[crate::model::jobs::FinishedAttempt],
     ) -> Result<Vec<bool>, StoreError>;
     /// Running jobs whose lease expired: their run is `crashed`; the job goes back on its
     /// queue, or dead if its attempts are used up. Returns the reclaimed jobs as they are now.

@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use super::PgStore;
 use super::audit::append_in_tx;
-use crate::jobs::dispatch::DispatchTicket;
-use crate::jobs::{
+use crate::model::dispatch::DispatchTicket;
+use crate::model::jobs::{
     Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange, Next,
     QueueStats, RunRecord,
 };

@@ -9,7 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
 use super::migrations::{self, POSTGRES};
 use super::{Backend, MigrationStatus, Store, StoreError, StoreOptions};
-use crate::settings::ConnectionUrl;
+use crate::model::connection_url::ConnectionUrl;
 
 mod audit;
 mod configs;

@@ -8,9 +8,9 @@ use uuid::Uuid;
 use super::audit::append_in_tx;
 use super::jobs::insert_job;
 use super::{SqliteStore, from_micros, parse_uuid, to_micros};
-use crate::jobs::JobRecord;
+use crate::model::inbox::{BLOB_REF_PREFIX, InboxQuery, InboxRecord, NewDelivery, Received};
+use crate::model::jobs::JobRecord;
 use crate::store::{InboxStore, StoreError, rows_limit};
-use crate::webhooks::{BLOB_REF_PREFIX, InboxQuery, InboxRecord, NewDelivery, Received};
 
 const COLUMNS: &str = "w.id, w.provider, w.tenant_id, w.event_id, w.event_type, w.status, w.payload_ref, \
      w.payload_size, w.payload_sha256, w.signature_timestamp, w.note, w.trace_id, w.request_id, \
@@ -222,7 +222,7 @@ pub(super) async fn follow_job(
     job_status: &str,
     at: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let Some(to) = crate::webhooks::inbox_status_of_job(job_status) else {
+    let Some(to) = crate::model::inbox::inbox_status_of_job(job_status) else {
         return Ok(());
     };
     sqlx::query(

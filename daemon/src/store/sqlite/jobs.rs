@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::audit::append_in_tx;
 use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
-use crate::jobs::dispatch::DispatchTicket;
-use crate::jobs::{
+use crate::model::dispatch::DispatchTicket;
+use crate::model::jobs::{
     Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange, Next,
     QueueStats, RunRecord,
 };

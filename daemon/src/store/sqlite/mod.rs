@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::migrations::{self, SQLITE};
 use super::{Backend, MigrationStatus, Store, StoreError, StoreOptions};
-use crate::settings::ConnectionUrl;
+use crate::model::connection_url::ConnectionUrl;
 
 mod audit;
 mod configs;

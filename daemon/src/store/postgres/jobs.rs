@@ -1,12 +1,13 @@
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
-use sqlx::types::Json;
-use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
+
+use sqlx::{Postgres, QueryBuilder, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::PgStore;
 use super::audit::append_in_tx;
+use super::job_rows::{JOB_COLUMNS, decode_job, follow_jobs, insert_job};
 use crate::model::dispatch::DispatchTicket;
 use crate::model::jobs::{
     Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange, Next,
@@ -14,10 +15,6 @@ use crate::model::jobs::{
 };
 use crate::store::{JobStore, StoreError, rows_limit};
 
-const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
-     config_version, attempts, max_attempts, replay_generation, run_at, dedupe_key, last_error_code, \
-     last_error_message, last_upstream_status, trace_id, request_id, trace_carrier, impersonated_by, \
-     impersonation_id, created_at, updated_at, finished_at, dead_at";
 const RUN_COLUMNS: &str = "id, job_id, attempt, worker_id, started_at, finished_at, duration_ms, outcome, \
      error_code, error_message, upstream_status";
 
@@ -278,7 +275,7 @@ impl JobStore for PgStore {
                     row.try_get("status")?,
                     row.try_get("updated_at")?,
                 );
-                super::inbox::follow_jobs(&mut tx, std::slice::from_ref(&job)).await?;
+                follow_jobs(&mut tx, std::slice::from_ref(&job)).await?;
                 done.push(job.0);
             }
         }
@@ -314,82 +311,6 @@ impl JobStore for PgStore {
         tx.commit().await?;
         Ok(done)
     }
-}
-
-/// Inserts a queued job in the caller's transaction; `None` when its `dedupe_key` names a
-/// live job of the tenant (the partial unique index decides).
-pub(super) async fn insert_job(
-    conn: &mut PgConnection,
-    j: &JobRecord,
-) -> Result<Option<JobRecord>, StoreError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO jobs (id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
-         config_version, attempts, max_attempts, replay_generation, run_at, dedupe_key, trace_id, request_id, \
-         trace_carrier, impersonated_by, impersonation_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10, 0, $11, 0, $12, $13, $14, $15, $16, $17, $18, $19, $19) \
-         ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running') \
-         DO NOTHING RETURNING {JOB_COLUMNS}"
-    )))
-    .bind(j.id)
-    .bind(&j.tenant_id)
-    .bind(&j.queue)
-    .bind(&j.kind)
-    .bind(&j.connector)
-    .bind(&j.operation)
-    .bind(j.params.as_ref().map(Json))
-    .bind(j.payload.as_ref().map(Json))
-    .bind(j.inbox_id)
-    .bind(j.config_version)
-    .bind(j.max_attempts)
-    .bind(j.run_at)
-    .bind(&j.dedupe_key)
-    .bind(&j.trace_id)
-    .bind(&j.request_id)
-    .bind(j.trace_carrier.as_ref().map(Json))
-    .bind(j.impersonated_by)
-    .bind(j.impersonation_id)
-    .bind(j.created_at)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(decode_job).transpose()
-}
-
-pub(super) fn decode_job(row: &PgRow) -> Result<JobRecord, StoreError> {
-    let json = |name: &str| -> Result<Option<serde_json::Value>, sqlx::Error> {
-        Ok(row
-            .try_get::<Option<Json<serde_json::Value>>, _>(name)?
-            .map(|j| j.0))
-    };
-    Ok(JobRecord {
-        id: row.try_get("id")?,
-        tenant_id: row.try_get("tenant_id")?,
-        queue: row.try_get("queue")?,
-        kind: row.try_get("kind")?,
-        status: row.try_get("status")?,
-        connector: row.try_get("connector")?,
-        operation: row.try_get("operation")?,
-        params: json("params")?,
-        payload: json("payload")?,
-        inbox_id: row.try_get("inbox_id")?,
-        config_version: row.try_get("config_version")?,
-        attempts: row.try_get("attempts")?,
-        max_attempts: row.try_get("max_attempts")?,
-        replay_generation: row.try_get("replay_generation")?,
-        run_at: row.try_get("run_at")?,
-        dedupe_key: row.try_get("dedupe_key")?,
-        last_error_code: row.try_get("last_error_code")?,
-        last_error_message: row.try_get("last_error_message")?,
-        last_upstream_status: row.try_get("last_upstream_status")?,
-        trace_id: row.try_get("trace_id")?,
-        request_id: row.try_get("request_id")?,
-        trace_carrier: json("trace_carrier")?,
-        impersonated_by: row.try_get("impersonated_by")?,
-        impersonation_id: row.try_get("impersonation_id")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        finished_at: row.try_get("finished_at")?,
-        dead_at: row.try_get("dead_at")?,
-    })
 }
 
 fn decode_run(row: &PgRow) -> Result<RunRecord, StoreError> {
@@ -565,7 +486,7 @@ pub(super) async fn finish(
     .fetch_all(&mut *tx)
     .await?;
     // A webhook job that ended takes its inbox row with it, in this transaction.
-    super::inbox::follow_jobs(&mut tx, &updated).await?;
+    follow_jobs(&mut tx, &updated).await?;
     let updated: std::collections::HashSet<Uuid> = updated.into_iter().map(|u| u.0).collect();
     let done: Vec<bool> = ids.iter().map(|id| updated.contains(id)).collect();
     // Of the attempts that held their token: throttled ones (no run kept) and the rest.
@@ -631,7 +552,7 @@ pub(super) async fn reclaim(
     for row in &rows {
         let job = decode_job(row)?;
         let (id, token): (Uuid, i64) = (job.id, row.try_get("token")?);
-        super::inbox::follow_jobs(
+        follow_jobs(
             &mut tx,
             &[(job.id, job.inbox_id, job.status.clone(), job.updated_at)],
         )

@@ -25,6 +25,7 @@ mod configs;
 mod events;
 mod idempotency;
 mod inbox;
+mod job_rows;
 mod jobs;
 mod operators;
 mod quotas;

@@ -26,6 +26,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use crate::jobs::JobKind;
 pub use crate::model::quotas::LiveJobCounts;
 use crate::resilience::rate_limit::RateLimiter;
 use crate::settings::{QuotaSettings, TenantQuota};
@@ -58,10 +59,10 @@ impl Allowance {
     }
 
     /// The job kind this allowance counts.
-    fn job_kind(self) -> &'static str {
+    fn job_kind(self) -> JobKind {
         match self {
-            Allowance::Api => "execute",
-            Allowance::Webhooks => crate::webhooks::WEBHOOK_KIND,
+            Allowance::Api => JobKind::Execute,
+            Allowance::Webhooks => JobKind::Webhook,
         }
     }
 }
@@ -221,7 +222,7 @@ impl QuotaService {
         let counts = self
             .inner
             .store
-            .live_job_counts(tenant, allowance.job_kind())
+            .live_job_counts(tenant, allowance.job_kind().as_str())
             .await?;
         if counts.pending_deltas >= FOLD_AT {
             self.fold_in_background();

@@ -8,8 +8,8 @@ pub mod outcome;
 pub mod worker;
 
 pub use crate::model::jobs::{
-    Claim, DlqBatchAudit, DlqQueueStats, Finish, FinishedAttempt, JobQuery, JobRecord,
-    JobRowChange, Next, QueueStats, RunRecord,
+    Claim, DlqBatchAudit, DlqQueueStats, Finish, FinishedAttempt, JobKind, JobQuery, JobRecord,
+    JobRowChange, JobStatus, Next, QueueStats, RunOutcome, RunRecord, UnknownName,
 };
 
 pub use orch_core::api::jobs::JOB_STATUSES as STATUSES;

@@ -5,7 +5,7 @@ use orch_core::api::inbox::InboxView;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::jobs::JobRecord;
+use super::jobs::{JobRecord, JobStatus};
 
 /// Prefix of `payload_ref` for bodies kept in `payload_blobs`.
 pub const BLOB_REF_PREFIX: &str = "blob:";
@@ -98,11 +98,11 @@ pub struct InboxQuery {
 
 /// The inbox status a job status puts its row in, if any: `succeeded` → `processed`,
 /// `dead` → `failed`, `queued` (a replay) → `received`.
-pub fn inbox_status_of_job(job_status: &str) -> Option<&'static str> {
+pub fn inbox_status_of_job(job_status: JobStatus) -> Option<&'static str> {
     match job_status {
-        "succeeded" => Some("processed"),
-        "dead" => Some("failed"),
-        "queued" => Some("received"),
-        _ => None,
+        JobStatus::Succeeded => Some("processed"),
+        JobStatus::Dead => Some("failed"),
+        JobStatus::Queued => Some("received"),
+        JobStatus::Running | JobStatus::Cancelled | JobStatus::Purged => None,
     }
 }

@@ -91,6 +91,13 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+impl From<crate::model::jobs::UnknownName> for StoreError {
+    /// A column holding a name this build does not know (a job status, …).
+    fn from(err: crate::model::jobs::UnknownName) -> Self {
+        StoreError::Corrupt(err.to_string())
+    }
+}
+
 /// Applied and pending schema migrations of a database.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MigrationStatus {
@@ -617,4 +624,22 @@ fn require_audit_key(key: Option<&AuditKey>) -> Result<&AuditKey, StoreError> {
 
 fn rows_limit(limit: u32) -> i64 {
     i64::from(limit.clamp(1, orch_core::api::list::MAX_LIMIT))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::jobs::JobStatus;
+
+    #[test]
+    fn an_unknown_name_read_back_is_a_corrupt_row() {
+        let err: StoreError = "paused"
+            .parse::<JobStatus>()
+            .map_err(StoreError::from)
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Corrupt(m) if m == "unknown job status \"paused\""),
+            "{err:?}"
+        );
+    }
 }

@@ -13,16 +13,15 @@ pub mod process;
 
 use time::OffsetDateTime;
 
-use crate::jobs::JobRecord;
+use crate::jobs::{JobKind, JobRecord, JobStatus};
 pub use crate::model::inbox::{
     BLOB_REF_PREFIX, InboxQuery, InboxRecord, NewDelivery, Received, inbox_status_of_job,
 };
 
 /// The provider name of Stripe deliveries.
 pub const STRIPE: &str = "stripe";
-/// The queue and kind of the jobs that process deliveries.
+/// The queue of the jobs that process deliveries (their kind is [`JobKind::Webhook`]).
 pub const WEBHOOK_QUEUE: &str = "webhook";
-pub const WEBHOOK_KIND: &str = "webhook";
 
 /// A fresh `webhook` job for an inbox row (first delivery or replay).
 pub fn webhook_job(
@@ -35,8 +34,8 @@ pub fn webhook_job(
         id: orch_core::ids::new_id(),
         tenant_id: record.tenant_id.clone(),
         queue: WEBHOOK_QUEUE.to_owned(),
-        kind: WEBHOOK_KIND.to_owned(),
-        status: "queued".to_owned(),
+        kind: JobKind::Webhook,
+        status: JobStatus::Queued,
         connector: None,
         operation: None,
         params: None,

@@ -8,7 +8,7 @@ use sqlx::{PgConnection, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::model::jobs::JobRecord;
+use crate::model::jobs::{JobRecord, JobStatus};
 use crate::store::StoreError;
 
 pub(super) const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
@@ -33,7 +33,7 @@ pub(super) async fn insert_job(
     .bind(j.id)
     .bind(&j.tenant_id)
     .bind(&j.queue)
-    .bind(&j.kind)
+    .bind(j.kind.as_str())
     .bind(&j.connector)
     .bind(&j.operation)
     .bind(j.params.as_ref().map(Json))
@@ -64,8 +64,8 @@ pub(super) fn decode_job(row: &PgRow) -> Result<JobRecord, StoreError> {
         id: row.try_get("id")?,
         tenant_id: row.try_get("tenant_id")?,
         queue: row.try_get("queue")?,
-        kind: row.try_get("kind")?,
-        status: row.try_get("status")?,
+        kind: row.try_get::<String, _>("kind")?.parse()?,
+        status: row.try_get::<String, _>("status")?.parse()?,
         connector: row.try_get("connector")?,
         operation: row.try_get("operation")?,
         params: json("params")?,
@@ -98,7 +98,7 @@ pub(super) fn decode_job(row: &PgRow) -> Result<JobRecord, StoreError> {
 /// job speaks for it, and unchanged rows are not written.
 pub(super) async fn follow_jobs(
     conn: &mut PgConnection,
-    jobs: &[(Uuid, Option<Uuid>, String, OffsetDateTime)],
+    jobs: &[(Uuid, Option<Uuid>, JobStatus, OffsetDateTime)],
 ) -> Result<(), StoreError> {
     let mut job_ids = Vec::new();
     let mut inbox_ids = Vec::new();
@@ -106,7 +106,7 @@ pub(super) async fn follow_jobs(
     let mut ats = Vec::new();
     for (job, inbox, status, at) in jobs {
         let Some(inbox) = inbox else { continue };
-        let Some(to) = crate::model::inbox::inbox_status_of_job(status) else {
+        let Some(to) = crate::model::inbox::inbox_status_of_job(*status) else {
             continue;
         };
         job_ids.push(*job);

@@ -10,8 +10,8 @@ use super::audit::append_in_tx;
 use super::job_rows::{JOB_COLUMNS, decode_job, follow_jobs, insert_job};
 use crate::model::dispatch::DispatchTicket;
 use crate::model::jobs::{
-    Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange, Next,
-    QueueStats, RunRecord,
+    Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange,
+    JobStatus, Next, QueueStats, RunRecord,
 };
 use crate::store::{JobStore, StoreError, rows_limit};
 
@@ -67,8 +67,8 @@ impl JobStore for PgStore {
         if let Some(v) = &q.queue {
             b.push(" AND queue = ").push_bind(v);
         }
-        if let Some(v) = &q.status {
-            b.push(" AND status = ").push_bind(v);
+        if let Some(v) = q.status {
+            b.push(" AND status = ").push_bind(v.as_str());
         }
         if let Some(v) = &q.connector {
             b.push(" AND connector = ").push_bind(v);
@@ -269,10 +269,10 @@ impl JobStore for PgStore {
             .await?;
             if let Some(row) = row {
                 // A replayed webhook job puts its inbox row back to `received`.
-                let job: (Uuid, Option<Uuid>, String, OffsetDateTime) = (
+                let job: (Uuid, Option<Uuid>, JobStatus, OffsetDateTime) = (
                     row.try_get("id")?,
                     row.try_get("inbox_id")?,
-                    row.try_get("status")?,
+                    row.try_get::<String, _>("status")?.parse()?,
                     row.try_get("updated_at")?,
                 );
                 follow_jobs(&mut tx, std::slice::from_ref(&job)).await?;
@@ -322,7 +322,10 @@ fn decode_run(row: &PgRow) -> Result<RunRecord, StoreError> {
         started_at: row.try_get("started_at")?,
         finished_at: row.try_get("finished_at")?,
         duration_ms: row.try_get("duration_ms")?,
-        outcome: row.try_get("outcome")?,
+        outcome: row
+            .try_get::<Option<String>, _>("outcome")?
+            .map(|o| o.parse())
+            .transpose()?,
         error_code: row.try_get("error_code")?,
         error_message: row.try_get("error_message")?,
         upstream_status: row.try_get("upstream_status")?,
@@ -447,7 +450,7 @@ pub(super) async fn finish(
         let change: JobRowChange = a.finish.next.row_change(a.at);
         ids.push(a.job_id);
         tokens.push(a.token);
-        statuses.push(change.status);
+        statuses.push(change.status.as_str());
         run_ats.push(change.run_at);
         deltas.push(change.attempts_delta);
         dead_ats.push(change.dead_at);
@@ -456,7 +459,7 @@ pub(super) async fn finish(
         codes.push(a.finish.error_code.as_deref());
         messages.push(a.finish.error_message.as_deref());
         upstreams.push(a.finish.upstream_status);
-        outcomes.push(a.finish.outcome);
+        outcomes.push(a.finish.outcome.as_str());
         durations.push(a.finish.duration_ms);
     }
     let mut tx = store.pool().begin().await?;
@@ -485,6 +488,10 @@ pub(super) async fn finish(
     .bind(&upstreams)
     .fetch_all(&mut *tx)
     .await?;
+    let updated = updated
+        .into_iter()
+        .map(|(id, inbox, status, at)| Ok((id, inbox, status.parse()?, at)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
     // A webhook job that ended takes its inbox row with it, in this transaction.
     follow_jobs(&mut tx, &updated).await?;
     let updated: std::collections::HashSet<Uuid> = updated.into_iter().map(|u| u.0).collect();
@@ -554,7 +561,7 @@ pub(super) async fn reclaim(
         let (id, token): (Uuid, i64) = (job.id, row.try_get("token")?);
         follow_jobs(
             &mut tx,
-            &[(job.id, job.inbox_id, job.status.clone(), job.updated_at)],
+            &[(job.id, job.inbox_id, job.status, job.updated_at)],
         )
         .await?;
         sqlx::query(

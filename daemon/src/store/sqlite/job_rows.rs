@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{from_micros, parse_opt_uuid, parse_uuid, to_micros};
-use crate::model::jobs::JobRecord;
+use crate::model::jobs::{JobRecord, JobStatus};
 use crate::store::StoreError;
 
 pub(super) const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
@@ -34,7 +34,7 @@ pub(super) async fn insert_job(
     .bind(j.id.to_string())
     .bind(&j.tenant_id)
     .bind(&j.queue)
-    .bind(&j.kind)
+    .bind(j.kind.as_str())
     .bind(&j.connector)
     .bind(&j.operation)
     .bind(json_text(&j.params))
@@ -74,8 +74,8 @@ pub(super) fn decode_job(row: &SqliteRow) -> Result<JobRecord, StoreError> {
         id: parse_uuid(&row.try_get::<String, _>("id")?)?,
         tenant_id: row.try_get("tenant_id")?,
         queue: row.try_get("queue")?,
-        kind: row.try_get("kind")?,
-        status: row.try_get("status")?,
+        kind: row.try_get::<String, _>("kind")?.parse()?,
+        status: row.try_get::<String, _>("status")?.parse()?,
         connector: row.try_get("connector")?,
         operation: row.try_get("operation")?,
         params: json("params")?,
@@ -109,7 +109,7 @@ pub(super) async fn follow_job(
     conn: &mut SqliteConnection,
     job_id: Uuid,
     inbox_id: Uuid,
-    job_status: &str,
+    job_status: JobStatus,
     at: OffsetDateTime,
 ) -> Result<(), StoreError> {
     let Some(to) = crate::model::inbox::inbox_status_of_job(job_status) else {

@@ -9,8 +9,8 @@ use super::job_rows::{JOB_COLUMNS, decode_job, follow_job, insert_job};
 use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
 use crate::model::dispatch::DispatchTicket;
 use crate::model::jobs::{
-    Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange, Next,
-    QueueStats, RunRecord,
+    Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange,
+    JobStatus, Next, QueueStats, RunRecord,
 };
 use crate::store::{JobStore, StoreError, rows_limit};
 
@@ -58,8 +58,8 @@ impl JobStore for SqliteStore {
         if let Some(v) = &q.queue {
             b.push(" AND queue = ").push_bind(v.clone());
         }
-        if let Some(v) = &q.status {
-            b.push(" AND status = ").push_bind(v.clone());
+        if let Some(v) = q.status {
+            b.push(" AND status = ").push_bind(v.as_str());
         }
         if let Some(v) = &q.connector {
             b.push(" AND connector = ").push_bind(v.clone());
@@ -275,7 +275,7 @@ impl JobStore for SqliteStore {
             let job = decode_job(row)?;
             let token: i64 = row.try_get("token")?;
             if let Some(inbox) = job.inbox_id {
-                follow_job(&mut tx, job.id, inbox, &job.status, now).await?;
+                follow_job(&mut tx, job.id, inbox, job.status, now).await?;
             }
             sqlx::query(
                 "UPDATE runs SET finished_at = ?, outcome = 'crashed', error_code = 'crashed', \
@@ -351,7 +351,7 @@ impl JobStore for SqliteStore {
             if let Some(inbox) = changed {
                 // A replayed webhook job puts its inbox row back to `received`.
                 if let Some(inbox) = parse_opt_uuid(inbox)? {
-                    follow_job(&mut tx, *id, inbox, "queued", now).await?;
+                    follow_job(&mut tx, *id, inbox, JobStatus::Queued, now).await?;
                 }
                 done.push(*id);
             }
@@ -404,7 +404,10 @@ fn decode_run(row: &SqliteRow) -> Result<RunRecord, StoreError> {
             .map(from_micros)
             .transpose()?,
         duration_ms: row.try_get("duration_ms")?,
-        outcome: row.try_get("outcome")?,
+        outcome: row
+            .try_get::<Option<String>, _>("outcome")?
+            .map(|o| o.parse())
+            .transpose()?,
         error_code: row.try_get("error_code")?,
         error_message: row.try_get("error_message")?,
         upstream_status: row.try_get("upstream_status")?,
@@ -483,7 +486,7 @@ async fn finish_one(
          last_upstream_status = COALESCE(?, last_upstream_status) \
          WHERE id = ? AND fencing_token = ? AND status = 'running' RETURNING inbox_id",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(run_at.map(to_micros))
     .bind(attempts_delta)
     .bind(dead_at.map(to_micros))
@@ -518,7 +521,7 @@ async fn finish_one(
     )
     .bind(to_micros(a.at))
     .bind(f.duration_ms)
-    .bind(f.outcome)
+    .bind(f.outcome.as_str())
     .bind(&f.error_code)
     .bind(&f.error_message)
     .bind(f.upstream_status)

@@ -516,7 +516,7 @@ pub trait InboxStore {
     async fn note_inbox(&self, id: Uuid, note: &str, at: OffsetDateTime) -> Result<(), StoreError>;
 }
 
-/// Live-job counts behind per-tenant quotas (`crate::quotas`). Database triggers keep them
+/// Live-job counts behind per-tenant quotas (`quotas.rs`). Database triggers keep them
 /// in the same transaction as every insert and status change of a job, whatever the code
 /// path (enqueue, delivery, finish, reclaim, cancel, replay).
 #[async_trait]

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 mod common;
 
 use orch_core::units::HumanDuration;
-use orchd::jobs::JobQuery;
+use orchd::jobs::{JobQuery, JobStatus};
 use orchd::settings::{ConnectionUrl, Settings, WorkerSettings};
 use orchd::startup::Application;
 use orchd::store::Store;
@@ -95,10 +95,10 @@ async fn enqueue_one(client: &reqwest::Client, url: &str, token: &str) -> Option
 
 /// True when the tenant has no job queued or running.
 async fn drained(store: &Arc<dyn Store>) -> anyhow::Result<bool> {
-    for status in ["queued", "running"] {
+    for status in [JobStatus::Queued, JobStatus::Running] {
         let q = JobQuery {
             tenant: Some(TENANT.to_owned()),
-            status: Some(status.to_owned()),
+            status: Some(status),
             limit: 1,
             ..JobQuery::default()
         };
@@ -110,14 +110,14 @@ async fn drained(store: &Arc<dyn Store>) -> anyhow::Result<bool> {
 }
 
 /// How many of the tenant's jobs have `status` (pages through them).
-async fn count(store: &Arc<dyn Store>, status: &str) -> anyhow::Result<usize> {
+async fn count(store: &Arc<dyn Store>, status: JobStatus) -> anyhow::Result<usize> {
     let mut n = 0;
     let mut before = None;
     loop {
         let page = store
             .list_jobs(&JobQuery {
                 tenant: Some(TENANT.to_owned()),
-                status: Some(status.to_owned()),
+                status: Some(status),
                 before,
                 limit: orch_core::api::list::MAX_LIMIT,
                 ..JobQuery::default()
@@ -264,8 +264,8 @@ async fn main() -> anyhow::Result<()> {
         (hits - done_at_enqueue_end) as f64 / drain.as_secs_f64().max(1e-9)
     );
     let (succeeded, dead) = (
-        count(&store, "succeeded").await?,
-        count(&store, "dead").await?,
+        count(&store, JobStatus::Succeeded).await?,
+        count(&store, JobStatus::Dead).await?,
     );
     println!("store check                  {succeeded} succeeded, {dead} dead");
 

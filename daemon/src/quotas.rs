@@ -26,6 +26,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use crate::jobs::JobKind;
+pub use crate::model::quotas::LiveJobCounts;
 use crate::resilience::rate_limit::RateLimiter;
 use crate::settings::{QuotaSettings, TenantQuota};
 use crate::store::{Store, StoreError};
@@ -38,29 +40,6 @@ const FOLD_BATCH: u32 = 5000;
 /// the counters, and the deltas must not pile up.
 pub const FOLD_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 const FOLD_ROUNDS: u32 = 20;
-
-/// A tenant's live jobs of one kind, per queue, as one snapshot.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LiveJobCounts {
-    /// `(queue, live jobs)`; queues without any are absent.
-    pub per_queue: Vec<(String, i64)>,
-    /// Counter deltas not yet folded (always 0 on SQLite).
-    pub pending_deltas: u64,
-}
-
-impl LiveJobCounts {
-    pub fn total(&self) -> u64 {
-        let sum: i64 = self.per_queue.iter().map(|(_, n)| *n).sum();
-        u64::try_from(sum).unwrap_or(0)
-    }
-
-    pub fn queue(&self, queue: &str) -> u64 {
-        self.per_queue
-            .iter()
-            .find(|(q, _)| q == queue)
-            .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
-    }
-}
 
 /// Which allowance a request draws on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,10 +59,10 @@ impl Allowance {
     }
 
     /// The job kind this allowance counts.
-    fn job_kind(self) -> &'static str {
+    fn job_kind(self) -> JobKind {
         match self {
-            Allowance::Api => "execute",
-            Allowance::Webhooks => crate::webhooks::WEBHOOK_KIND,
+            Allowance::Api => JobKind::Execute,
+            Allowance::Webhooks => JobKind::Webhook,
         }
     }
 }
@@ -243,7 +222,7 @@ impl QuotaService {
         let counts = self
             .inner
             .store
-            .live_job_counts(tenant, allowance.job_kind())
+            .live_job_counts(tenant, allowance.job_kind().as_str())
             .await?;
         if counts.pending_deltas >= FOLD_AT {
             self.fold_in_background();

@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::watch;
 
-use crate::settings::ConnectionUrl;
+use crate::model::connection_url::ConnectionUrl;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RedisError {

@@ -371,7 +371,7 @@ impl SecretResolver {
     /// A resolver whose tenant policy is the allow-list of `settings` alone; the daemon
     /// adds its own guarded secrets with [`SecretResolver::with_policy`].
     pub fn new(settings: &SecretSettings) -> Self {
-        crate::startup::install_tls_provider();
+        crate::tls::install_tls_provider();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())

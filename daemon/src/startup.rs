@@ -92,7 +92,7 @@ impl Background {
 impl Application {
     /// Opens storage (applying pending migrations), prepares Redis, binds the listener.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        install_tls_provider();
+        crate::tls::install_tls_provider();
         crate::private_files::create_private_dir(&settings.data_dir).map_err(|source| {
             StartupError::DataDir {
                 path: settings.data_dir.display().to_string(),
@@ -391,12 +391,6 @@ async fn purge_idempotency_keys(
             },
         }
     }
-}
-
-/// Outgoing HTTPS (JWKS now, connectors later) uses rustls with the ring provider.
-pub fn install_tls_provider() {
-    // Fails only if a provider is already installed, which is what we want anyway.
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// Opens the configured store without migrating. Without `audit_key` it cannot append

@@ -248,7 +248,7 @@ impl Executor {
         breakers: BreakerRegistry,
         limits: RateLimiter,
     ) -> Self {
-        crate::startup::install_tls_provider();
+        crate::tls::install_tls_provider();
         Self {
             secrets,
             breakers,

@@ -10,43 +10,8 @@ use std::time::Duration;
 use serde_json::Value;
 use time::OffsetDateTime;
 
+pub use crate::model::idempotency::{ClaimOutcome, ExistingKey, IdempotencyClaim, StoredResponse};
 use crate::store::{Store, StoreError};
-
-/// A key being claimed.
-#[derive(Debug, Clone)]
-pub struct IdempotencyClaim {
-    pub tenant: String,
-    pub endpoint: String,
-    pub key: String,
-    pub fingerprint: String,
-    pub lease_expires_at: OffsetDateTime,
-    pub expires_at: OffsetDateTime,
-    pub request_id: Option<String>,
-    pub trace_id: Option<String>,
-    pub now: OffsetDateTime,
-}
-
-/// A response kept for replays.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredResponse {
-    pub status: u16,
-    pub content_type: String,
-    pub body: Vec<u8>,
-}
-
-/// What the store knows about a key someone else claimed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExistingKey {
-    pub fingerprint: String,
-    /// `None` while the first request is still in flight.
-    pub response: Option<StoredResponse>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ClaimOutcome {
-    Claimed,
-    Existing(ExistingKey),
-}
 
 /// What the handler should do with a request carrying a key.
 #[derive(Debug)]

@@ -22,27 +22,13 @@ use orch_core::audit::{
     AnchorMismatch, AuditAnchor, AuditDraft, AuditKey, AuditRecord, ChainBreak, ChainVerifier,
     GENESIS_HASH,
 };
-use time::OffsetDateTime;
 
 use super::IdentityError;
 use super::signing;
+pub use crate::model::identity::AuditQuery;
 use crate::secrets;
 use crate::settings::Settings;
 use crate::store::{Store, StoreError};
-
-/// Filters of `GET /v1/admin/audit` (newest first).
-#[derive(Debug, Clone, Default)]
-pub struct AuditQuery {
-    /// An operator id or name.
-    pub operator: Option<String>,
-    pub action: Option<String>,
-    pub tenant: Option<String>,
-    pub since: Option<OffsetDateTime>,
-    pub until: Option<OffsetDateTime>,
-    /// Only rows older than this chain position (the page cursor).
-    pub before_seq: Option<i64>,
-    pub limit: u32,
-}
 
 /// Rows read per round trip while verifying.
 const VERIFY_PAGE: u32 = 500;

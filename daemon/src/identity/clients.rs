@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use orch_core::api::auth::AccessTokenResponse;
-use orch_core::api::clients::{ClientView, IssuedClient};
+use orch_core::api::clients::IssuedClient;
 use orch_core::audit::AuditDraft;
 use orch_core::rbac::Scope;
 use time::OffsetDateTime;
@@ -17,49 +17,11 @@ use super::api_keys::{self, Checked};
 use super::limiter::{CredentialLimiter, Throttled};
 use super::tenant_tokens::{TenantClaims, TenantTokenVerifier};
 use super::tokens::{ORCHD_ISSUER, TENANT_AUDIENCE};
+pub use crate::model::identity::TenantClientRecord;
 use crate::store::Store;
 
 pub const CLIENT_SECRET_PREFIX: &str = "orch_cs_";
 pub const CLIENT_ID_PREFIX: &str = "orch_cl_";
-
-#[derive(Clone, PartialEq, Eq)]
-pub struct TenantClientRecord {
-    pub id: Uuid,
-    pub tenant_id: String,
-    pub name: String,
-    pub client_id: String,
-    pub secret_hash: String,
-    pub scopes: Vec<Scope>,
-    pub created_by: Option<Uuid>,
-    pub created_at: OffsetDateTime,
-    pub deleted_at: Option<OffsetDateTime>,
-}
-
-impl std::fmt::Debug for TenantClientRecord {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TenantClientRecord")
-            .field("id", &self.id)
-            .field("tenant_id", &self.tenant_id)
-            .field("client_id", &self.client_id)
-            .field("scopes", &self.scopes)
-            .field("deleted_at", &self.deleted_at)
-            .finish_non_exhaustive()
-    }
-}
-
-impl TenantClientRecord {
-    pub fn view(&self) -> ClientView {
-        ClientView {
-            id: self.id,
-            tenant: self.tenant_id.clone(),
-            name: self.name.clone(),
-            client_id: self.client_id.clone(),
-            scopes: self.scopes.clone(),
-            created_at: self.created_at,
-            created_by: self.created_by,
-        }
-    }
-}
 
 /// Why a client-credentials request was refused (RFC 6749 §5.2 error names).
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use orch_core::api::impersonations::{ImpersonationView, StartedImpersonation};
+use orch_core::api::impersonations::StartedImpersonation;
 use orch_core::audit::AuditDraft;
 use orch_core::rbac::Scope;
 use time::OffsetDateTime;
@@ -15,51 +15,8 @@ use uuid::Uuid;
 use super::IdentityError;
 use super::tenant_tokens::{ActorClaim, TenantClaims, TenantTokenVerifier};
 use super::tokens::{ORCHD_ISSUER, TENANT_AUDIENCE};
+pub use crate::model::identity::{ImpersonationQuery, ImpersonationRecord};
 use crate::store::{Store, StoreError};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImpersonationRecord {
-    pub id: Uuid,
-    pub operator_id: Uuid,
-    pub tenant_id: String,
-    pub reason: String,
-    pub scopes: Vec<Scope>,
-    pub created_at: OffsetDateTime,
-    pub expires_at: OffsetDateTime,
-    pub stopped_at: Option<OffsetDateTime>,
-    pub stopped_by: Option<Uuid>,
-    pub stop_reason: Option<String>,
-}
-
-impl ImpersonationRecord {
-    pub fn is_active(&self, now: OffsetDateTime) -> bool {
-        self.stopped_at.is_none() && self.expires_at > now
-    }
-
-    pub fn view(&self) -> ImpersonationView {
-        ImpersonationView {
-            id: self.id,
-            operator_id: self.operator_id,
-            tenant: self.tenant_id.clone(),
-            reason: self.reason.clone(),
-            scopes: self.scopes.clone(),
-            created_at: self.created_at,
-            expires_at: self.expires_at,
-            stopped_at: self.stopped_at,
-            stopped_by: self.stopped_by,
-            stop_reason: self.stop_reason.clone(),
-            active: self.is_active(OffsetDateTime::now_utc()),
-        }
-    }
-}
-
-/// Filters for listing impersonations (newest first).
-#[derive(Debug, Clone, Default)]
-pub struct ImpersonationQuery {
-    pub tenant: Option<String>,
-    pub active_only: bool,
-    pub limit: u32,
-}
 
 /// Who starts an impersonation: the operator and the key it authenticated with (a later
 /// rotation of that key ends the impersonation).

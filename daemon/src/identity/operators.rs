@@ -5,8 +5,8 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use orch_core::api::auth::{OperatorSummary, OperatorTokenResponse};
-use orch_core::api::operators::{IssuedOperatorKey, OperatorView};
+use orch_core::api::auth::OperatorTokenResponse;
+use orch_core::api::operators::IssuedOperatorKey;
 use orch_core::audit::AuditDraft;
 use orch_core::rbac::Role;
 use time::OffsetDateTime;
@@ -17,61 +17,8 @@ use super::api_keys::{self, Checked, OPERATOR_KEY_PREFIX};
 use super::limiter::{CredentialLimiter, Throttled};
 use super::signing::SigningKey;
 use super::tokens::{self, OperatorClaims, TokenError};
+pub use crate::model::identity::{ApiKeyRecord, OperatorRecord};
 use crate::store::{Store, StoreError};
-
-/// An operator row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OperatorRecord {
-    pub id: Uuid,
-    pub name: String,
-    pub role: Role,
-    pub created_by: Option<Uuid>,
-    pub created_at: OffsetDateTime,
-    pub disabled_at: Option<OffsetDateTime>,
-}
-
-/// An operator API key row (the hash only).
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKeyRecord {
-    pub id: Uuid,
-    pub operator_id: Uuid,
-    pub lookup_id: String,
-    pub key_hash: String,
-    pub created_at: OffsetDateTime,
-    pub revoked_at: Option<OffsetDateTime>,
-}
-
-impl std::fmt::Debug for ApiKeyRecord {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiKeyRecord")
-            .field("id", &self.id)
-            .field("operator_id", &self.operator_id)
-            .field("lookup_id", &self.lookup_id)
-            .field("revoked_at", &self.revoked_at)
-            .finish_non_exhaustive()
-    }
-}
-
-impl OperatorRecord {
-    pub fn view(&self) -> OperatorView {
-        OperatorView {
-            id: self.id,
-            name: self.name.clone(),
-            role: self.role,
-            created_at: self.created_at,
-            disabled_at: self.disabled_at,
-            created_by: self.created_by,
-        }
-    }
-
-    pub fn summary(&self) -> OperatorSummary {
-        OperatorSummary {
-            id: self.id,
-            name: self.name.clone(),
-            role: self.role,
-        }
-    }
-}
 
 /// Why an operator credential was refused.
 #[derive(Debug, thiserror::Error)]

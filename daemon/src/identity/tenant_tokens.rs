@@ -152,7 +152,7 @@ impl TenantTokenVerifier {
     /// now, so a misconfigured issuer stops start-up with a message naming it.
     pub fn new(settings: &AuthSettings, own: Arc<SigningKey>) -> Result<Self, IdentityError> {
         let http = if settings.issuers.iter().any(|i| i.jwks_url.is_some()) {
-            crate::startup::install_tls_provider();
+            crate::tls::install_tls_provider();
             Some(jwks_client(&settings.jwks)?)
         } else {
             None

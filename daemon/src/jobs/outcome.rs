@@ -7,7 +7,7 @@ use orch_core::config::model::Backoff;
 use orch_core::policy::backoff;
 use time::OffsetDateTime;
 
-use super::{Finish, Next};
+use super::{Finish, Next, RunOutcome};
 use crate::executor::{Answer, ExecError};
 
 /// How long a job waits for a concurrency slot before it looks again.
@@ -35,7 +35,7 @@ pub struct AttemptContext {
 ///   throttle: the job waits and the attempt does not count.
 pub fn decide(result: &Result<Answer, ExecError>, at: &AttemptContext) -> Finish {
     let duration_ms = i64::try_from(at.duration.as_millis()).unwrap_or(i64::MAX);
-    let finish = |outcome: &'static str,
+    let finish = |outcome: RunOutcome,
                   next: Next,
                   code: Option<&str>,
                   message: Option<String>,
@@ -47,7 +47,7 @@ pub fn decide(result: &Result<Answer, ExecError>, at: &AttemptContext) -> Finish
         upstream_status: status.map(i32::from),
         duration_ms,
     };
-    let transient = |outcome: &'static str,
+    let transient = |outcome: RunOutcome,
                      code: &str,
                      message: String,
                      status: Option<u16>,
@@ -62,7 +62,7 @@ pub fn decide(result: &Result<Answer, ExecError>, at: &AttemptContext) -> Finish
         };
         finish(outcome, next, Some(code), Some(message), status)
     };
-    let throttle = |outcome: &'static str, code: &str, message: String, wait: Duration| {
+    let throttle = |outcome: RunOutcome, code: &str, message: String, wait: Duration| {
         // A little jitter so a throttled burst does not come back all at once.
         let wait = wait + wait.mul_f64(at.random * 0.2);
         finish(
@@ -77,7 +77,7 @@ pub fn decide(result: &Result<Answer, ExecError>, at: &AttemptContext) -> Finish
     };
     match result {
         Ok(answer) if answer.status < 400 => finish(
-            "succeeded",
+            RunOutcome::Succeeded,
             Next::Succeeded,
             None,
             None,
@@ -90,7 +90,7 @@ pub fn decide(result: &Result<Answer, ExecError>, at: &AttemptContext) -> Finish
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .map(|s| Duration::from_secs(s.min(3600)));
             transient(
-                "failed",
+                RunOutcome::Failed,
                 "upstream_error",
                 format!("upstream answered {}", answer.status),
                 Some(answer.status),
@@ -98,7 +98,7 @@ pub fn decide(result: &Result<Answer, ExecError>, at: &AttemptContext) -> Finish
             )
         }
         Ok(answer) => finish(
-            "failed",
+            RunOutcome::Failed,
             Next::Dead,
             Some("upstream_rejected"),
             Some(format!(
@@ -108,13 +108,13 @@ pub fn decide(result: &Result<Answer, ExecError>, at: &AttemptContext) -> Finish
             Some(answer.status),
         ),
         Err(ExecError::RateLimited { retry_after, .. }) => throttle(
-            "throttled",
+            RunOutcome::Throttled,
             "rate_limited",
             "the tenant's rate limit is used up".to_owned(),
             *retry_after,
         ),
         Err(ExecError::ConcurrencyLimited { max }) => throttle(
-            "throttled",
+            RunOutcome::Throttled,
             "concurrency_limited",
             format!("{max} calls already in flight"),
             CONCURRENCY_WAIT,
@@ -123,40 +123,44 @@ pub fn decide(result: &Result<Answer, ExecError>, at: &AttemptContext) -> Finish
             retry_after,
             attempts: 0,
         }) => throttle(
-            "throttled",
+            RunOutcome::Throttled,
             "circuit_open",
             "the circuit breaker is open".to_owned(),
             *retry_after,
         ),
         Err(err @ ExecError::CircuitOpen { retry_after, .. }) => transient(
-            "failed",
+            RunOutcome::Failed,
             "circuit_open",
             err.to_string(),
             None,
             Some(*retry_after),
         ),
         Err(err @ ExecError::Timeout { .. }) => {
-            transient("timeout", "timeout", err.to_string(), None, None)
+            transient(RunOutcome::Timeout, "timeout", err.to_string(), None, None)
         }
         Err(err @ ExecError::Unreachable { .. }) => transient(
-            "failed",
+            RunOutcome::Failed,
             "upstream_unreachable",
             err.to_string(),
             None,
             None,
         ),
-        Err(err @ ExecError::SecretUnavailable { .. }) => {
-            transient("failed", "secret_unavailable", err.to_string(), None, None)
-        }
+        Err(err @ ExecError::SecretUnavailable { .. }) => transient(
+            RunOutcome::Failed,
+            "secret_unavailable",
+            err.to_string(),
+            None,
+            None,
+        ),
         Err(err @ ExecError::UnknownConnector(_)) => finish(
-            "failed",
+            RunOutcome::Failed,
             Next::Dead,
             Some("unknown_connector"),
             Some(err.to_string()),
             None,
         ),
         Err(err @ ExecError::UnknownOperation { .. }) => finish(
-            "failed",
+            RunOutcome::Failed,
             Next::Dead,
             Some("unknown_operation"),
             Some(err.to_string()),
@@ -164,14 +168,14 @@ pub fn decide(result: &Result<Answer, ExecError>, at: &AttemptContext) -> Finish
         ),
         // The same upstream would answer the same size again: not retried.
         Err(err @ ExecError::ResponseTooLarge { .. }) => finish(
-            "failed",
+            RunOutcome::Failed,
             Next::Dead,
             Some("upstream_response_too_large"),
             Some(err.to_string()),
             None,
         ),
         Err(err @ ExecError::BadRequest { .. }) => finish(
-            "failed",
+            RunOutcome::Failed,
             Next::Dead,
             Some("validation_failed"),
             Some(err.to_string()),
@@ -237,7 +241,7 @@ mod tests {
     #[test]
     fn success_finishes_the_job() {
         let f = decide(&answer(201, None), &ctx(1, 3));
-        assert_eq!((f.outcome, f.next), ("succeeded", Next::Succeeded));
+        assert_eq!((f.outcome.as_str(), f.next), ("succeeded", Next::Succeeded));
         assert_eq!(f.upstream_status, Some(201));
         assert_eq!(f.duration_ms, 7);
     }

@@ -25,11 +25,12 @@ use uuid::Uuid;
 
 use super::dispatch::{DispatchTicket, Dispatcher};
 use super::outcome::{AttemptContext, decide};
-use super::{Claim, Finish, FinishedAttempt, Next};
+use super::{Claim, Finish, FinishedAttempt, JobKind, JobRecord, JobStatus, Next, RunOutcome};
 use crate::events::{EventWriter, NewEvent};
 use crate::executor::{Answer, Call, ExecError, Executor};
 use crate::store::Store;
-use crate::tenant_config::active::ActiveConfigs;
+use crate::tenant_config::active::{ActiveConfig, ActiveConfigs};
+use crate::webhooks;
 use crate::webhooks::process::{Processed, WebhookAttempt, outcome_event};
 
 /// Claim rounds a pool runs at once: the next round starts while one commits.
@@ -215,25 +216,163 @@ impl Workers {
             .await;
     }
 
+    /// One attempt from claim to finish, by kind: run it while heartbeating the lease, then
+    /// decide, record and announce what it means for the job. Only the webhook arm touches
+    /// the inbox (its row moves with the job when the attempt is recorded).
     async fn run_in_span(&self, claim: &Claim, trace: &TraceContext, finisher: &Finisher) {
         let job = &claim.job;
-        let connector = job.connector.clone().unwrap_or_default();
-        let operation = job.operation.clone().unwrap_or_default();
-        let event = |kind: &str, message: String| {
-            NewEvent::new(kind, message)
-                .tenant(&job.tenant_id)
-                .connector(&connector, Some(&operation))
-                .correlation(job.request_id.as_deref(), job.trace_id.as_deref())
-                .impersonation(job.impersonated_by, job.impersonation_id)
-                .job(job.id)
-                .with_inbox(job.inbox_id)
-        };
         self.events.record(
-            event("job.started", format!("attempt {} of {}", claim.attempt, job.max_attempts))
+            job_event(job, "job.started", format!("attempt {} of {}", claim.attempt, job.max_attempts))
                 .data(serde_json::json!({"queue": job.queue, "attempt": claim.attempt, "worker": self.worker_id})),
         );
         let started = Instant::now();
-        let finish = match self.call(claim, trace, &connector, &operation).await {
+        match job.kind {
+            JobKind::Execute => {
+                let attempt = self.execute(claim, trace).await;
+                self.finish(claim, attempt, started, finisher).await;
+            }
+            JobKind::Webhook => {
+                let attempt = self.process_webhook(claim, trace).await;
+                if let Some(finish) = self.finish(claim, attempt, started, finisher).await {
+                    self.announce_inbox(job, &finish).await;
+                }
+            }
+        }
+    }
+
+    /// An `execute` job: its connector operation through the executor.
+    async fn execute(&self, claim: &Claim, trace: &TraceContext) -> Attempt {
+        let job = &claim.job;
+        let active = match self.active_config(job).await {
+            Ok(active) => active,
+            Err(ended) => return ended,
+        };
+        let connector = job.connector.clone().unwrap_or_default();
+        let operation = job.operation.clone().unwrap_or_default();
+        let backoff = active
+            .config
+            .connectors
+            .get(&connector)
+            .and_then(|c| c.policy.as_ref())
+            .and_then(|p| active.config.policies.get(p))
+            .map_or_else(
+                || Policy::default().retry.backoff,
+                |p| p.retry.backoff.clone(),
+            );
+        let params = match params_of(job.params.as_ref()) {
+            Ok(p) => p,
+            Err(err) => return Attempt::Done(Err(err), backoff),
+        };
+        let idempotency_key = if job.replay_generation == 0 {
+            job.id.to_string()
+        } else {
+            format!("{}:r{}", job.id, job.replay_generation)
+        };
+        let request_id = request_id_of(job);
+        let exec = self.executor.execute(Call {
+            tenant: &job.tenant_id,
+            config: &active.config,
+            connector: &connector,
+            operation: &operation,
+            params,
+            payload: job.payload.clone(),
+            // Tell the upstream which job and attempt this is (as Stripe tells webhook
+            // receivers); the idempotency key stays the same across attempts.
+            headers: BTreeMap::new(),
+            orch_headers: vec![
+                ("orch-job-id", job.id.to_string()),
+                ("orch-job-attempt", claim.attempt.to_string()),
+            ],
+            timeout: None,
+            idempotency_key: Some(idempotency_key),
+            trace,
+            request_id: &request_id,
+        });
+        let exec = async { Attempt::Done(exec.await, backoff) };
+        self.heartbeating(claim, exec).await
+    }
+
+    /// A `webhook` job: the tenant's routes for its event (`webhooks/process.rs`).
+    async fn process_webhook(&self, claim: &Claim, trace: &TraceContext) -> Attempt {
+        let job = &claim.job;
+        let active = match self.active_config(job).await {
+            Ok(active) => active,
+            Err(ended) => return ended,
+        };
+        let request_id = request_id_of(job);
+        let routes = webhooks::process::run(WebhookAttempt {
+            store: &self.store,
+            executor: &self.executor,
+            config: &active.config,
+            config_version: active.version,
+            job,
+            attempt: claim.attempt,
+            trace,
+            request_id: &request_id,
+        });
+        let routes = async {
+            match routes.await {
+                Processed::Done(result, backoff) => Attempt::Done(result, backoff),
+                Processed::StoreTrouble(message) => Attempt::StoreTrouble(message),
+            }
+        };
+        self.heartbeating(claim, routes).await
+    }
+
+    /// The tenant's active config, or how the attempt ends without one.
+    async fn active_config(&self, job: &JobRecord) -> Result<Arc<ActiveConfig>, Attempt> {
+        match self.configs.get(&job.tenant_id).await {
+            Ok(Some(active)) => Ok(active),
+            Ok(None) => Err(Attempt::Done(
+                Err(ExecError::UnknownConnector(
+                    job.connector.clone().unwrap_or_default(),
+                )),
+                Backoff::default(),
+            )),
+            Err(err) => Err(Attempt::StoreTrouble(format!(
+                "the tenant config could not be loaded: {err}"
+            ))),
+        }
+    }
+
+    /// Runs `work` while heartbeating the claim's lease; a lost lease abandons it.
+    async fn heartbeating(
+        &self,
+        claim: &Claim,
+        work: impl std::future::Future<Output = Attempt>,
+    ) -> Attempt {
+        let job = &claim.job;
+        tokio::pin!(work);
+        let mut heartbeat = tokio::time::interval(self.lease / 3);
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        heartbeat.tick().await;
+        loop {
+            tokio::select! {
+                attempt = &mut work => return attempt,
+                _ = heartbeat.tick() => {
+                    let until = OffsetDateTime::now_utc() + self.lease;
+                    match self.store.heartbeat_job(job.id, claim.fencing_token, until).await {
+                        Ok(true) => {}
+                        Ok(false) => return Attempt::LeaseLost,
+                        Err(err) => tracing::warn!(error = %err, "heartbeat failed; retrying"),
+                    }
+                }
+            }
+        }
+    }
+    /// Decides what the attempt means for the job (`outcome.rs`), records it with the
+    /// claim's token, puts a retry back in dispatch, and counts and announces the result.
+    /// `None` when the attempt is not this worker's to record any more (lost lease) or
+    /// recording failed: the reaper then hands the job to another attempt.
+    async fn finish(
+        &self,
+        claim: &Claim,
+        attempt: Attempt,
+        started: Instant,
+        finisher: &Finisher,
+    ) -> Option<Finish> {
+        let job = &claim.job;
+        let finish = match attempt {
             Attempt::Done(result, backoff) => decide(
                 &result,
                 &AttemptContext {
@@ -247,7 +386,7 @@ impl Workers {
             ),
             Attempt::StoreTrouble(message) => Finish {
                 // Not the job's fault: it waits without using up an attempt.
-                outcome: "throttled",
+                outcome: RunOutcome::Throttled,
                 next: Next::Throttled {
                     run_at: OffsetDateTime::now_utc() + STORE_TROUBLE_WAIT,
                 },
@@ -260,7 +399,7 @@ impl Workers {
                 tracing::warn!(
                     "lease lost while the call ran; the reaper hands the job to another attempt"
                 );
-                return;
+                return None;
             }
         };
         match finisher
@@ -275,12 +414,12 @@ impl Workers {
             Ok(true) => {}
             Ok(false) => {
                 tracing::warn!("lease lost before the attempt was recorded; its result is dropped");
-                return;
+                return None;
             }
             Err(err) => {
                 // The lease runs out and the reaper hands the job back: at least once.
                 tracing::error!(error = %err, "recording the attempt failed");
-                return;
+                return None;
             }
         }
         if let Next::Retry { run_at } | Next::Throttled { run_at } = finish.next {
@@ -307,8 +446,9 @@ impl Workers {
             Next::Succeeded => {
                 tracing::info!("job succeeded");
                 (
-                    "succeeded",
-                    Some(event(
+                    JobStatus::Succeeded.as_str(),
+                    Some(job_event(
+                        job,
                         "job.succeeded",
                         format!("succeeded on attempt {}", claim.attempt),
                     )),
@@ -319,139 +459,36 @@ impl Workers {
                 if let Value::Object(map) = &mut data {
                     map.insert("retry_at".to_owned(), Value::from(rfc3339(run_at)));
                 }
-                ("retried", Some(event("job.retry_scheduled", error)))
+                (
+                    "retried",
+                    Some(job_event(job, "job.retry_scheduled", error)),
+                )
             }
-            Next::Throttled { .. } => ("throttled", None),
+            Next::Throttled { .. } => (RunOutcome::Throttled.as_str(), None),
             Next::Dead => {
                 tracing::warn!(error = %error, "job dead");
-                ("dead", Some(event("job.dead", error)))
+                (
+                    JobStatus::Dead.as_str(),
+                    Some(job_event(job, "job.dead", error)),
+                )
             }
         };
         metrics::counter!("orch_jobs_total", "queue" => queue, "outcome" => label).increment(1);
         if let Some(e) = recorded {
             self.events.record(e.data(data));
         }
-        let status = finish.next.row_change(OffsetDateTime::now_utc()).status;
+        Some(finish)
+    }
+
+    /// A webhook job that ended: its inbox row's `webhook.processed` / `webhook.failed`.
+    async fn announce_inbox(&self, job: &JobRecord, finish: &Finish) {
         let message = match finish.next {
             Next::Succeeded => "processed".to_owned(),
             _ => finish.error_message.clone().unwrap_or_default(),
         };
+        let status = finish.next.status();
         if let Some(e) = outcome_event(self.store.as_ref(), job, status, &message).await {
             self.events.record(e);
-        }
-    }
-
-    /// Makes the call while heartbeating the lease. A lost lease abandons the call: another
-    /// attempt owns the job now.
-    async fn call(
-        &self,
-        claim: &Claim,
-        trace: &TraceContext,
-        connector: &str,
-        operation: &str,
-    ) -> Attempt {
-        let job = &claim.job;
-        let active = match self.configs.get(&job.tenant_id).await {
-            Ok(Some(active)) => active,
-            Ok(None) => {
-                return Attempt::Done(
-                    Err(ExecError::UnknownConnector(connector.to_owned())),
-                    Backoff::default(),
-                );
-            }
-            Err(err) => {
-                return Attempt::StoreTrouble(format!(
-                    "the tenant config could not be loaded: {err}"
-                ));
-            }
-        };
-        let request_id = job.request_id.clone().unwrap_or_else(|| job.id.to_string());
-        if job.kind == crate::webhooks::WEBHOOK_KIND {
-            // A webhook job runs the tenant's routes for its event (`webhooks/process.rs`).
-            let routes = WebhookAttempt {
-                store: &self.store,
-                executor: &self.executor,
-                config: &active.config,
-                config_version: active.version,
-                job,
-                attempt: claim.attempt,
-                trace,
-                request_id: &request_id,
-            }
-            .run();
-            let routes = async {
-                match routes.await {
-                    Processed::Done(result, backoff) => Attempt::Done(result, backoff),
-                    Processed::StoreTrouble(message) => Attempt::StoreTrouble(message),
-                }
-            };
-            return self.heartbeating(claim, routes).await;
-        }
-        let backoff = active
-            .config
-            .connectors
-            .get(connector)
-            .and_then(|c| c.policy.as_ref())
-            .and_then(|p| active.config.policies.get(p))
-            .map_or_else(
-                || Policy::default().retry.backoff,
-                |p| p.retry.backoff.clone(),
-            );
-        let params = match params_of(job.params.as_ref()) {
-            Ok(p) => p,
-            Err(err) => return Attempt::Done(Err(err), backoff),
-        };
-        let idempotency_key = if job.replay_generation == 0 {
-            job.id.to_string()
-        } else {
-            format!("{}:r{}", job.id, job.replay_generation)
-        };
-        let exec = self.executor.execute(Call {
-            tenant: &job.tenant_id,
-            config: &active.config,
-            connector,
-            operation,
-            params,
-            payload: job.payload.clone(),
-            // Tell the upstream which job and attempt this is (as Stripe tells webhook
-            // receivers); the idempotency key stays the same across attempts.
-            headers: BTreeMap::new(),
-            orch_headers: vec![
-                ("orch-job-id", job.id.to_string()),
-                ("orch-job-attempt", claim.attempt.to_string()),
-            ],
-            timeout: None,
-            idempotency_key: Some(idempotency_key),
-            trace,
-            request_id: &request_id,
-        });
-        let exec = async { Attempt::Done(exec.await, backoff) };
-        self.heartbeating(claim, exec).await
-    }
-
-    /// Runs `work` while heartbeating the claim's lease; a lost lease abandons it.
-    async fn heartbeating(
-        &self,
-        claim: &Claim,
-        work: impl std::future::Future<Output = Attempt>,
-    ) -> Attempt {
-        let job = &claim.job;
-        tokio::pin!(work);
-        let mut heartbeat = tokio::time::interval(self.lease / 3);
-        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        heartbeat.tick().await;
-        loop {
-            tokio::select! {
-                attempt = &mut work => return attempt,
-                _ = heartbeat.tick() => {
-                    let until = OffsetDateTime::now_utc() + self.lease;
-                    match self.store.heartbeat_job(job.id, claim.fencing_token, until).await {
-                        Ok(true) => {}
-                        Ok(false) => return Attempt::LeaseLost,
-                        Err(err) => tracing::warn!(error = %err, "heartbeat failed; retrying"),
-                    }
-                }
-            }
         }
     }
 }
@@ -520,6 +557,24 @@ enum Attempt {
     Done(Result<Answer, ExecError>, Backoff),
     LeaseLost,
     StoreTrouble(String),
+}
+
+/// An event about `job`, with its tenant, connector, correlation and impersonation.
+fn job_event(job: &JobRecord, kind: &str, message: String) -> NewEvent {
+    let connector = job.connector.as_deref().unwrap_or_default();
+    let operation = job.operation.as_deref().unwrap_or_default();
+    NewEvent::new(kind, message)
+        .tenant(&job.tenant_id)
+        .connector(connector, Some(operation))
+        .correlation(job.request_id.as_deref(), job.trace_id.as_deref())
+        .impersonation(job.impersonated_by, job.impersonation_id)
+        .job(job.id)
+        .with_inbox(job.inbox_id)
+}
+
+/// The request id calls of a job carry: the enqueueing request's, else the job's id.
+fn request_id_of(job: &JobRecord) -> String {
+    job.request_id.clone().unwrap_or_else(|| job.id.to_string())
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -598,15 +653,15 @@ pub fn spawn_reaper(
             );
             let requeued: Vec<DispatchTicket> = jobs
                 .iter()
-                .filter(|j| j.status == "queued")
+                .filter(|j| j.status == JobStatus::Queued)
                 .map(DispatchTicket::of)
                 .collect();
             dispatch.push_committed(&requeued).await;
             for job in jobs {
-                let (kind, label) = if job.status == "dead" {
-                    ("job.dead", "dead")
+                let (kind, label) = if job.status == JobStatus::Dead {
+                    ("job.dead", JobStatus::Dead.as_str())
                 } else {
-                    ("job.retry_scheduled", "crashed")
+                    ("job.retry_scheduled", RunOutcome::Crashed.as_str())
                 };
                 metrics::counter!("orch_jobs_total", "queue" => job.queue.clone(), "outcome" => label)
                     .increment(1);
@@ -614,18 +669,20 @@ pub fn spawn_reaper(
                     .tenant(&job.tenant_id)
                     .correlation(job.request_id.as_deref(), job.trace_id.as_deref())
                     .job(job.id)
-                    .data(serde_json::json!({"queue": job.queue, "attempt": job.attempts, "outcome": "crashed"}));
+                    .data(serde_json::json!({"queue": job.queue, "attempt": job.attempts, "outcome": RunOutcome::Crashed}));
                 if let Some(c) = &job.connector {
                     e = e.connector(c, job.operation.as_deref());
                 }
                 events.record(e.with_inbox(job.inbox_id));
-                if let Some(e) = outcome_event(
-                    store.as_ref(),
-                    &job,
-                    &job.status,
-                    "the worker stopped heartbeating; lease expired",
-                )
-                .await
+                // A reclaimed webhook job's inbox row moved with it; announce where to.
+                if job.kind == JobKind::Webhook
+                    && let Some(e) = outcome_event(
+                        store.as_ref(),
+                        &job,
+                        job.status,
+                        "the worker stopped heartbeating; lease expired",
+                    )
+                    .await
                 {
                     events.record(e);
                 }

@@ -16,22 +16,22 @@ use orch_core::audit::{AuditDraft, AuditKey, AuditRecord};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::events::{EventQuery, EventRecord, NewEvent};
-use crate::idempotency::{ClaimOutcome, IdempotencyClaim, StoredResponse};
-use crate::identity::audit::AuditQuery;
-use crate::identity::clients::TenantClientRecord;
-use crate::identity::impersonations::{ImpersonationQuery, ImpersonationRecord};
-use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
-use crate::jobs::{
+use crate::model::connection_url::ConnectionUrl;
+use crate::model::events::{EventQuery, EventRecord, NewEvent};
+use crate::model::idempotency::{ClaimOutcome, IdempotencyClaim, StoredResponse};
+use crate::model::identity::{
+    ApiKeyRecord, AuditQuery, ImpersonationQuery, ImpersonationRecord, OperatorRecord,
+    TenantClientRecord,
+};
+use crate::model::inbox::{InboxQuery, InboxRecord, NewDelivery, Received};
+use crate::model::jobs::{
     Claim, DlqBatchAudit, DlqQueueStats, Finish, JobQuery, JobRecord, QueueStats, RunRecord,
 };
-use crate::quotas::LiveJobCounts;
-use crate::request_log::{RequestLogEntry, RequestLogQuery};
-use crate::settings::ConnectionUrl;
-use crate::tenant_config::records::{
+use crate::model::quotas::LiveJobCounts;
+use crate::model::request_log::{RequestLogEntry, RequestLogQuery};
+use crate::model::tenant_config::{
     ConfigPointer, ConfigProjection, ConfigVersionRecord, PointerMove,
 };
-use crate::webhooks::{InboxQuery, InboxRecord, NewDelivery, Received};
 
 pub mod migrations;
 mod postgres;
@@ -88,6 +88,13 @@ impl From<sqlx::Error> for StoreError {
             E::Migrate(m) => StoreError::Migration(m.to_string()),
             other => StoreError::Other(other.to_string()),
         }
+    }
+}
+
+impl From<crate::model::jobs::UnknownName> for StoreError {
+    /// A column holding a name this build does not know (a job status, …).
+    fn from(err: crate::model::jobs::UnknownName) -> Self {
+        StoreError::Corrupt(err.to_string())
     }
 }
 
@@ -417,7 +424,7 @@ pub trait JobStore {
         after: Option<(OffsetDateTime, Uuid)>,
         due_before: Option<OffsetDateTime>,
         limit: u32,
-    ) -> Result<Vec<crate::jobs::dispatch::DispatchTicket>, StoreError>;
+    ) -> Result<Vec<crate::model::dispatch::DispatchTicket>, StoreError>;
     /// Extends a lease; `false` if the claim is no longer this token's.
     async fn heartbeat_job(
         &self,
@@ -435,7 +442,7 @@ pub trait JobStore {
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         let done = self
-            .finish_jobs(&[crate::jobs::FinishedAttempt {
+            .finish_jobs(&[crate::model::jobs::FinishedAttempt {
                 job_id: id,
                 token,
                 finish: finish.clone(),
@@ -448,7 +455,7 @@ pub trait JobStore {
     /// batch of completions); the answer per attempt, in order.
     async fn finish_jobs(
         &self,
-        batch: &[crate::jobs::FinishedAttempt],
+        batch: &[crate::model::jobs::FinishedAttempt],
     ) -> Result<Vec<bool>, StoreError>;
     /// Running jobs whose lease expired: their run is `crashed`; the job goes back on its
     /// queue, or dead if its attempts are used up. Returns the reclaimed jobs as they are now.
@@ -509,7 +516,7 @@ pub trait InboxStore {
     async fn note_inbox(&self, id: Uuid, note: &str, at: OffsetDateTime) -> Result<(), StoreError>;
 }
 
-/// Live-job counts behind per-tenant quotas (`crate::quotas`). Database triggers keep them
+/// Live-job counts behind per-tenant quotas (`quotas.rs`). Database triggers keep them
 /// in the same transaction as every insert and status change of a job, whatever the code
 /// path (enqueue, delivery, finish, reclaim, cancel, replay).
 #[async_trait]
@@ -617,4 +624,22 @@ fn require_audit_key(key: Option<&AuditKey>) -> Result<&AuditKey, StoreError> {
 
 fn rows_limit(limit: u32) -> i64 {
     i64::from(limit.clamp(1, orch_core::api::list::MAX_LIMIT))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::jobs::JobStatus;
+
+    #[test]
+    fn an_unknown_name_read_back_is_a_corrupt_row() {
+        let err: StoreError = "paused"
+            .parse::<JobStatus>()
+            .map_err(StoreError::from)
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Corrupt(m) if m == "unknown job status \"paused\""),
+            "{err:?}"
+        );
+    }
 }

@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 
 use crate::events::NewEvent;
 use crate::executor::{Answer, Call, ExecError, Executor};
-use crate::jobs::JobRecord;
+use crate::jobs::{JobRecord, JobStatus};
 use crate::store::Store;
 
 /// How processing a delivery went, before the outcome rules decide what it means.
@@ -43,117 +43,119 @@ pub struct WebhookAttempt<'a> {
     pub request_id: &'a str,
 }
 
-impl WebhookAttempt<'_> {
-    pub async fn run(self) -> Processed {
-        let job = self.job;
-        let default_backoff = Policy::default().retry.backoff;
-        let permanent = |message: String| {
-            Processed::Done(
-                Err(ExecError::BadRequest {
-                    field: "inbox".to_owned(),
-                    message,
-                }),
-                default_backoff.clone(),
-            )
-        };
-        let Some(inbox_id) = job.inbox_id else {
-            return permanent("a webhook job without an inbox row".to_owned());
-        };
-        let row = match self.store.get_inbox(inbox_id).await {
-            Ok(Some(row)) => row,
-            Ok(None) => return permanent(format!("inbox row {inbox_id} is gone")),
-            Err(err) => return Processed::StoreTrouble(format!("reading inbox {inbox_id}: {err}")),
-        };
-        let routes: Vec<(usize, &orch_core::config::model::Route)> = self
-            .config
-            .webhooks
-            .as_ref()
-            .and_then(|w| w.stripe.as_ref())
-            .map(|s| {
-                s.routes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.events.iter().any(|p| event_matches(p, &row.event_type)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if routes.is_empty() {
-            let note = format!(
-                "no route matches event type {:?} in config version {}",
-                row.event_type, self.config_version
-            );
-            tracing::info!(inbox_id = %inbox_id, "{note}");
-            if let Err(err) = self
-                .store
-                .note_inbox(inbox_id, &note, OffsetDateTime::now_utc())
-                .await
-            {
-                return Processed::StoreTrouble(format!("noting inbox {inbox_id}: {err}"));
-            }
-            return Processed::Done(
-                Ok(Answer {
-                    status: 204,
-                    headers: BTreeMap::new(),
-                    body: Value::Null,
-                    attempts: 0,
-                    duration: Duration::ZERO,
-                    attempt_log: Vec::new(),
-                }),
-                default_backoff,
-            );
+/// Runs one attempt of a webhook job: the matching routes in config order, the first
+/// failure deciding.
+pub async fn run(attempt: WebhookAttempt<'_>) -> Processed {
+    let job = attempt.job;
+    let default_backoff = Policy::default().retry.backoff;
+    let permanent = |message: String| {
+        Processed::Done(
+            Err(ExecError::BadRequest {
+                field: "inbox".to_owned(),
+                message,
+            }),
+            default_backoff.clone(),
+        )
+    };
+    let Some(inbox_id) = job.inbox_id else {
+        return permanent("a webhook job without an inbox row".to_owned());
+    };
+    let row = match attempt.store.get_inbox(inbox_id).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return permanent(format!("inbox row {inbox_id} is gone")),
+        Err(err) => return Processed::StoreTrouble(format!("reading inbox {inbox_id}: {err}")),
+    };
+    let routes: Vec<(usize, &orch_core::config::model::Route)> = attempt
+        .config
+        .webhooks
+        .as_ref()
+        .and_then(|w| w.stripe.as_ref())
+        .map(|s| {
+            s.routes
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.events.iter().any(|p| event_matches(p, &row.event_type)))
+                .collect()
+        })
+        .unwrap_or_default();
+    if routes.is_empty() {
+        let note = format!(
+            "no route matches event type {:?} in config version {}",
+            row.event_type, attempt.config_version
+        );
+        tracing::info!(inbox_id = %inbox_id, "{note}");
+        if let Err(err) = attempt
+            .store
+            .note_inbox(inbox_id, &note, OffsetDateTime::now_utc())
+            .await
+        {
+            return Processed::StoreTrouble(format!("noting inbox {inbox_id}: {err}"));
         }
-        let payload = match self.store.inbox_payload(inbox_id).await {
-            Ok(Some(p)) => p,
-            Ok(None) => return permanent(format!("inbox row {inbox_id} is gone")),
-            Err(err) => return Processed::StoreTrouble(format!("reading inbox {inbox_id}: {err}")),
-        };
-        let event: Value = match serde_json::from_slice(&payload) {
-            Ok(v) => v,
-            Err(err) => return permanent(format!("the stored event is not JSON: {err}")),
-        };
-        let base_key = if job.replay_generation == 0 {
-            job.id.to_string()
-        } else {
-            format!("{}:r{}", job.id, job.replay_generation)
-        };
-        let mut last = None;
-        for (index, route) in routes {
-            let backoff = self.backoff_of(&route.connector);
-            let result = self
-                .executor
-                .execute(Call {
-                    tenant: &job.tenant_id,
-                    config: self.config,
-                    connector: &route.connector,
-                    operation: &route.operation,
-                    params: BTreeMap::new(),
-                    payload: Some(event.clone()),
-                    headers: BTreeMap::new(),
-                    orch_headers: vec![
-                        ("orch-job-id", job.id.to_string()),
-                        ("orch-job-attempt", self.attempt.to_string()),
-                        ("orch-inbox-id", inbox_id.to_string()),
-                        ("orch-event-id", row.event_id.clone()),
-                    ],
-                    timeout: None,
-                    idempotency_key: Some(format!("{base_key}:{index}")),
-                    trace: self.trace,
-                    request_id: self.request_id,
-                })
-                .await;
-            let failed = !matches!(&result, Ok(a) if a.status < 400);
-            if failed {
-                tracing::info!(route = index, connector = %route.connector, operation = %route.operation, "webhook route failed");
-                return Processed::Done(result, backoff);
-            }
-            last = Some((result, backoff));
-        }
-        match last {
-            Some((result, backoff)) => Processed::Done(result, backoff),
-            None => permanent("no route ran".to_owned()),
-        }
+        return Processed::Done(
+            Ok(Answer {
+                status: 204,
+                headers: BTreeMap::new(),
+                body: Value::Null,
+                attempts: 0,
+                duration: Duration::ZERO,
+                attempt_log: Vec::new(),
+            }),
+            default_backoff,
+        );
     }
+    let payload = match attempt.store.inbox_payload(inbox_id).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return permanent(format!("inbox row {inbox_id} is gone")),
+        Err(err) => return Processed::StoreTrouble(format!("reading inbox {inbox_id}: {err}")),
+    };
+    let event: Value = match serde_json::from_slice(&payload) {
+        Ok(v) => v,
+        Err(err) => return permanent(format!("the stored event is not JSON: {err}")),
+    };
+    let base_key = if job.replay_generation == 0 {
+        job.id.to_string()
+    } else {
+        format!("{}:r{}", job.id, job.replay_generation)
+    };
+    let mut last = None;
+    for (index, route) in routes {
+        let backoff = attempt.backoff_of(&route.connector);
+        let result = attempt
+            .executor
+            .execute(Call {
+                tenant: &job.tenant_id,
+                config: attempt.config,
+                connector: &route.connector,
+                operation: &route.operation,
+                params: BTreeMap::new(),
+                payload: Some(event.clone()),
+                headers: BTreeMap::new(),
+                orch_headers: vec![
+                    ("orch-job-id", job.id.to_string()),
+                    ("orch-job-attempt", attempt.attempt.to_string()),
+                    ("orch-inbox-id", inbox_id.to_string()),
+                    ("orch-event-id", row.event_id.clone()),
+                ],
+                timeout: None,
+                idempotency_key: Some(format!("{base_key}:{index}")),
+                trace: attempt.trace,
+                request_id: attempt.request_id,
+            })
+            .await;
+        let failed = !matches!(&result, Ok(a) if a.status < 400);
+        if failed {
+            tracing::info!(route = index, connector = %route.connector, operation = %route.operation, "webhook route failed");
+            return Processed::Done(result, backoff);
+        }
+        last = Some((result, backoff));
+    }
+    match last {
+        Some((result, backoff)) => Processed::Done(result, backoff),
+        None => permanent("no route ran".to_owned()),
+    }
+}
 
+impl WebhookAttempt<'_> {
     fn backoff_of(&self, connector: &str) -> Backoff {
         self.config
             .connectors
@@ -173,13 +175,13 @@ impl WebhookAttempt<'_> {
 pub async fn outcome_event(
     store: &dyn Store,
     job: &JobRecord,
-    status: &str,
+    status: JobStatus,
     message: &str,
 ) -> Option<NewEvent> {
     let inbox = job.inbox_id?;
     let kind = match status {
-        "succeeded" => "webhook.processed",
-        "dead" => "webhook.failed",
+        JobStatus::Succeeded => "webhook.processed",
+        JobStatus::Dead => "webhook.failed",
         _ => return None,
     };
     let row = store.get_inbox(inbox).await.ok().flatten();

@@ -32,7 +32,7 @@ use crate::http::auth::Actor;
 use crate::http::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery, parse_time, require_reason};
 use crate::http::routes::jobs::job_page;
-use crate::jobs::JobQuery;
+use crate::jobs::{JobQuery, JobStatus};
 
 /// Rows changed per statement.
 const BATCH: usize = 500;
@@ -317,7 +317,7 @@ async fn select_all(
                 let dead = state
                     .store
                     .list_jobs(&JobQuery {
-                        status: Some("dead".to_owned()),
+                        status: Some(JobStatus::Dead),
                         ids: batch.to_vec(),
                         limit: page,
                         ..JobQuery::default()
@@ -355,7 +355,7 @@ fn dead_query(f: &DlqFilter) -> Result<JobQuery, AppError> {
     Ok(JobQuery {
         tenant: f.tenant.clone(),
         queue: f.queue.clone(),
-        status: Some("dead".to_owned()),
+        status: Some(JobStatus::Dead),
         connector: f.connector.clone(),
         error_code: f.error_code.clone(),
         dead_since: parse_time("since", f.since.as_deref())?,

@@ -27,7 +27,7 @@ use crate::http::routes::execute::{idempotency_key, replay};
 use crate::http::tenant_auth::TenantCaller;
 use crate::idempotency::{Begin, StoredResponse};
 use crate::jobs::dispatch::DispatchTicket;
-use crate::jobs::{JobQuery, JobRecord, STATUSES};
+use crate::jobs::{JobKind, JobQuery, JobRecord, JobStatus, STATUSES};
 use crate::store::StoreError;
 
 const ENDPOINT: &str = "POST /v1/jobs";
@@ -139,8 +139,8 @@ pub async fn enqueue(
         id: orch_core::ids::new_id(),
         tenant_id: tenant.to_owned(),
         queue: body.queue.clone(),
-        kind: "execute".to_owned(),
-        status: "queued".to_owned(),
+        kind: JobKind::Execute,
+        status: JobStatus::Queued,
         connector: Some(body.connector.clone()),
         operation: Some(body.operation.clone()),
         params: Some(serde_json::to_value(&body.params).unwrap_or(Value::Null)),
@@ -259,12 +259,16 @@ pub fn job_query(
     limit: Option<u32>,
     cursor: Option<String>,
 ) -> Result<JobQuery, AppError> {
-    if let Some(s) = status.as_deref().filter(|s| !STATUSES.contains(s)) {
-        return Err(AppError::invalid_field(
-            "status",
-            format!("{s:?} is not one of {}", STATUSES.join(", ")),
-        ));
-    }
+    let status = status
+        .map(|s| {
+            s.parse::<JobStatus>().map_err(|_| {
+                AppError::invalid_field(
+                    "status",
+                    format!("{s:?} is not one of {}", STATUSES.join(", ")),
+                )
+            })
+        })
+        .transpose()?;
     if let Some(q) = queue.as_deref().filter(|q| !QUEUES.contains(q)) {
         return Err(AppError::new(
             ErrorCode::UnknownQueue,

@@ -29,7 +29,7 @@ pub use local::LocalDispatch;
 use orch_core::units::unix_micros as score;
 pub use redis::RedisDispatch;
 
-use super::JobRecord;
+pub use crate::model::dispatch::DispatchTicket;
 
 /// Queues in priority order with their share of worker slots: `low` always gets some, so
 /// it never starves behind a busy `critical`.
@@ -61,26 +61,6 @@ const fn smooth_cycle() -> [usize; 18] {
         slot += 1;
     }
     cycle
-}
-
-/// A job id to make claimable at `run_at`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DispatchTicket {
-    pub queue: String,
-    pub tenant: String,
-    pub id: Uuid,
-    pub run_at: OffsetDateTime,
-}
-
-impl DispatchTicket {
-    pub fn of(job: &JobRecord) -> Self {
-        Self {
-            queue: job.queue.clone(),
-            tenant: job.tenant_id.clone(),
-            id: job.id,
-            run_at: job.run_at,
-        }
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use time::OffsetDateTime;
 
 use super::PgStore;
-use crate::identity::audit::AuditQuery;
+use crate::model::identity::AuditQuery;
 use crate::store::{AuditStore, StoreError, rows_limit};
 
 /// Advisory lock key serialising chain appends across nodes ("orchaudt").

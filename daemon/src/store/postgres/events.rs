@@ -4,7 +4,7 @@ use sqlx::types::Json;
 use sqlx::{Postgres, QueryBuilder, Row};
 
 use super::PgStore;
-use crate::events::{EventQuery, EventRecord, NewEvent};
+use crate::model::events::{EventQuery, EventRecord, NewEvent};
 use crate::store::{EventStore, StoreError, rows_limit};
 
 /// Advisory lock key serialising event appends ("orchevnt"): an id is taken and committed

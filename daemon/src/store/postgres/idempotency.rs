@@ -4,7 +4,7 @@ use sqlx::types::Json;
 use time::OffsetDateTime;
 
 use super::PgStore;
-use crate::idempotency::{ClaimOutcome, ExistingKey, IdempotencyClaim, StoredResponse};
+use crate::model::idempotency::{ClaimOutcome, ExistingKey, IdempotencyClaim, StoredResponse};
 use crate::store::{IdempotencyStore, StoreError};
 
 #[async_trait]

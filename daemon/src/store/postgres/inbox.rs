@@ -7,10 +7,10 @@ use uuid::Uuid;
 
 use super::PgStore;
 use super::audit::append_in_tx;
-use super::jobs::insert_job;
-use crate::jobs::JobRecord;
+use super::job_rows::insert_job;
+use crate::model::inbox::{BLOB_REF_PREFIX, InboxQuery, InboxRecord, NewDelivery, Received};
+use crate::model::jobs::JobRecord;
 use crate::store::{InboxStore, StoreError, rows_limit};
-use crate::webhooks::{BLOB_REF_PREFIX, InboxQuery, InboxRecord, NewDelivery, Received};
 
 const COLUMNS: &str = "w.id, w.provider, w.tenant_id, w.event_id, w.event_type, w.status, w.payload_ref, \
      w.payload_size, w.payload_sha256, w.signature_timestamp, w.note, w.trace_id, w.request_id, \
@@ -229,48 +229,6 @@ async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Option<InboxRecord>, S
     .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(|r| decode(r, true)).transpose()
-}
-
-/// Moves inbox rows along with their jobs, inside the caller's job transaction: for each
-/// `(job id, inbox id, job status, at)`, a `succeeded` job marks its row `processed`, a
-/// `dead` one `failed`, a `queued` one (replayed) `received` — but only the row's newest
-/// job speaks for it, and unchanged rows are not written.
-pub(super) async fn follow_jobs(
-    conn: &mut PgConnection,
-    jobs: &[(Uuid, Option<Uuid>, String, OffsetDateTime)],
-) -> Result<(), StoreError> {
-    let mut job_ids = Vec::new();
-    let mut inbox_ids = Vec::new();
-    let mut statuses = Vec::new();
-    let mut ats = Vec::new();
-    for (job, inbox, status, at) in jobs {
-        let Some(inbox) = inbox else { continue };
-        let Some(to) = crate::webhooks::inbox_status_of_job(status) else {
-            continue;
-        };
-        job_ids.push(*job);
-        inbox_ids.push(*inbox);
-        statuses.push(to);
-        ats.push(*at);
-    }
-    if job_ids.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "UPDATE webhook_inbox w SET status = u.status, \
-           processed_at = CASE WHEN u.status = 'processed' THEN u.at ELSE NULL END, \
-           note = CASE WHEN u.status = 'received' THEN NULL ELSE w.note END, updated_at = u.at \
-         FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[]) AS u(job_id, inbox_id, status, at) \
-         WHERE w.id = u.inbox_id AND w.status <> u.status \
-           AND NOT EXISTS (SELECT 1 FROM jobs o WHERE o.inbox_id = u.inbox_id AND o.id > u.job_id)",
-    )
-    .bind(&job_ids)
-    .bind(&inbox_ids)
-    .bind(&statuses)
-    .bind(&ats)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 fn blob_id(reference: &str) -> Result<Uuid, StoreError> {

@@ -1,23 +1,20 @@
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
-use sqlx::types::Json;
-use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
+
+use sqlx::{Postgres, QueryBuilder, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::PgStore;
 use super::audit::append_in_tx;
-use crate::jobs::dispatch::DispatchTicket;
-use crate::jobs::{
-    Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange, Next,
-    QueueStats, RunRecord,
+use super::job_rows::{JOB_COLUMNS, decode_job, follow_jobs, insert_job};
+use crate::model::dispatch::DispatchTicket;
+use crate::model::jobs::{
+    Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange,
+    JobStatus, Next, QueueStats, RunRecord,
 };
 use crate::store::{JobStore, StoreError, rows_limit};
 
-const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
-     config_version, attempts, max_attempts, replay_generation, run_at, dedupe_key, last_error_code, \
-     last_error_message, last_upstream_status, trace_id, request_id, trace_carrier, impersonated_by, \
-     impersonation_id, created_at, updated_at, finished_at, dead_at";
 const RUN_COLUMNS: &str = "id, job_id, attempt, worker_id, started_at, finished_at, duration_ms, outcome, \
      error_code, error_message, upstream_status";
 
@@ -70,8 +67,8 @@ impl JobStore for PgStore {
         if let Some(v) = &q.queue {
             b.push(" AND queue = ").push_bind(v);
         }
-        if let Some(v) = &q.status {
-            b.push(" AND status = ").push_bind(v);
+        if let Some(v) = q.status {
+            b.push(" AND status = ").push_bind(v.as_str());
         }
         if let Some(v) = &q.connector {
             b.push(" AND connector = ").push_bind(v);
@@ -272,13 +269,13 @@ impl JobStore for PgStore {
             .await?;
             if let Some(row) = row {
                 // A replayed webhook job puts its inbox row back to `received`.
-                let job: (Uuid, Option<Uuid>, String, OffsetDateTime) = (
+                let job: (Uuid, Option<Uuid>, JobStatus, OffsetDateTime) = (
                     row.try_get("id")?,
                     row.try_get("inbox_id")?,
-                    row.try_get("status")?,
+                    row.try_get::<String, _>("status")?.parse()?,
                     row.try_get("updated_at")?,
                 );
-                super::inbox::follow_jobs(&mut tx, std::slice::from_ref(&job)).await?;
+                follow_jobs(&mut tx, std::slice::from_ref(&job)).await?;
                 done.push(job.0);
             }
         }
@@ -316,82 +313,6 @@ impl JobStore for PgStore {
     }
 }
 
-/// Inserts a queued job in the caller's transaction; `None` when its `dedupe_key` names a
-/// live job of the tenant (the partial unique index decides).
-pub(super) async fn insert_job(
-    conn: &mut PgConnection,
-    j: &JobRecord,
-) -> Result<Option<JobRecord>, StoreError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO jobs (id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
-         config_version, attempts, max_attempts, replay_generation, run_at, dedupe_key, trace_id, request_id, \
-         trace_carrier, impersonated_by, impersonation_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10, 0, $11, 0, $12, $13, $14, $15, $16, $17, $18, $19, $19) \
-         ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running') \
-         DO NOTHING RETURNING {JOB_COLUMNS}"
-    )))
-    .bind(j.id)
-    .bind(&j.tenant_id)
-    .bind(&j.queue)
-    .bind(&j.kind)
-    .bind(&j.connector)
-    .bind(&j.operation)
-    .bind(j.params.as_ref().map(Json))
-    .bind(j.payload.as_ref().map(Json))
-    .bind(j.inbox_id)
-    .bind(j.config_version)
-    .bind(j.max_attempts)
-    .bind(j.run_at)
-    .bind(&j.dedupe_key)
-    .bind(&j.trace_id)
-    .bind(&j.request_id)
-    .bind(j.trace_carrier.as_ref().map(Json))
-    .bind(j.impersonated_by)
-    .bind(j.impersonation_id)
-    .bind(j.created_at)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(decode_job).transpose()
-}
-
-pub(super) fn decode_job(row: &PgRow) -> Result<JobRecord, StoreError> {
-    let json = |name: &str| -> Result<Option<serde_json::Value>, sqlx::Error> {
-        Ok(row
-            .try_get::<Option<Json<serde_json::Value>>, _>(name)?
-            .map(|j| j.0))
-    };
-    Ok(JobRecord {
-        id: row.try_get("id")?,
-        tenant_id: row.try_get("tenant_id")?,
-        queue: row.try_get("queue")?,
-        kind: row.try_get("kind")?,
-        status: row.try_get("status")?,
-        connector: row.try_get("connector")?,
-        operation: row.try_get("operation")?,
-        params: json("params")?,
-        payload: json("payload")?,
-        inbox_id: row.try_get("inbox_id")?,
-        config_version: row.try_get("config_version")?,
-        attempts: row.try_get("attempts")?,
-        max_attempts: row.try_get("max_attempts")?,
-        replay_generation: row.try_get("replay_generation")?,
-        run_at: row.try_get("run_at")?,
-        dedupe_key: row.try_get("dedupe_key")?,
-        last_error_code: row.try_get("last_error_code")?,
-        last_error_message: row.try_get("last_error_message")?,
-        last_upstream_status: row.try_get("last_upstream_status")?,
-        trace_id: row.try_get("trace_id")?,
-        request_id: row.try_get("request_id")?,
-        trace_carrier: json("trace_carrier")?,
-        impersonated_by: row.try_get("impersonated_by")?,
-        impersonation_id: row.try_get("impersonation_id")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        finished_at: row.try_get("finished_at")?,
-        dead_at: row.try_get("dead_at")?,
-    })
-}
-
 fn decode_run(row: &PgRow) -> Result<RunRecord, StoreError> {
     Ok(RunRecord {
         id: row.try_get("id")?,
@@ -401,7 +322,10 @@ fn decode_run(row: &PgRow) -> Result<RunRecord, StoreError> {
         started_at: row.try_get("started_at")?,
         finished_at: row.try_get("finished_at")?,
         duration_ms: row.try_get("duration_ms")?,
-        outcome: row.try_get("outcome")?,
+        outcome: row
+            .try_get::<Option<String>, _>("outcome")?
+            .map(|o| o.parse())
+            .transpose()?,
         error_code: row.try_get("error_code")?,
         error_message: row.try_get("error_message")?,
         upstream_status: row.try_get("upstream_status")?,
@@ -526,7 +450,7 @@ pub(super) async fn finish(
         let change: JobRowChange = a.finish.next.row_change(a.at);
         ids.push(a.job_id);
         tokens.push(a.token);
-        statuses.push(change.status);
+        statuses.push(change.status.as_str());
         run_ats.push(change.run_at);
         deltas.push(change.attempts_delta);
         dead_ats.push(change.dead_at);
@@ -535,7 +459,7 @@ pub(super) async fn finish(
         codes.push(a.finish.error_code.as_deref());
         messages.push(a.finish.error_message.as_deref());
         upstreams.push(a.finish.upstream_status);
-        outcomes.push(a.finish.outcome);
+        outcomes.push(a.finish.outcome.as_str());
         durations.push(a.finish.duration_ms);
     }
     let mut tx = store.pool().begin().await?;
@@ -564,8 +488,12 @@ pub(super) async fn finish(
     .bind(&upstreams)
     .fetch_all(&mut *tx)
     .await?;
+    let updated = updated
+        .into_iter()
+        .map(|(id, inbox, status, at)| Ok((id, inbox, status.parse()?, at)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
     // A webhook job that ended takes its inbox row with it, in this transaction.
-    super::inbox::follow_jobs(&mut tx, &updated).await?;
+    follow_jobs(&mut tx, &updated).await?;
     let updated: std::collections::HashSet<Uuid> = updated.into_iter().map(|u| u.0).collect();
     let done: Vec<bool> = ids.iter().map(|id| updated.contains(id)).collect();
     // Of the attempts that held their token: throttled ones (no run kept) and the rest.
@@ -631,9 +559,9 @@ pub(super) async fn reclaim(
     for row in &rows {
         let job = decode_job(row)?;
         let (id, token): (Uuid, i64) = (job.id, row.try_get("token")?);
-        super::inbox::follow_jobs(
+        follow_jobs(
             &mut tx,
-            &[(job.id, job.inbox_id, job.status.clone(), job.updated_at)],
+            &[(job.id, job.inbox_id, job.status, job.updated_at)],
         )
         .await?;
         sqlx::query(

@@ -9,13 +9,14 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
 use super::migrations::{self, POSTGRES};
 use super::{Backend, MigrationStatus, Store, StoreError, StoreOptions};
-use crate::settings::ConnectionUrl;
+use crate::model::connection_url::ConnectionUrl;
 
 mod audit;
 mod configs;
 mod events;
 mod idempotency;
 mod inbox;
+mod job_rows;
 mod jobs;
 mod operators;
 mod quotas;

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{PgStore, audit::append_in_tx};
-use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
+use crate::model::identity::{ApiKeyRecord, OperatorRecord};
 use crate::store::{OperatorStore, StoreError};
 
 const OPERATOR_COLUMNS: &str = "o.id, o.name, o.role, o.created_by, o.created_at, o.disabled_at";

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::PgStore;
-use crate::quotas::LiveJobCounts;
+use crate::model::quotas::LiveJobCounts;
 use crate::store::{QuotaStore, StoreError};
 
 #[async_trait]

@@ -3,7 +3,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder, Row};
 
 use super::PgStore;
-use crate::request_log::{RequestLogEntry, RequestLogQuery};
+use crate::model::request_log::{RequestLogEntry, RequestLogQuery};
 use crate::store::{RequestLogStore, StoreError, rows_limit};
 
 const COLUMNS: &str = "id, ts, method, route, path, status, duration_us, tenant_id, operator_id, \

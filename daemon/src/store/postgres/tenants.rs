@@ -9,8 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{PgStore, audit::append_in_tx};
-use crate::identity::clients::TenantClientRecord;
-use crate::identity::impersonations::{ImpersonationQuery, ImpersonationRecord};
+use crate::model::identity::{ImpersonationQuery, ImpersonationRecord, TenantClientRecord};
 use crate::store::{
     ImpersonationStore, StoreError, TenantClientStore, rows_limit, scopes_from_text,
 };

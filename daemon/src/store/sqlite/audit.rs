@@ -5,7 +5,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 
 use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
-use crate::identity::audit::AuditQuery;
+use crate::model::identity::AuditQuery;
 use crate::store::{AuditStore, StoreError, rows_limit};
 
 const COLUMNS: &str = "id, seq, ts, operator_id, operator_name, operator_role, action, target_type, \

@@ -7,11 +7,11 @@ use sqlx::{Row, SqliteConnection};
 use uuid::Uuid;
 
 use super::{SqliteStore, audit::append_in_tx, from_micros, parse_opt_uuid, parse_uuid, to_micros};
-use crate::store::{ConfigStore, StoreError, rows_limit};
-use crate::tenant_config::records::{
+use crate::model::tenant_config::{
     ConfigPointer, ConfigProjection, ConfigVersionRecord, ConnectorRow, PointerMove, PolicyRow,
     SecretRefRow,
 };
+use crate::store::{ConfigStore, StoreError, rows_limit};
 
 const VERSION_COLUMNS: &str = "id, tenant_id, version, document, document_format, canonical, checksum, \
      author_operator_id, author, reason, request_id, trace_id, created_at";

@@ -3,7 +3,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use super::{SqliteStore, from_micros, parse_opt_uuid, to_micros};
-use crate::events::{EventQuery, EventRecord, NewEvent};
+use crate::model::events::{EventQuery, EventRecord, NewEvent};
 use crate::store::{EventStore, StoreError, rows_limit};
 
 const COLUMNS: &str = "id, ts, kind, tenant_id, connector, operation, trace_id, request_id, job_id, inbox_id, \

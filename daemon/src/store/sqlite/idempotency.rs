@@ -3,7 +3,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 use super::{SqliteStore, to_micros};
-use crate::idempotency::{ClaimOutcome, ExistingKey, IdempotencyClaim, StoredResponse};
+use crate::model::idempotency::{ClaimOutcome, ExistingKey, IdempotencyClaim, StoredResponse};
 use crate::store::{IdempotencyStore, StoreError};
 
 #[async_trait]

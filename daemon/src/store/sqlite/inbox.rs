@@ -6,11 +6,11 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::audit::append_in_tx;
-use super::jobs::insert_job;
+use super::job_rows::insert_job;
 use super::{SqliteStore, from_micros, parse_uuid, to_micros};
-use crate::jobs::JobRecord;
+use crate::model::inbox::{BLOB_REF_PREFIX, InboxQuery, InboxRecord, NewDelivery, Received};
+use crate::model::jobs::JobRecord;
 use crate::store::{InboxStore, StoreError, rows_limit};
-use crate::webhooks::{BLOB_REF_PREFIX, InboxQuery, InboxRecord, NewDelivery, Received};
 
 const COLUMNS: &str = "w.id, w.provider, w.tenant_id, w.event_id, w.event_type, w.status, w.payload_ref, \
      w.payload_size, w.payload_sha256, w.signature_timestamp, w.note, w.trace_id, w.request_id, \
@@ -210,35 +210,6 @@ async fn get(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<InboxRecord
     .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(decode).transpose()
-}
-
-/// Moves an inbox row along with its job, inside the caller's write transaction:
-/// `succeeded` → `processed`, `dead` → `failed`, `queued` (replayed) → `received`. Only the
-/// row's newest job speaks for it, and an unchanged row is not written.
-pub(super) async fn follow_job(
-    conn: &mut SqliteConnection,
-    job_id: Uuid,
-    inbox_id: Uuid,
-    job_status: &str,
-    at: OffsetDateTime,
-) -> Result<(), StoreError> {
-    let Some(to) = crate::webhooks::inbox_status_of_job(job_status) else {
-        return Ok(());
-    };
-    sqlx::query(
-        "UPDATE webhook_inbox SET status = ?1, \
-           processed_at = CASE WHEN ?1 = 'processed' THEN ?2 ELSE NULL END, \
-           note = CASE WHEN ?1 = 'received' THEN NULL ELSE note END, updated_at = ?2 \
-         WHERE id = ?3 AND status <> ?1 \
-           AND NOT EXISTS (SELECT 1 FROM jobs o WHERE o.inbox_id = ?3 AND o.id > ?4)",
-    )
-    .bind(to)
-    .bind(to_micros(at))
-    .bind(inbox_id.to_string())
-    .bind(job_id.to_string())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 fn blob_id(reference: &str) -> Result<Uuid, StoreError> {

@@ -5,24 +5,17 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::audit::append_in_tx;
+use super::job_rows::{JOB_COLUMNS, decode_job, follow_job, insert_job};
 use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
-use crate::jobs::dispatch::DispatchTicket;
-use crate::jobs::{
-    Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange, Next,
-    QueueStats, RunRecord,
+use crate::model::dispatch::DispatchTicket;
+use crate::model::jobs::{
+    Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange,
+    JobStatus, Next, QueueStats, RunRecord,
 };
 use crate::store::{JobStore, StoreError, rows_limit};
 
-const JOB_COLUMNS: &str = "id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
-     config_version, attempts, max_attempts, replay_generation, run_at, dedupe_key, last_error_code, \
-     last_error_message, last_upstream_status, trace_id, request_id, trace_carrier, impersonated_by, \
-     impersonation_id, created_at, updated_at, finished_at, dead_at";
 const RUN_COLUMNS: &str = "id, job_id, attempt, worker_id, started_at, finished_at, duration_ms, outcome, \
      error_code, error_message, upstream_status";
-
-fn json_text(v: &Option<serde_json::Value>) -> Option<String> {
-    v.as_ref().map(serde_json::Value::to_string)
-}
 
 #[async_trait]
 impl JobStore for SqliteStore {
@@ -65,8 +58,8 @@ impl JobStore for SqliteStore {
         if let Some(v) = &q.queue {
             b.push(" AND queue = ").push_bind(v.clone());
         }
-        if let Some(v) = &q.status {
-            b.push(" AND status = ").push_bind(v.clone());
+        if let Some(v) = q.status {
+            b.push(" AND status = ").push_bind(v.as_str());
         }
         if let Some(v) = &q.connector {
             b.push(" AND connector = ").push_bind(v.clone());
@@ -282,7 +275,7 @@ impl JobStore for SqliteStore {
             let job = decode_job(row)?;
             let token: i64 = row.try_get("token")?;
             if let Some(inbox) = job.inbox_id {
-                super::inbox::follow_job(&mut tx, job.id, inbox, &job.status, now).await?;
+                follow_job(&mut tx, job.id, inbox, job.status, now).await?;
             }
             sqlx::query(
                 "UPDATE runs SET finished_at = ?, outcome = 'crashed', error_code = 'crashed', \
@@ -358,7 +351,7 @@ impl JobStore for SqliteStore {
             if let Some(inbox) = changed {
                 // A replayed webhook job puts its inbox row back to `received`.
                 if let Some(inbox) = parse_opt_uuid(inbox)? {
-                    super::inbox::follow_job(&mut tx, *id, inbox, "queued", now).await?;
+                    follow_job(&mut tx, *id, inbox, JobStatus::Queued, now).await?;
                 }
                 done.push(*id);
             }
@@ -399,88 +392,6 @@ impl JobStore for SqliteStore {
     }
 }
 
-/// Inserts a queued job inside the caller's write transaction (no dedupe check).
-pub(super) async fn insert_job(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    j: &JobRecord,
-) -> Result<JobRecord, StoreError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO jobs (id, tenant_id, queue, kind, status, connector, operation, params, payload, inbox_id, \
-         config_version, attempts, max_attempts, replay_generation, run_at, dedupe_key, trace_id, request_id, \
-         trace_carrier, impersonated_by, impersonation_id, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {JOB_COLUMNS}"
-    )))
-    .bind(j.id.to_string())
-    .bind(&j.tenant_id)
-    .bind(&j.queue)
-    .bind(&j.kind)
-    .bind(&j.connector)
-    .bind(&j.operation)
-    .bind(json_text(&j.params))
-    .bind(json_text(&j.payload))
-    .bind(j.inbox_id.map(|u| u.to_string()))
-    .bind(j.config_version)
-    .bind(j.max_attempts)
-    .bind(to_micros(j.run_at))
-    .bind(&j.dedupe_key)
-    .bind(&j.trace_id)
-    .bind(&j.request_id)
-    .bind(json_text(&j.trace_carrier))
-    .bind(j.impersonated_by.map(|u| u.to_string()))
-    .bind(j.impersonation_id.map(|u| u.to_string()))
-    .bind(to_micros(j.created_at))
-    .bind(to_micros(j.created_at))
-    .fetch_one(&mut **tx)
-    .await?;
-    decode_job(&row)
-}
-
-pub(super) fn decode_job(row: &SqliteRow) -> Result<JobRecord, StoreError> {
-    let json = |name: &str| -> Result<Option<serde_json::Value>, StoreError> {
-        row.try_get::<Option<String>, _>(name)?
-            .map(|t| {
-                serde_json::from_str(&t)
-                    .map_err(|e| StoreError::Corrupt(format!("jobs.{name}: {e}")))
-            })
-            .transpose()
-    };
-    let time = |name: &str| -> Result<Option<OffsetDateTime>, StoreError> {
-        row.try_get::<Option<i64>, _>(name)?
-            .map(from_micros)
-            .transpose()
-    };
-    Ok(JobRecord {
-        id: parse_uuid(&row.try_get::<String, _>("id")?)?,
-        tenant_id: row.try_get("tenant_id")?,
-        queue: row.try_get("queue")?,
-        kind: row.try_get("kind")?,
-        status: row.try_get("status")?,
-        connector: row.try_get("connector")?,
-        operation: row.try_get("operation")?,
-        params: json("params")?,
-        payload: json("payload")?,
-        inbox_id: parse_opt_uuid(row.try_get("inbox_id")?)?,
-        config_version: row.try_get("config_version")?,
-        attempts: row.try_get("attempts")?,
-        max_attempts: row.try_get("max_attempts")?,
-        replay_generation: row.try_get("replay_generation")?,
-        run_at: from_micros(row.try_get("run_at")?)?,
-        dedupe_key: row.try_get("dedupe_key")?,
-        last_error_code: row.try_get("last_error_code")?,
-        last_error_message: row.try_get("last_error_message")?,
-        last_upstream_status: row.try_get("last_upstream_status")?,
-        trace_id: row.try_get("trace_id")?,
-        request_id: row.try_get("request_id")?,
-        trace_carrier: json("trace_carrier")?,
-        impersonated_by: parse_opt_uuid(row.try_get("impersonated_by")?)?,
-        impersonation_id: parse_opt_uuid(row.try_get("impersonation_id")?)?,
-        created_at: from_micros(row.try_get("created_at")?)?,
-        updated_at: from_micros(row.try_get("updated_at")?)?,
-        finished_at: time("finished_at")?,
-        dead_at: time("dead_at")?,
-    })
-}
-
 fn decode_run(row: &SqliteRow) -> Result<RunRecord, StoreError> {
     Ok(RunRecord {
         id: parse_uuid(&row.try_get::<String, _>("id")?)?,
@@ -493,7 +404,10 @@ fn decode_run(row: &SqliteRow) -> Result<RunRecord, StoreError> {
             .map(from_micros)
             .transpose()?,
         duration_ms: row.try_get("duration_ms")?,
-        outcome: row.try_get("outcome")?,
+        outcome: row
+            .try_get::<Option<String>, _>("outcome")?
+            .map(|o| o.parse())
+            .transpose()?,
         error_code: row.try_get("error_code")?,
         error_message: row.try_get("error_message")?,
         upstream_status: row.try_get("upstream_status")?,
@@ -572,7 +486,7 @@ async fn finish_one(
          last_upstream_status = COALESCE(?, last_upstream_status) \
          WHERE id = ? AND fencing_token = ? AND status = 'running' RETURNING inbox_id",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(run_at.map(to_micros))
     .bind(attempts_delta)
     .bind(dead_at.map(to_micros))
@@ -590,7 +504,7 @@ async fn finish_one(
     };
     // A webhook job that ended takes its inbox row with it, in this transaction.
     if let Some(inbox) = parse_opt_uuid(row.try_get("inbox_id")?)? {
-        super::inbox::follow_job(tx, a.job_id, inbox, status, a.at).await?;
+        follow_job(tx, a.job_id, inbox, status, a.at).await?;
     }
     if matches!(f.next, Next::Throttled { .. }) {
         // Nothing was sent: a throttled attempt leaves no run behind.
@@ -607,7 +521,7 @@ async fn finish_one(
     )
     .bind(to_micros(a.at))
     .bind(f.duration_ms)
-    .bind(f.outcome)
+    .bind(f.outcome.as_str())
     .bind(&f.error_code)
     .bind(&f.error_message)
     .bind(f.upstream_status)

@@ -18,13 +18,14 @@ use uuid::Uuid;
 
 use super::migrations::{self, SQLITE};
 use super::{Backend, MigrationStatus, Store, StoreError, StoreOptions};
-use crate::settings::ConnectionUrl;
+use crate::model::connection_url::ConnectionUrl;
 
 mod audit;
 mod configs;
 mod events;
 mod idempotency;
 mod inbox;
+mod job_rows;
 mod jobs;
 mod operators;
 mod quotas;

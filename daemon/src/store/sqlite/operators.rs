@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{SqliteStore, audit::append_in_tx, from_micros, parse_opt_uuid, parse_uuid, to_micros};
-use crate::identity::operators::{ApiKeyRecord, OperatorRecord};
+use crate::model::identity::{ApiKeyRecord, OperatorRecord};
 use crate::store::{OperatorStore, StoreError};
 
 const OPERATOR_COLUMNS: &str = "o.id, o.name, o.role, o.created_by, o.created_at, o.disabled_at";

@@ -3,7 +3,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
-use crate::request_log::{RequestLogEntry, RequestLogQuery};
+use crate::model::request_log::{RequestLogEntry, RequestLogQuery};
 use crate::store::{RequestLogStore, StoreError, rows_limit};
 
 const COLUMNS: &str = "id, ts, method, route, path, status, duration_us, tenant_id, operator_id, \

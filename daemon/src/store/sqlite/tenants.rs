@@ -9,8 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{SqliteStore, audit::append_in_tx, from_micros, parse_opt_uuid, parse_uuid, to_micros};
-use crate::identity::clients::TenantClientRecord;
-use crate::identity::impersonations::{ImpersonationQuery, ImpersonationRecord};
+use crate::model::identity::{ImpersonationQuery, ImpersonationRecord, TenantClientRecord};
 use crate::store::{
     ImpersonationStore, StoreError, TenantClientStore, rows_limit, scopes_from_text,
 };

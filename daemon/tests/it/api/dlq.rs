@@ -388,7 +388,7 @@ async fn kill_jobs(app: &TestApp, tenant: &str, queue: &str, n: usize) -> Vec<uu
             job_id: c.job.id,
             token: c.fencing_token,
             finish: orchd::jobs::Finish {
-                outcome: "failed",
+                outcome: orchd::jobs::RunOutcome::Failed,
                 next: orchd::jobs::Next::Dead,
                 error_code: Some("upstream_error".into()),
                 error_message: Some("upstream answered 500".into()),

@@ -74,7 +74,7 @@ fn body(id: &str, kind: &str) -> Vec<u8> {
 
 fn finish(outcome: &'static str, next: Next) -> Finish {
     Finish {
-        outcome,
+        outcome: outcome.parse().unwrap(),
         next,
         error_code: (outcome != "succeeded").then(|| "upstream_error".to_owned()),
         error_message: None,

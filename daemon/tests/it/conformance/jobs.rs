@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use orch_core::audit::AuditDraft;
-use orchd::jobs::{Finish, JobQuery, JobRecord, Next};
+use orchd::jobs::{Finish, JobKind, JobQuery, JobRecord, JobStatus, Next, RunOutcome};
 use orchd::store::{Store, StoreError};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
@@ -29,8 +29,8 @@ pub(crate) fn job(tenant: &str, queue: &str, dedupe: Option<&str>) -> JobRecord 
         id: Uuid::now_v7(),
         tenant_id: tenant.into(),
         queue: queue.into(),
-        kind: "execute".into(),
-        status: "queued".into(),
+        kind: JobKind::Execute,
+        status: JobStatus::Queued,
         connector: Some("stripe".into()),
         operation: Some("create_customer".into()),
         params: Some(json!({"id": "cus_1"})),
@@ -131,7 +131,7 @@ async fn jobs_round_trip_list_and_cancel(kind: Kind) {
     );
     let q = store
         .list_jobs(&JobQuery {
-            status: Some("cancelled".into()),
+            status: Some(JobStatus::Cancelled),
             limit: 10,
             ..Default::default()
         })
@@ -195,7 +195,7 @@ async fn a_dedupe_key_names_one_live_job(kind: Kind) {
 
 fn finish(outcome: &'static str, next: Next) -> Finish {
     Finish {
-        outcome,
+        outcome: outcome.parse().unwrap(),
         next,
         error_code: (outcome != "succeeded").then(|| "upstream_error".to_owned()),
         error_message: (outcome != "succeeded").then(|| "upstream answered 503".to_owned()),
@@ -502,16 +502,13 @@ async fn a_stale_fencing_token_cannot_finish_or_heartbeat(kind: Kind) {
     assert_eq!(done.status, "succeeded");
     assert!(done.finished_at.is_some());
     let runs = store.job_runs(j.id).await.unwrap();
-    let outcomes: Vec<_> = runs
-        .iter()
-        .map(|r| (r.attempt, r.outcome.clone()))
-        .collect();
+    let outcomes: Vec<_> = runs.iter().map(|r| (r.attempt, r.outcome)).collect();
     assert!(
-        outcomes.contains(&(1, Some("crashed".into()))),
+        outcomes.contains(&(1, Some(RunOutcome::Crashed))),
         "{outcomes:?}"
     );
     assert!(
-        outcomes.contains(&(2, Some("succeeded".into()))),
+        outcomes.contains(&(2, Some(RunOutcome::Succeeded))),
         "{outcomes:?}"
     );
     // Finishing twice is refused too.
@@ -701,7 +698,7 @@ async fn dead_jobs_replay_and_purge(kind: Kind) {
     );
     let filtered = store
         .list_jobs(&JobQuery {
-            status: Some("dead".into()),
+            status: Some(JobStatus::Dead),
             connector: Some("stripe".into()),
             error_code: Some("upstream_error".into()),
             dead_since: Some(t - Duration::seconds(1)),
@@ -714,7 +711,7 @@ async fn dead_jobs_replay_and_purge(kind: Kind) {
     assert_eq!(filtered.len(), 3);
     let none = store
         .list_jobs(&JobQuery {
-            status: Some("dead".into()),
+            status: Some(JobStatus::Dead),
             dead_since: Some(t + Duration::seconds(1)),
             limit: 10,
             ..Default::default()
@@ -725,7 +722,7 @@ async fn dead_jobs_replay_and_purge(kind: Kind) {
 
     let by_ids = store
         .list_jobs(&JobQuery {
-            status: Some("dead".into()),
+            status: Some(JobStatus::Dead),
             ids: vec![dead[0].id, live.id, dead[2].id],
             limit: 10,
             ..Default::default()
@@ -1002,27 +999,27 @@ async fn finishing_in_batches_checks_each_token(kind: Kind) {
                 j.status,
                 j.attempts,
                 runs.len(),
-                runs.first().and_then(|r| r.outcome.clone()),
+                runs.first().and_then(|r| r.outcome),
             )
         }
     };
     assert_eq!(
         status(0).await,
-        ("succeeded".into(), 1, 1, Some("succeeded".into()))
+        (JobStatus::Succeeded, 1, 1, Some(RunOutcome::Succeeded))
     );
     assert_eq!(
         status(1).await,
-        ("running".into(), 1, 1, None),
+        (JobStatus::Running, 1, 1, None),
         "a stale token changes nothing"
     );
     assert_eq!(
         status(2).await,
-        ("queued".into(), 0, 0, None),
+        (JobStatus::Queued, 0, 0, None),
         "throttled: attempt and run handed back"
     );
     assert_eq!(
         status(3).await,
-        ("queued".into(), 1, 1, Some("failed".into()))
+        (JobStatus::Queued, 1, 1, Some(RunOutcome::Failed))
     );
     assert!(store.finish_jobs(&[]).await.unwrap().is_empty());
 }

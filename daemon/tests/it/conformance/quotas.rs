@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use orch_core::audit::AuditDraft;
-use orchd::jobs::{Finish, Next};
+use orchd::jobs::{Finish, Next, RunOutcome};
 use orchd::store::Store;
 use orchd::webhooks::{InboxRecord, NewDelivery, webhook_job};
 use sqlx::SqlSafeStr;
@@ -39,9 +39,9 @@ async fn live(store: &Arc<dyn Store>, tenant: &str, kind: &str) -> (u64, Vec<(St
 fn finish(next: Next) -> Finish {
     Finish {
         outcome: if next == Next::Succeeded {
-            "succeeded"
+            RunOutcome::Succeeded
         } else {
-            "failed"
+            RunOutcome::Failed
         },
         next,
         error_code: None,

@@ -139,7 +139,12 @@ async fn a_killed_workers_job_is_reclaimed_and_runs_again() {
     let runs = store.job_runs(job.id).await.unwrap();
     let outcomes: Vec<_> = runs
         .iter()
-        .map(|r| (r.attempt, r.outcome.clone().unwrap_or_default()))
+        .map(|r| {
+            (
+                r.attempt,
+                r.outcome.map(|o| o.to_string()).unwrap_or_default(),
+            )
+        })
         .collect();
     assert_eq!(
         outcomes,

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::jobs::JobKind;
+use crate::model::jobs::JobKind;
 pub use crate::model::quotas::LiveJobCounts;
 use crate::resilience::rate_limit::RateLimiter;
 use crate::settings::{QuotaSettings, TenantQuota};

@@ -63,8 +63,7 @@ impl fmt::Debug for SecretValue {
     }
 }
 
-/// Where `docker:` refs are mounted by default.
-pub const DOCKER_SECRETS_DIR: &str = "/run/secrets";
+pub use crate::settings::{DEFAULT_ALLOWED_REFS, DOCKER_SECRETS_DIR};
 
 /// Files larger than this are refused when no setting says otherwise (daemon settings).
 const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024;
@@ -74,20 +73,8 @@ fn is_daemon_env(name: &str) -> bool {
     name.starts_with("ORCHD_") || name.starts_with("VAULT_")
 }
 
-/// What tenants may name when `secrets.allowed_refs` is not set: each its own names only.
-pub const DEFAULT_ALLOWED_REFS: [&str; 4] = [
-    "env:ORCH_{TENANT}_*",
-    "file:/run/secrets/{tenant}_*",
-    "docker:{tenant}_*",
-    "vault:secret/{tenant}/*",
-];
-
-/// `pattern` for `tenant`: `{tenant}` is the slug, `{TENANT}` the slug as an environment
-/// variable name would spell it.
 fn for_tenant(pattern: &str, tenant: &str) -> String {
-    pattern
-        .replace("{tenant}", tenant)
-        .replace("{TENANT}", &tenant.to_ascii_uppercase().replace('-', "_"))
+    RefPattern::for_tenant(pattern, tenant)
 }
 
 /// Which SecretRefs a tenant config may name: `secrets.allowed_refs` (global under `"*"`, or
@@ -165,26 +152,6 @@ impl SecretPolicy {
             self.guarded_dirs.push(real);
         }
         self.guarded_dirs.push(absolute);
-    }
-
-    /// Checks the allow-list settings once at start-up: `(key, message)` on the first problem.
-    pub fn check_settings(settings: &SecretSettings) -> Result<(), (&'static str, String)> {
-        for (tenant, patterns) in &settings.allowed_refs {
-            if tenant != "*" && orch_core::tenant::TenantSlug::parse(tenant).is_err() {
-                return Err((
-                    "secrets.allowed_refs",
-                    format!("{tenant:?} is neither a tenant slug nor \"*\""),
-                ));
-            }
-            for pattern in patterns {
-                RefPattern::parse(&for_tenant(pattern, "t"))
-                    .map_err(|m| ("secrets.allowed_refs", m))?;
-            }
-        }
-        if settings.max_file_bytes.bytes() == 0 || settings.max_file_bytes.bytes() > 1 << 20 {
-            return Err(("secrets.max_file_bytes", "must be 1 B – 1 MiB".to_owned()));
-        }
-        Ok(())
     }
 
     /// The file a `file:` or `docker:` ref reads.

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+use orch_core::config::secret_ref::RefPattern;
 use orch_core::tenant::{TenantPattern, TenantSlug};
 use orch_core::units::{ByteSize, HumanDuration};
 use serde::{Deserialize, Serialize};
@@ -369,7 +370,7 @@ impl Default for ApiSettings {
     fn default() -> Self {
         Self {
             max_body_bytes: ByteSize::mib(1),
-            max_upstream_response_bytes: ByteSize(crate::executor::DEFAULT_MAX_RESPONSE_BYTES),
+            max_upstream_response_bytes: ByteSize(DEFAULT_MAX_RESPONSE_BYTES),
             max_streams_per_caller: 8,
         }
     }
@@ -421,16 +422,57 @@ pub struct SecretSettings {
     pub max_file_bytes: ByteSize,
 }
 
+/// Where `docker:` refs are mounted by default.
+pub const DOCKER_SECRETS_DIR: &str = "/run/secrets";
+
+/// What tenants may name when `secrets.allowed_refs` is not set: each its own names only.
+pub const DEFAULT_ALLOWED_REFS: [&str; 4] = [
+    "env:ORCH_{TENANT}_*",
+    "file:/run/secrets/{tenant}_*",
+    "docker:{tenant}_*",
+    "vault:secret/{tenant}/*",
+];
+
+/// Upstream responses above this are refused unless `api.max_upstream_response_bytes` says
+/// otherwise.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 10 * 1024 * 1024;
+
+impl SecretSettings {
+    /// The allow-list's tenants and patterns, and the file size cap.
+    fn validate(&self) -> Result<(), SettingsError> {
+        let invalid = |key: &'static str, message: String| SettingsError::Invalid { key, message };
+        for (tenant, patterns) in &self.allowed_refs {
+            if tenant != "*" && TenantSlug::parse(tenant).is_err() {
+                return Err(invalid(
+                    "secrets.allowed_refs",
+                    format!("{tenant:?} is neither a tenant slug nor \"*\""),
+                ));
+            }
+            for pattern in patterns {
+                RefPattern::parse(&RefPattern::for_tenant(pattern, "t"))
+                    .map_err(|m| invalid("secrets.allowed_refs", m))?;
+            }
+        }
+        if self.max_file_bytes.bytes() == 0 || self.max_file_bytes.bytes() > 1 << 20 {
+            return Err(invalid(
+                "secrets.max_file_bytes",
+                "must be 1 B – 1 MiB".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for SecretSettings {
     fn default() -> Self {
         Self {
-            docker_dir: PathBuf::from(crate::secrets::DOCKER_SECRETS_DIR),
+            docker_dir: PathBuf::from(DOCKER_SECRETS_DIR),
             vault_addr: None,
             vault_token_ref: None,
             cache_ttl: HumanDuration(Duration::from_secs(60)),
             allowed_refs: BTreeMap::from([(
                 "*".to_owned(),
-                crate::secrets::DEFAULT_ALLOWED_REFS
+                DEFAULT_ALLOWED_REFS
                     .iter()
                     .map(|p| (*p).to_owned())
                     .collect(),
@@ -904,8 +946,7 @@ impl Settings {
                 "must be at least 1 KiB",
             ));
         }
-        crate::secrets::SecretPolicy::check_settings(&self.secrets)
-            .map_err(|(key, message)| invalid(key, message))?;
+        self.secrets.validate()?;
         self.auth.jwks.validate()?;
         let mut seen = BTreeSet::new();
         for (index, issuer) in self.auth.issuers.iter().enumerate() {

@@ -96,6 +96,14 @@ impl SecretRef {
 pub struct RefPattern(String);
 
 impl RefPattern {
+    /// `pattern` for `tenant`: `{tenant}` is the slug, `{TENANT}` the slug as an environment
+    /// variable name would spell it (upper case, `-` as `_`).
+    pub fn for_tenant(pattern: &str, tenant: &str) -> String {
+        pattern
+            .replace("{tenant}", tenant)
+            .replace("{TENANT}", &tenant.to_ascii_uppercase().replace('-', "_"))
+    }
+
     /// A pattern must start with a known scheme; the rest is free text with `*` wildcards.
     pub fn parse(pattern: &str) -> Result<Self, String> {
         let (scheme, rest) = pattern

@@ -239,8 +239,7 @@ pub struct Executor {
     max_response_bytes: u64,
 }
 
-/// Upstream responses above this are refused unless a setting says otherwise.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 10 * 1024 * 1024;
+pub use crate::settings::DEFAULT_MAX_RESPONSE_BYTES;
 
 impl Executor {
     pub fn new(

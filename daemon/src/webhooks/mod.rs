@@ -13,7 +13,7 @@ pub mod process;
 
 use time::OffsetDateTime;
 
-use crate::jobs::{JobKind, JobRecord, JobStatus};
+use crate::model::jobs::{JobKind, JobRecord, JobStatus};
 pub use crate::model::inbox::{
     BLOB_REF_PREFIX, InboxQuery, InboxRecord, NewDelivery, Received, inbox_status_of_job,
 };

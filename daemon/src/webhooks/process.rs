@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 
 use crate::events::NewEvent;
 use crate::executor::{Answer, Call, ExecError, Executor};
-use crate::jobs::{JobRecord, JobStatus};
+use crate::model::jobs::{JobRecord, JobStatus};
 use crate::store::Store;
 
 /// How processing a delivery went, before the outcome rules decide what it means.

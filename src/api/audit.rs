@@ -77,9 +77,9 @@ pub struct AuditListQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<Cursor>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
 }
 
 #[cfg(test)]
@@ -102,7 +102,7 @@ mod tests {
         assert_eq!(
             wire(&query),
             "operator=alice&action=operator.create&tenant=acme&since=2026-01-01T00:00:00Z\
-             &until=2026-02-01T00:00:00Z&cursor=41&limit=10"
+             &until=2026-02-01T00:00:00Z&limit=10&cursor=41"
         );
     }
 }

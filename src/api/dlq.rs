@@ -94,9 +94,9 @@ pub struct DlqListQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<Cursor>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
 }
 
 impl DlqListQuery {
@@ -160,7 +160,7 @@ mod tests {
         assert_eq!(
             wire(&query),
             "queue=low&tenant=acme&connector=stripe&error_code=upstream_5xx\
-             &since=2026-01-01T00:00:00Z&until=2026-02-01T00:00:00Z&cursor=c&limit=9"
+             &since=2026-01-01T00:00:00Z&until=2026-02-01T00:00:00Z&limit=9&cursor=c"
         );
     }
 }

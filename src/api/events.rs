@@ -110,16 +110,16 @@ pub struct EventListQuery {
     /// See [`EventFilter::kind`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// Only events after this id, oldest first (for resuming).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_id: Option<i64>,
     /// RFC 3339: only events at or after this time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<Cursor>,
-    /// Only events after this id, oldest first (for resuming).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
 }
 
 /// `GET /v1/admin/events/stream` and `GET /v1/events/stream`.
@@ -135,13 +135,13 @@ pub struct EventStreamQuery {
     /// See [`EventFilter::kind`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// Resume after this event id (a `Last-Event-ID` header wins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_id: Option<i64>,
     /// Without a resume id: start at the first event at or after this RFC 3339 time
     /// (instead of only new events).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
-    /// Resume after this event id (a `Last-Event-ID` header wins).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after_id: Option<i64>,
 }
 
 impl EventListQuery {
@@ -257,7 +257,7 @@ mod tests {
         assert_eq!(
             wire(&query),
             "tenant=acme&connector=stripe&trace_id=4bf92f3577b34da6a3ce929d0e0e4736\
-             &kind=webhook.*&since=2026-01-01T00:00:00Z&cursor=99&after_id=7&limit=100"
+             &kind=webhook.*&after_id=7&since=2026-01-01T00:00:00Z&limit=100&cursor=99"
         );
         assert_eq!(query.filter().kind.as_deref(), Some("webhook.*"));
         assert_eq!(wire(&EventStreamQuery::default()), "");
@@ -271,7 +271,7 @@ mod tests {
         };
         assert_eq!(
             wire(&stream),
-            "tenant=acme&connector=stripe&kind=job.dead&since=2026-01-01T00:00:00Z&after_id=12"
+            "tenant=acme&connector=stripe&kind=job.dead&after_id=12&since=2026-01-01T00:00:00Z"
         );
         assert_eq!(stream.filter().tenant.as_deref(), Some("acme"));
     }

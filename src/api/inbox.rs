@@ -84,9 +84,9 @@ pub struct InboxListQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<Cursor>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
 }
 
 #[cfg(test)]
@@ -111,7 +111,7 @@ mod tests {
             wire(&query),
             "tenant=acme&provider=stripe&status=failed&type=invoice.paid\
              &since=2026-01-01T00:00:00Z&until=2026-02-01T00:00:00Z\
-             &cursor=00000000-0000-0000-0000-000000000000&limit=500"
+             &limit=500&cursor=00000000-0000-0000-0000-000000000000"
         );
     }
 }

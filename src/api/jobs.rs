@@ -130,15 +130,15 @@ pub struct JobListQuery {
 pub struct AdminJobListQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queue: Option<String>,
     /// One of [`JOB_STATUSES`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<Cursor>,
+    pub queue: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
 }
 
 #[cfg(test)]
@@ -169,7 +169,7 @@ mod tests {
         };
         assert_eq!(
             wire(&query),
-            "tenant=acme&queue=low&status=dead&cursor=c&limit=5"
+            "tenant=acme&status=dead&queue=low&limit=5&cursor=c"
         );
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! Each list's query string is one type (`…ListQuery`, next to the list's views) that
 //! `orchctl` serialises with [`query_pairs`] and `orchd` deserialises from the URL, so the
-//! parameter names are written once. The types refuse unknown parameters.
+//! parameter names are written once. The types refuse unknown parameters; their fields keep
+//! the order orchd has always listed them in (the "expected one of" of that refusal).
 
 use std::fmt;
 use std::str::FromStr;
@@ -95,9 +96,9 @@ pub struct InvalidCursor;
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<Cursor>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
 }
 
 /// Clamps a requested page size into `1..=MAX_LIMIT`, defaulting to `DEFAULT_LIMIT`.
@@ -263,7 +264,7 @@ pub(crate) mod tests {
             cursor: Some(Cursor::from("7")),
             limit: Some(20),
         };
-        assert_eq!(wire(&query), "cursor=7&limit=20");
+        assert_eq!(wire(&query), "limit=20&cursor=7");
     }
 
     #[test]

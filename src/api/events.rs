@@ -145,6 +145,23 @@ pub struct EventStreamQuery {
 }
 
 impl EventListQuery {
+    /// The first page of the events `filter` selects, newest first.
+    pub fn new(filter: EventFilter) -> Self {
+        let EventFilter {
+            tenant,
+            connector,
+            trace_id,
+            kind,
+        } = filter;
+        EventListQuery {
+            tenant,
+            connector,
+            trace_id,
+            kind,
+            ..EventListQuery::default()
+        }
+    }
+
     /// The query's filters, not yet checked (see [`EventFilter::normalized`]).
     pub fn filter(&self) -> EventFilter {
         EventFilter {
@@ -157,6 +174,23 @@ impl EventListQuery {
 }
 
 impl EventStreamQuery {
+    /// The new events `filter` selects, from now on.
+    pub fn new(filter: EventFilter) -> Self {
+        let EventFilter {
+            tenant,
+            connector,
+            trace_id,
+            kind,
+        } = filter;
+        EventStreamQuery {
+            tenant,
+            connector,
+            trace_id,
+            kind,
+            ..EventStreamQuery::default()
+        }
+    }
+
     /// The query's filters, not yet checked (see [`EventFilter::normalized`]).
     pub fn filter(&self) -> EventFilter {
         EventFilter {
@@ -274,5 +308,10 @@ mod tests {
             "tenant=acme&connector=stripe&kind=job.dead&after_id=12&since=2026-01-01T00:00:00Z"
         );
         assert_eq!(stream.filter().tenant.as_deref(), Some("acme"));
+        assert_eq!(
+            EventStreamQuery::new(stream.filter()).filter(),
+            stream.filter()
+        );
+        assert_eq!(EventListQuery::new(query.filter()).filter(), query.filter());
     }
 }

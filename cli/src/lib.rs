@@ -9,7 +9,6 @@
 //! environment in [`Env`], so they never touch the real terminal or process variables.
 
 use std::ffi::OsString;
-use std::io::{Read, Write};
 
 use clap::{CommandFactory as _, FromArgMatches as _};
 
@@ -21,6 +20,7 @@ pub mod env;
 pub mod error;
 pub mod exit;
 pub mod generated;
+pub mod global;
 pub mod output;
 pub mod progress;
 pub mod session;
@@ -30,25 +30,10 @@ pub use client::install_crypto_provider;
 pub use env::Env;
 pub use error::CliError;
 pub use exit::Exit;
+pub use session::Io;
 
 use crate::client::VerboseLog;
 use crate::session::Ctx;
-
-/// The streams a command runs with.
-pub struct Io<'io> {
-    /// Data: tables, JSON, YAML.
-    pub stdout: &'io mut dyn Write,
-    /// Diagnostics, notes, `-v` lines and errors.
-    pub stderr: &'io mut dyn Write,
-    /// Read only by `login --api-key-stdin` and by `-f -` (`config validate | apply | diff`).
-    pub stdin: &'io mut dyn Read,
-    /// Whether orchctl may prompt (stdin and stderr are a terminal). Without one, anything
-    /// that would prompt is a usage error instead.
-    pub is_terminal: bool,
-    /// Whether stdout is a terminal: the default output format is a table there, JSON
-    /// elsewhere.
-    pub stdout_is_terminal: bool,
-}
 
 /// Parses the command line. `--no-color` also turns off colour in clap's own help and
 /// errors, which are printed before the flag could otherwise be read.

@@ -1,15 +1,45 @@
 //! Printing data on stdout: tables for people (comfy-table), the API's own objects as JSON
 //! or YAML for scripts.
 
+use std::ffi::OsStr;
 use std::io::Write;
 
+use clap::ValueEnum;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::cli::OutputFormat;
 use crate::error::CliError;
+
+/// How data is printed on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned columns for people
+    Table,
+    /// The API's own objects, for scripts
+    Json,
+    /// The API's own objects, as YAML
+    Yaml,
+}
+
+impl OutputFormat {
+    /// `explicit` if given; otherwise `table` for a terminal and `json` for a pipe or file.
+    pub fn resolve(explicit: Option<OutputFormat>, stdout_is_terminal: bool) -> OutputFormat {
+        match explicit {
+            Some(format) => format,
+            None if stdout_is_terminal => OutputFormat::Table,
+            None => OutputFormat::Json,
+        }
+    }
+}
+
+/// Colour only on a terminal, and never with `--no-color` or a non-empty `NO_COLOR`
+/// (<https://no-color.org>: set and not empty, whatever its value).
+pub fn color_enabled(no_color_flag: bool, no_color_env: Option<&OsStr>, is_terminal: bool) -> bool {
+    let env_disables = no_color_env.is_some_and(|value| !value.is_empty());
+    is_terminal && !no_color_flag && !env_disables
+}
 
 /// Writes `value` as pretty JSON or YAML. `Table` is the caller's business: it is rendered
 /// by each command, so this treats it as JSON.

@@ -17,20 +17,37 @@
 //! API key on a refresh. Credentials given for the call (`ORCHCTL_TOKEN`, `ORCHCTL_API_KEY`)
 //! go wherever the call goes, since whoever set them also chose the server.
 
+use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use dialoguer::{Input, Password};
 use time::OffsetDateTime;
 
-use crate::Io;
-use crate::cli::{GlobalArgs, OutputFormat};
 use crate::client::{Client, VerboseLog, same_server};
 use crate::config::{self, ConfigFile, Context};
 use crate::env::Env;
 use crate::error::CliError;
+use crate::global::GlobalArgs;
+use crate::output::OutputFormat;
 
 /// A saved token is replaced when it expires within this margin.
 pub const REFRESH_MARGIN: time::Duration = time::Duration::seconds(60);
+
+/// The streams a command runs with.
+pub struct Io<'io> {
+    /// Data: tables, JSON, YAML.
+    pub stdout: &'io mut dyn Write,
+    /// Diagnostics, notes, `-v` lines and errors.
+    pub stderr: &'io mut dyn Write,
+    /// Read only by `login --api-key-stdin` and by `-f -` (`config validate | apply | diff`).
+    pub stdin: &'io mut dyn Read,
+    /// Whether orchctl may prompt (stdin and stderr are a terminal). Without one, anything
+    /// that would prompt is a usage error instead.
+    pub is_terminal: bool,
+    /// Whether stdout is a terminal: the default output format is a table there, JSON
+    /// elsewhere.
+    pub stdout_is_terminal: bool,
+}
 
 /// What every command runs with: the global flags, the environment, the streams.
 pub struct Ctx<'a, 'io> {

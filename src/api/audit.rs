@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::api::list::Cursor;
+
 /// `GET /v1/admin/audit/verify[?expect_head=<count>:<hash>]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditVerifyResponse {
@@ -55,4 +57,52 @@ pub struct AnchorCheck {
     pub hash: String,
     /// The chain still holds the anchored row with that seal.
     pub matched: bool,
+}
+
+/// `GET /v1/admin/audit`: newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditListQuery {
+    /// The operator's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    /// RFC 3339; at or after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// RFC 3339; before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::list::tests::wire;
+
+    #[test]
+    fn audit_list_query_round_trips() {
+        assert_eq!(wire(&AuditListQuery::default()), "");
+        let query = AuditListQuery {
+            operator: Some("alice".into()),
+            action: Some("operator.create".into()),
+            tenant: Some("acme".into()),
+            since: Some("2026-01-01T00:00:00Z".into()),
+            until: Some("2026-02-01T00:00:00Z".into()),
+            cursor: Some(Cursor::of(41)),
+            limit: Some(10),
+        };
+        assert_eq!(
+            wire(&query),
+            "operator=alice&action=operator.create&tenant=acme&since=2026-01-01T00:00:00Z\
+             &until=2026-02-01T00:00:00Z&limit=10&cursor=41"
+        );
+    }
 }

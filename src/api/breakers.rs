@@ -26,3 +26,29 @@ pub struct ResetBreakerRequest {
     #[serde(default)]
     pub reason: String,
 }
+
+/// `GET /v1/admin/breakers`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakerListQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::list::tests::wire;
+
+    #[test]
+    fn breaker_list_query_round_trips() {
+        assert_eq!(wire(&BreakerListQuery::default()), "");
+        let query = BreakerListQuery {
+            tenant: Some("acme".into()),
+            connector: Some("stripe".into()),
+        };
+        assert_eq!(wire(&query), "tenant=acme&connector=stripe");
+    }
+}

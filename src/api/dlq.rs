@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::api::list::Cursor;
+
 /// Which dead jobs a bulk action applies to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,4 +73,94 @@ pub struct DlqQueueView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DlqStatsResponse {
     pub queues: Vec<DlqQueueView>,
+}
+
+/// `GET /v1/admin/dlq`: the dead jobs a [`DlqFilter`] selects, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DlqListQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// RFC 3339; dead at or after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// RFC 3339; dead before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
+}
+
+impl DlqListQuery {
+    /// The first page of what `filter` selects.
+    pub fn new(filter: DlqFilter) -> Self {
+        let DlqFilter {
+            queue,
+            tenant,
+            connector,
+            error_code,
+            since,
+            until,
+        } = filter;
+        DlqListQuery {
+            queue,
+            tenant,
+            connector,
+            error_code,
+            since,
+            until,
+            cursor: None,
+            limit: None,
+        }
+    }
+
+    /// The selection, as the bulk actions take it.
+    pub fn filter(&self) -> DlqFilter {
+        DlqFilter {
+            queue: self.queue.clone(),
+            tenant: self.tenant.clone(),
+            connector: self.connector.clone(),
+            error_code: self.error_code.clone(),
+            since: self.since.clone(),
+            until: self.until.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::list::tests::wire;
+
+    #[test]
+    fn dlq_list_query_round_trips() {
+        assert_eq!(wire(&DlqListQuery::default()), "");
+        let filter = DlqFilter {
+            queue: Some("low".into()),
+            tenant: Some("acme".into()),
+            connector: Some("stripe".into()),
+            error_code: Some("upstream_5xx".into()),
+            since: Some("2026-01-01T00:00:00Z".into()),
+            until: Some("2026-02-01T00:00:00Z".into()),
+        };
+        let query = DlqListQuery {
+            cursor: Some(Cursor::from("c")),
+            limit: Some(9),
+            ..DlqListQuery::new(filter.clone())
+        };
+        assert_eq!(query.filter(), filter);
+        assert_eq!(
+            wire(&query),
+            "queue=low&tenant=acme&connector=stripe&error_code=upstream_5xx\
+             &since=2026-01-01T00:00:00Z&until=2026-02-01T00:00:00Z&limit=9&cursor=c"
+        );
+    }
 }

@@ -6,6 +6,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::api::list::Cursor;
 use crate::problem::FieldError;
 use crate::tenant::TenantSlug;
 use crate::trace::TraceId;
@@ -96,6 +97,111 @@ fn check_kind(kind: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// `GET /v1/admin/events`: newest first, or oldest first after `after_id`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventListQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// See [`EventFilter::kind`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Only events after this id, oldest first (for resuming).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_id: Option<i64>,
+    /// RFC 3339: only events at or after this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
+}
+
+/// `GET /v1/admin/events/stream` and `GET /v1/events/stream`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventStreamQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// See [`EventFilter::kind`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Resume after this event id (a `Last-Event-ID` header wins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_id: Option<i64>,
+    /// Without a resume id: start at the first event at or after this RFC 3339 time
+    /// (instead of only new events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+}
+
+impl EventListQuery {
+    /// The first page of the events `filter` selects, newest first.
+    pub fn new(filter: EventFilter) -> Self {
+        let EventFilter {
+            tenant,
+            connector,
+            trace_id,
+            kind,
+        } = filter;
+        EventListQuery {
+            tenant,
+            connector,
+            trace_id,
+            kind,
+            ..EventListQuery::default()
+        }
+    }
+
+    /// The query's filters, not yet checked (see [`EventFilter::normalized`]).
+    pub fn filter(&self) -> EventFilter {
+        EventFilter {
+            tenant: self.tenant.clone(),
+            connector: self.connector.clone(),
+            trace_id: self.trace_id.clone(),
+            kind: self.kind.clone(),
+        }
+    }
+}
+
+impl EventStreamQuery {
+    /// The new events `filter` selects, from now on.
+    pub fn new(filter: EventFilter) -> Self {
+        let EventFilter {
+            tenant,
+            connector,
+            trace_id,
+            kind,
+        } = filter;
+        EventStreamQuery {
+            tenant,
+            connector,
+            trace_id,
+            kind,
+            ..EventStreamQuery::default()
+        }
+    }
+
+    /// The query's filters, not yet checked (see [`EventFilter::normalized`]).
+    pub fn filter(&self) -> EventFilter {
+        EventFilter {
+            tenant: self.tenant.clone(),
+            connector: self.connector.clone(),
+            trace_id: self.trace_id.clone(),
+            kind: self.kind.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +271,47 @@ mod tests {
             upper.trace_id.as_deref(),
             Some("4bf92f3577b34da6a3ce929d0e0e4736")
         );
+    }
+
+    #[test]
+    fn event_queries_round_trip() {
+        use crate::api::list::tests::wire;
+
+        assert_eq!(wire(&EventListQuery::default()), "");
+        let query = EventListQuery {
+            tenant: Some("acme".into()),
+            connector: Some("stripe".into()),
+            trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
+            kind: Some("webhook.*".into()),
+            since: Some("2026-01-01T00:00:00Z".into()),
+            cursor: Some(Cursor::of(99)),
+            after_id: Some(7),
+            limit: Some(100),
+        };
+        assert_eq!(
+            wire(&query),
+            "tenant=acme&connector=stripe&trace_id=4bf92f3577b34da6a3ce929d0e0e4736\
+             &kind=webhook.*&after_id=7&since=2026-01-01T00:00:00Z&limit=100&cursor=99"
+        );
+        assert_eq!(query.filter().kind.as_deref(), Some("webhook.*"));
+        assert_eq!(wire(&EventStreamQuery::default()), "");
+        let stream = EventStreamQuery {
+            tenant: Some("acme".into()),
+            connector: Some("stripe".into()),
+            trace_id: None,
+            kind: Some("job.dead".into()),
+            since: Some("2026-01-01T00:00:00Z".into()),
+            after_id: Some(12),
+        };
+        assert_eq!(
+            wire(&stream),
+            "tenant=acme&connector=stripe&kind=job.dead&after_id=12&since=2026-01-01T00:00:00Z"
+        );
+        assert_eq!(stream.filter().tenant.as_deref(), Some("acme"));
+        assert_eq!(
+            EventStreamQuery::new(stream.filter()).filter(),
+            stream.filter()
+        );
+        assert_eq!(EventListQuery::new(query.filter()).filter(), query.filter());
     }
 }

@@ -80,3 +80,38 @@ pub struct TenantWhoAmI {
     pub impersonated_by: Option<Uuid>,
     pub impersonation_id: Option<Uuid>,
 }
+
+/// `GET /v1/admin/impersonations`: newest first, one page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImpersonationListQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    /// Only impersonations neither stopped nor expired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::list::tests::wire;
+
+    #[test]
+    fn impersonation_list_query_round_trips() {
+        assert_eq!(wire(&ImpersonationListQuery::default()), "");
+        let query = ImpersonationListQuery {
+            tenant: Some("acme".into()),
+            active: Some(true),
+            limit: Some(3),
+        };
+        assert_eq!(wire(&query), "tenant=acme&active=true&limit=3");
+        let inactive = ImpersonationListQuery {
+            active: Some(false),
+            ..ImpersonationListQuery::default()
+        };
+        assert_eq!(wire(&inactive), "active=false");
+    }
+}

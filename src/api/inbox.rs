@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::api::list::Cursor;
+
 /// The statuses of an inbox row: `received` until its job ends, then `processed` or
 /// `failed` (its job is dead).
 pub const INBOX_STATUSES: [&str; 3] = ["received", "processed", "failed"];
@@ -58,4 +60,58 @@ pub struct InboxReplayRequest {
 pub struct InboxReplayResponse {
     pub inbox: InboxView,
     pub job_id: Uuid,
+}
+
+/// `GET /v1/admin/inbox`: newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboxListQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// One of [`INBOX_STATUSES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The provider's event type (`invoice.paid`).
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// RFC 3339; received at or after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// RFC 3339; received before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::list::tests::wire;
+
+    #[test]
+    fn inbox_list_query_round_trips() {
+        assert_eq!(wire(&InboxListQuery::default()), "");
+        let query = InboxListQuery {
+            tenant: Some("acme".into()),
+            provider: Some("stripe".into()),
+            status: Some("failed".into()),
+            event_type: Some("invoice.paid".into()),
+            since: Some("2026-01-01T00:00:00Z".into()),
+            until: Some("2026-02-01T00:00:00Z".into()),
+            cursor: Some(Cursor::of(Uuid::nil())),
+            limit: Some(500),
+        };
+        assert_eq!(
+            wire(&query),
+            "tenant=acme&provider=stripe&status=failed&type=invoice.paid\
+             &since=2026-01-01T00:00:00Z&until=2026-02-01T00:00:00Z\
+             &limit=500&cursor=00000000-0000-0000-0000-000000000000"
+        );
+    }
 }

@@ -7,6 +7,8 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::api::list::Cursor;
+
 /// `POST /v1/jobs`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,4 +107,69 @@ pub struct JobView {
     pub impersonated_by: Option<Uuid>,
     pub impersonation_id: Option<Uuid>,
     pub runs: Vec<RunView>,
+}
+
+/// `GET /v1/jobs` (the caller's tenant): newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobListQuery {
+    /// One of [`JOB_STATUSES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
+}
+
+/// `GET /v1/admin/jobs`: any tenant, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminJobListQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    /// One of [`JOB_STATUSES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::list::tests::wire;
+
+    #[test]
+    fn job_list_queries_round_trip() {
+        assert_eq!(wire(&JobListQuery::default()), "");
+        let query = JobListQuery {
+            status: Some("queued".into()),
+            queue: Some("default".into()),
+            limit: Some(2),
+            cursor: Some(Cursor::of(Uuid::nil())),
+        };
+        assert_eq!(
+            wire(&query),
+            "status=queued&queue=default&limit=2&cursor=00000000-0000-0000-0000-000000000000"
+        );
+        assert_eq!(wire(&AdminJobListQuery::default()), "");
+        let query = AdminJobListQuery {
+            tenant: Some("acme".into()),
+            queue: Some("low".into()),
+            status: Some("dead".into()),
+            cursor: Some(Cursor::from("c")),
+            limit: Some(5),
+        };
+        assert_eq!(
+            wire(&query),
+            "tenant=acme&status=dead&queue=low&limit=5&cursor=c"
+        );
+    }
 }

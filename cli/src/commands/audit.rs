@@ -2,20 +2,14 @@
 //! chain, and anchor its head (`verify --expect-head` finds rows cut off the end, which a
 //! chain alone cannot show).
 
-use std::time::Duration;
-
 use clap::{Args, Subcommand};
-use orch_core::api::audit::{AuditHead, AuditVerifyResponse};
-use orch_core::api::list::{MAX_LIMIT, Page};
+use orch_core::api::audit::{AuditHead, AuditListQuery, AuditVerifyResponse};
 use orch_core::audit::{AuditAnchor, AuditRecord};
-use orch_core::units::HumanDuration;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
-use crate::cli::OutputFormat;
-use crate::client::AuditListQuery;
+use crate::commands::args::{PageArgs, TimeRangeArgs};
 use crate::error::CliError;
-use crate::output;
+use crate::output::{self, OutputFormat};
 use crate::session::Ctx;
 
 /// Read the operator audit log and verify its hash chain
@@ -62,52 +56,10 @@ pub struct ListArgs {
     /// Only rows about this tenant
     #[arg(long, value_name = "TENANT")]
     pub tenant: Option<String>,
-    /// Only rows at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d
-    #[arg(long, value_name = "TIME", value_parser = parse_time_arg)]
-    pub since: Option<TimeArg>,
-    /// Only rows before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d
-    #[arg(long, value_name = "TIME", value_parser = parse_time_arg)]
-    pub until: Option<TimeArg>,
-    /// Rows per page (1–500; the server's default is 50)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_LIMIT)))]
-    pub limit: Option<u32>,
-    /// Start at this page (the `next_cursor` of an earlier page)
-    #[arg(long, value_name = "CURSOR")]
-    pub cursor: Option<String>,
-    /// Follow `next_cursor` through every page
-    #[arg(long)]
-    pub all: bool,
-}
-
-/// A point in time given on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TimeArg {
-    At(OffsetDateTime),
-    Ago(Duration),
-}
-
-impl TimeArg {
-    /// RFC 3339, resolving a duration ago against `now`.
-    pub(crate) fn to_rfc3339(self, now: OffsetDateTime) -> Result<String, CliError> {
-        let at = match self {
-            TimeArg::At(at) => at,
-            TimeArg::Ago(ago) => now - ago,
-        };
-        at.format(&Rfc3339)
-            .map_err(|e| CliError::Usage(format!("cannot use that time: {e}")))
-    }
-}
-
-pub(crate) fn parse_time_arg(text: &str) -> Result<TimeArg, String> {
-    if let Ok(at) = OffsetDateTime::parse(text, &Rfc3339) {
-        return Ok(TimeArg::At(at));
-    }
-    HumanDuration::parse(text)
-        .map(|d| TimeArg::Ago(d.as_duration()))
-        .map_err(|_| {
-            "expected an RFC 3339 time (2026-01-31T12:00:00Z) or a duration ago (10m, 24h, 7d)"
-                .to_owned()
-        })
+    #[command(flatten)]
+    pub time: TimeRangeArgs,
+    #[command(flatten)]
+    pub page: PageArgs,
 }
 
 pub async fn run(args: &AuditArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
@@ -119,33 +71,29 @@ pub async fn run(args: &AuditArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError
 }
 
 async fn list_rows(args: &ListArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
-    let now = OffsetDateTime::now_utc();
-    let mut query = AuditListQuery {
+    let (since, until) = args.time.to_rfc3339(OffsetDateTime::now_utc())?;
+    let query = AuditListQuery {
         operator: args.operator.clone(),
         action: args.action.clone(),
         tenant: args.tenant.clone(),
-        since: args.since.map(|t| t.to_rfc3339(now)).transpose()?,
-        until: args.until.map(|t| t.to_rfc3339(now)).transpose()?,
-        limit: args.limit,
-        cursor: args.cursor.clone(),
+        since,
+        until,
+        limit: args.page.limit,
+        cursor: None,
     };
     let session = ctx.session().await?;
-    let mut rows = Page {
-        items: Vec::new(),
-        next_cursor: None,
-    };
-    loop {
-        let page = session.client.list_audit(&query).await?;
-        rows.items.extend(page.items);
-        rows.next_cursor = page.next_cursor;
-        match &rows.next_cursor {
-            // A server that hands back the cursor it was given would loop forever.
-            Some(next) if args.all && query.cursor.as_ref() != Some(next) => {
-                query.cursor = Some(next.clone());
-            }
-            _ => break,
-        }
-    }
+    // `audit list --all` has never drawn a row counter; it still does not.
+    let rows = args
+        .page
+        .collect(None, |cursor| {
+            let query = AuditListQuery {
+                cursor,
+                ..query.clone()
+            };
+            let client = &session.client;
+            async move { client.list_audit(&query).await }
+        })
+        .await?;
     match ctx.format() {
         OutputFormat::Table => {
             let mut table = output::table([
@@ -273,7 +221,10 @@ async fn head(ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+    use crate::commands::args::{TimeArg, parse_time_arg};
 
     #[test]
     fn times_are_rfc3339_or_a_duration_ago() {

@@ -6,15 +6,13 @@
 //! reset reaches every node.
 
 use clap::{Args, Subcommand};
-use orch_core::api::breakers::{BreakerView, ResetBreakerRequest};
+use orch_core::api::breakers::{BreakerListQuery, BreakerView, ResetBreakerRequest};
 use orch_core::api::list::Page;
 use orch_core::tenant::TenantSlug;
 
-use crate::cli::{OutputFormat, color_enabled};
-use crate::client::BreakerListQuery;
-use crate::commands::clients::parse_tenant;
+use crate::commands::args::{TenantArg, help_of, parse_tenant};
 use crate::error::CliError;
-use crate::output;
+use crate::output::{self, OutputFormat, color_enabled};
 use crate::session::Ctx;
 
 /// List circuit breakers and reset them
@@ -33,10 +31,10 @@ pub enum BreakersCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_args(help_of(&[("tenant", "Only breakers of this tenant")])))]
 pub struct ListArgs {
-    /// Only breakers of this tenant
-    #[arg(long, value_name = "TENANT", value_parser = parse_tenant)]
-    pub tenant: Option<TenantSlug>,
+    #[command(flatten)]
+    pub tenant: TenantArg,
     /// Only breakers of this connector
     #[arg(long, value_name = "CONNECTOR", value_parser = parse_connector)]
     pub connector: Option<String>,
@@ -77,7 +75,7 @@ pub async fn run(args: &BreakersArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliEr
     match &args.command {
         BreakersCommand::List(list) => {
             let query = BreakerListQuery {
-                tenant: list.tenant.clone(),
+                tenant: list.tenant.query(),
                 connector: list.connector.clone(),
             };
             let session = ctx.session().await?;

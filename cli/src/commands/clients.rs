@@ -1,17 +1,17 @@
 //! `orchctl clients create | list | delete`: OAuth2 client credentials for tenants without
 //! their own token issuer (`clients.manage`, admin only).
 
-use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Subcommand};
 use orch_core::api::clients::{ClientView, CreateClientRequest, IssuedClient};
-use orch_core::api::list::Page;
+use orch_core::api::list::{Cursor, Page};
 use orch_core::rbac::Scope;
 use orch_core::tenant::TenantSlug;
 use uuid::Uuid;
 
-use crate::cli::OutputFormat;
+use crate::commands::args::{parse_tenant, scope_parser};
+use crate::commands::views::scopes_text;
 use crate::error::CliError;
-use crate::output;
+use crate::output::{self, OutputFormat};
 use crate::session::Ctx;
 
 /// Create, list and delete a tenant's API clients (client credentials)
@@ -76,17 +76,6 @@ pub struct DeleteArgs {
     pub reason: Option<String>,
 }
 
-/// A tenant slug, checked before anything is sent.
-pub fn parse_tenant(text: &str) -> Result<TenantSlug, String> {
-    TenantSlug::parse(text).map_err(|e| e.to_string())
-}
-
-/// The tenant scopes, listed for `--help` and completion; anything else is a usage error.
-pub fn scope_parser() -> impl clap::builder::TypedValueParser<Value = Scope> {
-    PossibleValuesParser::new(Scope::ALL.map(Scope::as_str))
-        .try_map(|name| Scope::parse(&name).ok_or_else(|| format!("unknown scope {name:?}")))
-}
-
 /// A client's id; its `client_id` (`orch_cl_…`) is a different thing and is told apart.
 fn parse_client_id(text: &str) -> Result<Uuid, String> {
     Uuid::parse_str(text.trim()).map_err(|_| {
@@ -122,15 +111,17 @@ pub async fn run(args: &ClientsArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliErr
                 items: Vec::new(),
                 next_cursor: None,
             };
-            let mut cursor: Option<String> = None;
+            let mut cursor: Option<Cursor> = None;
             loop {
                 let page = session
                     .client
-                    .list_clients(&list.tenant, cursor.as_deref())
+                    .list_clients(&list.tenant, cursor.as_ref())
                     .await?;
                 all.items.extend(page.items);
                 match page.next_cursor {
-                    Some(next) if cursor.as_deref() != Some(next.as_str()) => cursor = Some(next),
+                    Some(next) if cursor.as_ref().map(Cursor::as_str) != Some(next.as_str()) => {
+                        cursor = Some(Cursor::from(next));
+                    }
                     _ => break,
                 }
             }
@@ -153,12 +144,6 @@ pub async fn run(args: &ClientsArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliErr
             }
         }
     }
-}
-
-/// Scopes as one cell: `execute,jobs:read`.
-pub fn scopes_text(scopes: &[Scope]) -> String {
-    let names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
-    names.join(",")
 }
 
 /// Prints a new client: the API object as JSON/YAML, or the client, its client_id and its

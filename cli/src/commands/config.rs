@@ -15,6 +15,7 @@ use orch_core::api::config::{
     ActivateConfigRequest, ActiveConfigView, ApplyConfigRequest, ApplyConfigResponse,
     ConfigVersionView, PointerMoveView, RollbackConfigRequest, ValidateConfigResponse,
 };
+use orch_core::api::list::Cursor;
 use orch_core::config::diff::{ChangeKind, ConfigDiff, diff};
 use orch_core::config::{ConfigIssue, ValidDocument, validate};
 use orch_core::problem::ErrorCode;
@@ -22,11 +23,11 @@ use orch_core::tenant::TenantSlug;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cli::OutputFormat;
 use crate::client::ClientError;
-use crate::commands::clients::parse_tenant;
+use crate::commands::args::parse_tenant;
 use crate::error::CliError;
 use crate::output;
+use crate::output::OutputFormat;
 use crate::session::{Ctx, Session, confirm};
 
 /// What `-f -` reads from, named so in messages.
@@ -649,17 +650,19 @@ struct HistoryView {
 async fn history(args: &HistoryArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
     let session = ctx.session().await?;
     let mut versions = Vec::new();
-    let mut cursor: Option<String> = None;
+    let mut cursor: Option<Cursor> = None;
     let more = loop {
         let page = session
             .client
-            .config_versions(&args.tenant, cursor.as_deref())
+            .config_versions(&args.tenant, cursor.as_ref())
             .await?;
         versions.extend(page.items);
         match page.next_cursor {
             // A server that hands back the cursor it was given would loop forever.
-            Some(next) if args.all && cursor.as_deref() != Some(next.as_str()) => {
-                cursor = Some(next);
+            Some(next)
+                if args.all && cursor.as_ref().map(Cursor::as_str) != Some(next.as_str()) =>
+            {
+                cursor = Some(Cursor::from(next));
             }
             next => break next.filter(|_| !args.all),
         }

@@ -4,10 +4,10 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::cli::OutputFormat;
 use crate::config;
 use crate::error::CliError;
 use crate::output;
+use crate::output::OutputFormat;
 use crate::session::Ctx;
 
 /// List the saved contexts or switch between them

@@ -11,21 +11,17 @@
 use clap::builder::PossibleValuesParser;
 use clap::{ArgGroup, Args, Subcommand};
 use orch_core::api::dlq::{
-    DlqActionRequest, DlqFilter, DlqPurgeResponse, DlqReplayResponse, DlqStatsResponse,
+    DlqActionRequest, DlqFilter, DlqListQuery, DlqPurgeResponse, DlqReplayResponse,
+    DlqStatsResponse,
 };
-use orch_core::api::list::MAX_LIMIT;
 use orch_core::config::model::QUEUES;
-use orch_core::tenant::TenantSlug;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::cli::OutputFormat;
-use crate::client::DlqListQuery;
-use crate::commands::audit::{TimeArg, parse_time_arg};
-use crate::commands::clients::parse_tenant;
-use crate::commands::jobs::{collect_pages, print_job, print_list};
+use crate::commands::args::{PageArgs, TenantArg, TimeRangeArgs, help_of};
+use crate::commands::views::{print_job, print_jobs};
 use crate::error::CliError;
-use crate::output;
+use crate::output::{self, OutputFormat};
 use crate::progress::Progress;
 use crate::session::{Ctx, confirm};
 
@@ -58,46 +54,54 @@ pub enum DlqCommand {
 
 /// Which dead jobs: the filters shared by `list` and the bulk actions.
 #[derive(Debug, Args)]
+#[command(mut_args(help_of(&[
+    ("tenant", "Only dead jobs of this tenant"),
+    (
+        "since",
+        "Only jobs dead at or after this time: \
+         RFC 3339, or a duration ago such as 10m, 24h, 7d",
+    ),
+    (
+        "until",
+        "Only jobs dead before this time: \
+         RFC 3339, or a duration ago such as 10m, 24h, 7d",
+    ),
+])))]
 pub struct FilterArgs {
     /// Only dead jobs of this queue
     #[arg(long, value_name = "QUEUE", value_parser = PossibleValuesParser::new(QUEUES))]
     pub queue: Option<String>,
-    /// Only dead jobs of this tenant
-    #[arg(long, value_name = "TENANT", value_parser = parse_tenant)]
-    pub tenant: Option<TenantSlug>,
+    #[command(flatten)]
+    pub tenant: TenantArg,
     /// Only dead jobs of this connector
     #[arg(long, value_name = "CONNECTOR")]
     pub connector: Option<String>,
     /// Only dead jobs whose last error has this code, e.g. upstream_5xx
     #[arg(long, value_name = "CODE")]
     pub error_code: Option<String>,
-    /// Only jobs dead at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d
-    #[arg(long, value_name = "TIME", value_parser = parse_time_arg)]
-    pub since: Option<TimeArg>,
-    /// Only jobs dead before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d
-    #[arg(long, value_name = "TIME", value_parser = parse_time_arg)]
-    pub until: Option<TimeArg>,
+    #[command(flatten)]
+    pub time: TimeRangeArgs,
 }
 
 impl FilterArgs {
     fn any(&self) -> bool {
         self.queue.is_some()
-            || self.tenant.is_some()
+            || self.tenant.tenant.is_some()
             || self.connector.is_some()
             || self.error_code.is_some()
-            || self.since.is_some()
-            || self.until.is_some()
+            || self.time.any()
     }
 
     /// The API's filter, times resolved against `now`.
     fn to_filter(&self, now: OffsetDateTime) -> Result<DlqFilter, CliError> {
+        let (since, until) = self.time.to_rfc3339(now)?;
         Ok(DlqFilter {
             queue: self.queue.clone(),
-            tenant: self.tenant.as_ref().map(|t| t.as_str().to_owned()),
+            tenant: self.tenant.query(),
             connector: self.connector.clone(),
             error_code: self.error_code.clone(),
-            since: self.since.map(|t| t.to_rfc3339(now)).transpose()?,
-            until: self.until.map(|t| t.to_rfc3339(now)).transpose()?,
+            since,
+            until,
         })
     }
 }
@@ -106,15 +110,8 @@ impl FilterArgs {
 pub struct ListArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// Rows per page (1–500; the server's default is 50)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_LIMIT)))]
-    pub limit: Option<u32>,
-    /// Start at this page (the `next_cursor` of an earlier page)
-    #[arg(long, value_name = "CURSOR")]
-    pub cursor: Option<String>,
-    /// Follow `next_cursor` through every page
-    #[arg(long)]
-    pub all: bool,
+    #[command(flatten)]
+    pub page: PageArgs,
 }
 
 #[derive(Debug, Args)]
@@ -149,25 +146,26 @@ pub struct ActionArgs {
 pub async fn run(args: &DlqArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
     match &args.command {
         DlqCommand::List(list) => {
-            let mut query = DlqListQuery {
-                filter: list.filter.to_filter(OffsetDateTime::now_utc())?,
-                limit: list.limit,
-                cursor: list.cursor.clone(),
+            let query = DlqListQuery {
+                limit: list.page.limit,
+                ..DlqListQuery::new(list.filter.to_filter(OffsetDateTime::now_utc())?)
             };
             let session = ctx.session().await?;
-            let jobs = collect_pages(
-                list.all,
-                list.cursor.clone(),
-                ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
-                |cursor| {
-                    query.cursor = cursor;
-                    let query = query.clone();
-                    let client = &session.client;
-                    async move { client.list_dlq(&query).await }
-                },
-            )
-            .await?;
-            print_list(ctx, &jobs)
+            let jobs = list
+                .page
+                .collect(
+                    ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
+                    |cursor| {
+                        let query = DlqListQuery {
+                            cursor,
+                            ..query.clone()
+                        };
+                        let client = &session.client;
+                        async move { client.list_dlq(&query).await }
+                    },
+                )
+                .await?;
+            print_jobs(ctx, &jobs)
         }
         DlqCommand::Stats => {
             let session = ctx.session().await?;

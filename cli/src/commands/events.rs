@@ -6,19 +6,14 @@
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use orch_core::api::events::{EventFilter, EventView};
-use orch_core::api::list::MAX_LIMIT;
+use orch_core::api::events::{EventFilter, EventListQuery, EventStreamQuery, EventView};
 use orch_core::api::sse::SseMessage;
-use orch_core::tenant::TenantSlug;
 use time::OffsetDateTime;
 
-use crate::cli::{OutputFormat, color_enabled};
-use crate::client::{ClientError, EventQuery};
-use crate::commands::audit::{TimeArg, parse_time_arg};
-use crate::commands::clients::parse_tenant;
-use crate::commands::jobs::collect_pages;
+use crate::client::ClientError;
+use crate::commands::args::{PageArgs, TenantArg, TimeArg, help_of, parse_time_arg};
 use crate::error::CliError;
-use crate::output;
+use crate::output::{self, OutputFormat, color_enabled};
 use crate::session::Ctx;
 
 /// Longest wait between two reconnection attempts.
@@ -41,10 +36,10 @@ pub enum EventsCommand {
 
 /// Which events: the filters shared by `list` and `tail`.
 #[derive(Debug, Args)]
+#[command(mut_args(help_of(&[("tenant", "Only events of this tenant")])))]
 pub struct FilterArgs {
-    /// Only events of this tenant
-    #[arg(long, value_name = "TENANT", value_parser = parse_tenant)]
-    pub tenant: Option<TenantSlug>,
+    #[command(flatten)]
+    pub tenant: TenantArg,
     /// Only events of this connector
     #[arg(long, value_name = "CONNECTOR")]
     pub connector: Option<String>,
@@ -60,11 +55,11 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
-    /// The API's query, checked with the server's own rules (a bad value is a usage error
-    /// before anything is sent) and times resolved against `now`.
-    fn to_query(&self, after_id: Option<i64>, now: OffsetDateTime) -> Result<EventQuery, CliError> {
-        let filter = EventFilter {
-            tenant: self.tenant.as_ref().map(|t| t.as_str().to_owned()),
+    /// The API's filter, checked with the server's own rules (a bad value is a usage error
+    /// before anything is sent).
+    fn to_filter(&self) -> Result<EventFilter, CliError> {
+        EventFilter {
+            tenant: self.tenant.query(),
             connector: self.connector.clone(),
             trace_id: self.trace.clone(),
             kind: self.kind.clone(),
@@ -77,14 +72,12 @@ impl FilterArgs {
                 e.field.as_str()
             };
             CliError::Usage(format!("--{flag}: {}", e.message))
-        })?;
-        Ok(EventQuery {
-            filter,
-            after_id,
-            since: self.since.map(|t| t.to_rfc3339(now)).transpose()?,
-            limit: None,
-            cursor: None,
         })
+    }
+
+    /// `--since` as RFC 3339, a duration resolved against `now`.
+    fn since(&self, now: OffsetDateTime) -> Result<Option<String>, CliError> {
+        self.since.map(|t| t.to_rfc3339(now)).transpose()
     }
 }
 
@@ -95,15 +88,8 @@ pub struct ListArgs {
     /// Only events after this event id, oldest first (to read on from an earlier list)
     #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(0..))]
     pub after_id: Option<i64>,
-    /// Rows per page (1–500; the server's default is 50)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_LIMIT)))]
-    pub limit: Option<u32>,
-    /// Start at this page (the `next_cursor` of an earlier page)
-    #[arg(long, value_name = "CURSOR")]
-    pub cursor: Option<String>,
-    /// Follow `next_cursor` through every page
-    #[arg(long)]
-    pub all: bool,
+    #[command(flatten)]
+    pub page: PageArgs,
 }
 
 #[derive(Debug, Args)]
@@ -123,25 +109,28 @@ pub async fn run(args: &EventsArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliErro
 }
 
 async fn list_events(args: &ListArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
-    let mut query = args
-        .filter
-        .to_query(args.after_id, OffsetDateTime::now_utc())?;
-    query.limit = args.limit;
+    let filter = args.filter.to_filter()?;
+    let query = EventListQuery {
+        after_id: args.after_id,
+        since: args.filter.since(OffsetDateTime::now_utc())?,
+        limit: args.page.limit,
+        ..EventListQuery::new(filter)
+    };
     let session = ctx.session().await?;
-    let page = collect_pages(
-        args.all,
-        args.cursor.clone(),
-        ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
-        |cursor| {
-            let query = EventQuery {
-                cursor,
-                ..query.clone()
-            };
-            let client = session.client.clone();
-            async move { client.list_events(&query).await }
-        },
-    )
-    .await?;
+    let page = args
+        .page
+        .collect(
+            ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
+            |cursor| {
+                let query = EventListQuery {
+                    cursor,
+                    ..query.clone()
+                };
+                let client = session.client.clone();
+                async move { client.list_events(&query).await }
+            },
+        )
+        .await?;
     match ctx.format() {
         OutputFormat::Table => {
             let mut table = output::table([
@@ -178,9 +167,12 @@ async fn list_events(args: &ListArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliEr
 }
 
 async fn tail_events(args: &TailArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
-    let query = args
-        .filter
-        .to_query(args.after_id, OffsetDateTime::now_utc())?;
+    let filter = args.filter.to_filter()?;
+    let query = EventStreamQuery {
+        after_id: args.after_id,
+        since: args.filter.since(OffsetDateTime::now_utc())?,
+        ..EventStreamQuery::new(filter)
+    };
     let format = ctx.format();
     let color = color_enabled(
         ctx.global.no_color,

@@ -10,7 +10,8 @@ use std::process::ExitStatus;
 
 use clap::{Args, Subcommand};
 use orch_core::api::impersonations::{
-    ImpersonationView, MAX_IMPERSONATION_TTL_S, StartImpersonationRequest, StartedImpersonation,
+    ImpersonationListQuery, ImpersonationView, MAX_IMPERSONATION_TTL_S, StartImpersonationRequest,
+    StartedImpersonation,
 };
 use orch_core::api::list::Page;
 use orch_core::rbac::Scope;
@@ -18,11 +19,10 @@ use orch_core::tenant::TenantSlug;
 use orch_core::units::HumanDuration;
 use uuid::Uuid;
 
-use crate::cli::OutputFormat;
-use crate::client::ImpersonationListQuery;
-use crate::commands::clients::{parse_tenant, scope_parser, scopes_text};
+use crate::commands::args::{TenantArg, help_of, parse_tenant, scope_parser};
+use crate::commands::views::scopes_text;
 use crate::error::CliError;
-use crate::output;
+use crate::output::{self, OutputFormat};
 use crate::session::Ctx;
 
 /// The variable `--exec` hands the tenant token to the command in.
@@ -101,10 +101,10 @@ pub struct StopArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_args(help_of(&[("tenant", "Only impersonations of this tenant")])))]
 pub struct ListArgs {
-    /// Only impersonations of this tenant
-    #[arg(long, value_name = "TENANT", value_parser = parse_tenant)]
-    pub tenant: Option<TenantSlug>,
+    #[command(flatten)]
+    pub tenant: TenantArg,
     /// Only impersonations neither stopped nor expired
     #[arg(long)]
     pub active: bool,
@@ -151,8 +151,10 @@ pub async fn run(args: &ImpersonateArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), Cl
         }
         ImpersonateCommand::List(list) => {
             let query = ImpersonationListQuery {
-                tenant: list.tenant.clone(),
-                active: list.active,
+                tenant: list.tenant.query(),
+                // Sent only when asked for, as `active=true`.
+                active: list.active.then_some(true),
+                limit: None,
             };
             let session = ctx.session().await?;
             let page = session.client.list_impersonations(&query).await?;

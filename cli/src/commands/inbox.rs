@@ -9,19 +9,15 @@
 
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Subcommand};
-use orch_core::api::inbox::{INBOX_STATUSES, InboxReplayRequest, InboxView};
-use orch_core::api::list::{MAX_LIMIT, Page};
+use orch_core::api::inbox::{INBOX_STATUSES, InboxListQuery, InboxReplayRequest, InboxView};
+use orch_core::api::list::Page;
 use orch_core::tenant::TenantSlug;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::cli::OutputFormat;
-use crate::client::InboxListQuery;
-use crate::commands::audit::{TimeArg, parse_time_arg};
-use crate::commands::clients::parse_tenant;
-use crate::commands::jobs::collect_pages;
+use crate::commands::args::{PageArgs, TimeRangeArgs, help_of, parse_tenant};
 use crate::error::CliError;
-use crate::output;
+use crate::output::{self, OutputFormat};
 use crate::session::Ctx;
 
 /// List, inspect and replay received webhooks
@@ -42,6 +38,18 @@ pub enum InboxCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_args(help_of(&[
+    (
+        "since",
+        "Only rows received at or after this time: \
+         RFC 3339, or a duration ago such as 10m, 24h",
+    ),
+    (
+        "until",
+        "Only rows received before this time: \
+         RFC 3339, or a duration ago such as 10m, 24h",
+    ),
+])))]
 pub struct ListArgs {
     /// Only rows of this tenant
     #[arg(long, value_name = "TENANT", value_parser = parse_tenant)]
@@ -55,21 +63,10 @@ pub struct ListArgs {
     /// Only events of this type, e.g. invoice.paid
     #[arg(long = "type", value_name = "TYPE")]
     pub event_type: Option<String>,
-    /// Only rows received at or after this time: RFC 3339, or a duration ago such as 10m, 24h
-    #[arg(long, value_name = "TIME", value_parser = parse_time_arg)]
-    pub since: Option<TimeArg>,
-    /// Only rows received before this time: RFC 3339, or a duration ago such as 10m, 24h
-    #[arg(long, value_name = "TIME", value_parser = parse_time_arg)]
-    pub until: Option<TimeArg>,
-    /// Rows per page (1–500; the server's default is 50)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_LIMIT)))]
-    pub limit: Option<u32>,
-    /// Start at this page (the `next_cursor` of an earlier page)
-    #[arg(long, value_name = "CURSOR")]
-    pub cursor: Option<String>,
-    /// Follow `next_cursor` through every page
-    #[arg(long)]
-    pub all: bool,
+    #[command(flatten)]
+    pub time: TimeRangeArgs,
+    #[command(flatten)]
+    pub page: PageArgs,
 }
 
 #[derive(Debug, Args)]
@@ -93,30 +90,32 @@ pub struct ReplayArgs {
 pub async fn run(args: &InboxArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
     match &args.command {
         InboxCommand::List(list) => {
-            let now = OffsetDateTime::now_utc();
-            let mut query = InboxListQuery {
-                tenant: list.tenant.clone(),
+            let (since, until) = list.time.to_rfc3339(OffsetDateTime::now_utc())?;
+            let query = InboxListQuery {
+                tenant: list.tenant.as_ref().map(|t| t.as_str().to_owned()),
                 provider: list.provider.clone(),
                 status: list.status.clone(),
                 event_type: list.event_type.clone(),
-                since: list.since.map(|t| t.to_rfc3339(now)).transpose()?,
-                until: list.until.map(|t| t.to_rfc3339(now)).transpose()?,
-                limit: list.limit,
-                cursor: list.cursor.clone(),
+                since,
+                until,
+                limit: list.page.limit,
+                cursor: None,
             };
             let session = ctx.session().await?;
-            let rows = collect_pages(
-                list.all,
-                list.cursor.clone(),
-                ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
-                |cursor| {
-                    query.cursor = cursor;
-                    let query = query.clone();
-                    let client = &session.client;
-                    async move { client.list_inbox(&query).await }
-                },
-            )
-            .await?;
+            let rows = list
+                .page
+                .collect(
+                    ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
+                    |cursor| {
+                        let query = InboxListQuery {
+                            cursor,
+                            ..query.clone()
+                        };
+                        let client = &session.client;
+                        async move { client.list_inbox(&query).await }
+                    },
+                )
+                .await?;
             print_list(ctx, &rows)
         }
         InboxCommand::Show(show) => {

@@ -4,6 +4,7 @@
 use clap::Args;
 
 use crate::client::parse_server;
+use crate::commands::views;
 use crate::config::{self, Context};
 use crate::error::CliError;
 use crate::session::Ctx;
@@ -54,7 +55,7 @@ pub async fn run(args: &LoginArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError
     context.expires_at = Some(issued.expires_at);
     ctx.save_context(context)?;
 
-    super::whoami::print(ctx, &me, &server, Some(&name))?;
+    views::print_whoami(ctx, &me, &server, Some(&name))?;
     let note = format!(
         "Logged in to {server} as {} ({}); context {name:?} is now current ({}).",
         me.operator.name,

@@ -1,11 +1,16 @@
 //! One file per subcommand. Adding a command is a variant here, its arm in [`Command::run`]
 //! and its own module holding the clap `Args` struct and a `run` function.
+//!
+//! A command module never imports another: what several share is in [`args`] (flags, value
+//! parsers, paging) and [`views`] (objects more than one command prints), or outside
+//! `commands/` (`output`, `client`, `session`).
 
 use clap::Subcommand;
 
 use crate::error::CliError;
 use crate::session::Ctx;
 
+pub mod args;
 pub mod audit;
 pub mod breakers;
 pub mod clients;
@@ -21,6 +26,7 @@ pub mod login;
 pub mod logout;
 pub mod operators;
 pub mod trace;
+pub mod views;
 pub mod webhooks;
 pub mod whoami;
 

@@ -3,14 +3,14 @@
 
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Subcommand};
-use orch_core::api::list::Page;
+use orch_core::api::list::{Cursor, Page};
 use orch_core::api::operators::{CreateOperatorRequest, IssuedOperatorKey, OperatorView};
 use orch_core::rbac::Role;
 use uuid::Uuid;
 
-use crate::cli::OutputFormat;
 use crate::error::CliError;
 use crate::output;
+use crate::output::OutputFormat;
 use crate::session::Ctx;
 
 /// Create, list and disable operators, and rotate their API keys
@@ -77,12 +77,14 @@ pub async fn run(args: &OperatorsArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliE
                 items: Vec::new(),
                 next_cursor: None,
             };
-            let mut cursor: Option<String> = None;
+            let mut cursor: Option<Cursor> = None;
             loop {
-                let page = session.client.list_operators(cursor.as_deref()).await?;
+                let page = session.client.list_operators(cursor.as_ref()).await?;
                 all.items.extend(page.items);
                 match page.next_cursor {
-                    Some(next) if cursor.as_deref() != Some(next.as_str()) => cursor = Some(next),
+                    Some(next) if cursor.as_ref().map(Cursor::as_str) != Some(next.as_str()) => {
+                        cursor = Some(Cursor::from(next));
+                    }
                     _ => break,
                 }
             }

@@ -4,18 +4,16 @@
 //! filter, then each inbox row and job read by id (`read`).
 
 use clap::Args;
-use orch_core::api::events::{EventFilter, EventView};
+use orch_core::api::events::{EventListQuery, EventView};
 use orch_core::api::inbox::InboxView;
 use orch_core::api::jobs::{JobView, RunView};
 use orch_core::api::list::MAX_LIMIT;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::cli::OutputFormat;
-use crate::client::EventQuery;
-use crate::commands::jobs::collect_pages;
+use crate::commands::args::collect_pages;
 use crate::error::CliError;
-use crate::output;
+use crate::output::{self, OutputFormat};
 use crate::session::Ctx;
 
 /// Show everything recorded for one trace: webhook → job → runs, and its events
@@ -46,20 +44,17 @@ pub struct TraceView {
 
 pub async fn run(args: &TraceArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
     let session = ctx.session().await?;
-    let query = EventQuery {
-        filter: EventFilter {
-            trace_id: Some(args.trace_id.clone()),
-            ..EventFilter::default()
-        },
+    let query = EventListQuery {
+        trace_id: Some(args.trace_id.clone()),
         limit: Some(MAX_LIMIT),
-        ..EventQuery::default()
+        ..EventListQuery::default()
     };
     let mut events = collect_pages(
         true,
         None,
         ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
         |cursor| {
-            let query = EventQuery {
+            let query = EventListQuery {
                 cursor,
                 ..query.clone()
             };

@@ -12,10 +12,10 @@ use orch_core::tenant::TenantSlug;
 use orch_core::webhooks::stripe;
 use time::OffsetDateTime;
 
-use crate::cli::OutputFormat;
-use crate::commands::clients::parse_tenant;
+use crate::commands::args::parse_tenant;
 use crate::error::CliError;
 use crate::output;
+use crate::output::OutputFormat;
 use crate::session::Ctx;
 
 /// Where `docker:NAME` secrets are mounted.

@@ -13,9 +13,8 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use orch_core::api::events::{EventFilter, EventView};
+use orch_core::api::events::{EventStreamQuery, EventView};
 use orch_core::problem::ErrorCode;
-use serde::Deserialize;
 
 use super::AppState;
 use super::error::AppError;
@@ -99,32 +98,21 @@ impl Drop for StreamSlot {
     }
 }
 
-/// The query string of both streams.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StreamParams {
-    pub tenant: Option<String>,
-    pub connector: Option<String>,
-    pub trace_id: Option<String>,
-    pub kind: Option<String>,
-    /// Resume after this event id (a `Last-Event-ID` header wins).
-    pub after_id: Option<i64>,
-    /// Without a resume id: start at the first event at or after this RFC 3339 time
-    /// (instead of only new events).
-    pub since: Option<String>,
+/// The query string of both streams (the shared type, by the name this module's tests use).
+pub type StreamParams = EventStreamQuery;
+
+/// Reading a stream's query.
+pub trait StreamQuery {
+    /// The validated filters and where to start; 400 `validation_failed` names a bad value.
+    fn into_query(self, headers: &HeaderMap) -> Result<(EventQuery, Start), AppError>;
 }
 
-impl StreamParams {
-    /// The validated filters and where to start; 400 `validation_failed` names a bad value.
-    pub fn into_query(self, headers: &HeaderMap) -> Result<(EventQuery, Start), AppError> {
-        let filter = EventFilter {
-            tenant: self.tenant,
-            connector: self.connector,
-            trace_id: self.trace_id,
-            kind: self.kind,
-        }
-        .normalized()
-        .map_err(|e| AppError::invalid_field(&e.field, e.message))?;
+impl StreamQuery for EventStreamQuery {
+    fn into_query(self, headers: &HeaderMap) -> Result<(EventQuery, Start), AppError> {
+        let filter = self
+            .filter()
+            .normalized()
+            .map_err(|e| AppError::invalid_field(&e.field, e.message))?;
         let since = parse_time("since", self.since.as_deref())?;
         let start = match (last_event_id(headers)?, self.after_id) {
             (Some(id), _) => Start::After(id),

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use orch_core::api::inbox::{InboxReplayResponse, InboxView};
-use orch_core::api::list::Page;
+use orch_core::api::list::{Cursor, Page};
 use orch_core::audit::AuditDraft;
 use orch_core::trace::TraceContext;
 use time::OffsetDateTime;
@@ -61,13 +61,7 @@ impl InboxService {
     /// A page of rows, newest first, with the cursor of the next page.
     pub async fn list(&self, query: &InboxQuery) -> Result<Page<InboxView>, InboxError> {
         let rows = self.store.list_inbox(query).await?;
-        let next_cursor = (rows.len() == query.limit as usize)
-            .then(|| rows.last().map(|r| r.id.to_string()))
-            .flatten();
-        Ok(Page {
-            items: rows.iter().map(|r| r.view(None)).collect(),
-            next_cursor,
-        })
+        Ok(Page::from_rows(rows, query.limit, |r| Cursor::of(r.id)).map(|r| r.view(None)))
     }
 
     pub async fn get(&self, id: Uuid) -> Result<InboxRecord, InboxError> {

@@ -5,12 +5,11 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::extract::State;
-use orch_core::api::breakers::{BreakerView, ResetBreakerRequest};
+use orch_core::api::breakers::{BreakerListQuery, BreakerView, ResetBreakerRequest};
 use orch_core::api::list::Page;
 use orch_core::audit::AuditResult;
 use orch_core::problem::ErrorCode;
 use orch_core::tenant::TenantSlug;
-use serde::Deserialize;
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -42,16 +41,9 @@ fn view(status: &BreakerStatus) -> BreakerView {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListParams {
-    tenant: Option<String>,
-    connector: Option<String>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
-    ApiQuery(params): ApiQuery<ListParams>,
+    ApiQuery(params): ApiQuery<BreakerListQuery>,
 ) -> Json<Page<BreakerView>> {
     let items = state
         .executor

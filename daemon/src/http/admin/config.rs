@@ -8,7 +8,7 @@ use orch_core::api::config::{
     ConfigDiffView, ConfigPointerView, ConfigVersionView, PointerMoveView, RollbackConfigRequest,
     ServedConfig, ValidateConfigRequest, ValidateConfigResponse,
 };
-use orch_core::api::list::{Page, effective_limit};
+use orch_core::api::list::{Cursor, Page, PageQuery, effective_limit};
 use orch_core::problem::ErrorCode;
 use orch_core::rbac::Permission;
 use orch_core::tenant::TenantSlug;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::http::AppState;
 use crate::http::auth::Actor;
 use crate::http::error::AppError;
-use crate::http::extract::{ApiJson, ApiQuery, require_reason};
+use crate::http::extract::{ApiJson, ApiQuery, parse_cursor, require_reason};
 use crate::tenant_config::records::{ConfigPointer, ConfigVersionRecord, PointerMove};
 use crate::tenant_config::service::ConfigError;
 
@@ -234,29 +234,15 @@ pub async fn show(
     }))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VersionsParams {
-    limit: Option<u32>,
-    cursor: Option<String>,
-}
-
 /// `GET /v1/admin/tenants/{t}/config/versions`: newest first.
 pub async fn versions(
     State(state): State<AppState>,
     Path(tenant): Path<String>,
-    ApiQuery(params): ApiQuery<VersionsParams>,
+    ApiQuery(params): ApiQuery<PageQuery>,
 ) -> Result<Json<Page<ConfigVersionView>>, AppError> {
     let tenant = tenant_slug(&tenant)?;
     let limit = effective_limit(params.limit);
-    let before = params
-        .cursor
-        .as_deref()
-        .map(|c| {
-            c.parse::<i32>()
-                .map_err(|_| AppError::invalid_field("cursor", "not a cursor from this list"))
-        })
-        .transpose()?;
+    let before = parse_cursor::<i32>(params.cursor.as_ref())?;
     let active = state
         .configs
         .pointer(tenant.as_str())
@@ -269,10 +255,9 @@ pub async fn versions(
         .iter()
         .map(|v| version_view(v, Some(v.version) == active, false))
         .collect();
-    let next_cursor = (items.len() == limit as usize)
-        .then(|| items.last().map(|v| v.version.to_string()))
-        .flatten();
-    Ok(Json(Page { items, next_cursor }))
+    Ok(Json(Page::from_rows(items, limit, |v| {
+        Cursor::of(v.version)
+    })))
 }
 
 /// `GET /v1/admin/tenants/{t}/config/versions/{n}`: one version with its document.

@@ -6,36 +6,21 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use orch_core::api::events::{EventFilter, EventView};
-use orch_core::api::list::{Page, effective_limit};
-use serde::Deserialize;
+use orch_core::api::events::{EventListQuery, EventStreamQuery, EventView};
+use orch_core::api::list::{Cursor, Page, effective_limit};
 
 use crate::events::EventQuery;
 use crate::http::AppState;
 use crate::http::auth::Actor;
 use crate::http::error::AppError;
-use crate::http::event_stream::{self, StreamParams};
-use crate::http::extract::{ApiQuery, parse_time};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EventParams {
-    tenant: Option<String>,
-    connector: Option<String>,
-    trace_id: Option<String>,
-    kind: Option<String>,
-    after_id: Option<i64>,
-    /// RFC 3339: only events at or after this time.
-    since: Option<String>,
-    limit: Option<u32>,
-    cursor: Option<String>,
-}
+use crate::http::event_stream::{self, StreamQuery as _};
+use crate::http::extract::{ApiQuery, parse_cursor, parse_time};
 
 pub async fn stream(
     State(state): State<AppState>,
     actor: Actor,
     headers: HeaderMap,
-    ApiQuery(params): ApiQuery<StreamParams>,
+    ApiQuery(params): ApiQuery<EventStreamQuery>,
 ) -> Result<Response, AppError> {
     let (query, start) = params.into_query(&headers)?;
     let slot = state
@@ -46,31 +31,20 @@ pub async fn stream(
 
 pub async fn list(
     State(state): State<AppState>,
-    ApiQuery(p): ApiQuery<EventParams>,
+    ApiQuery(p): ApiQuery<EventListQuery>,
 ) -> Result<Json<Page<EventView>>, AppError> {
     let limit = effective_limit(p.limit);
-    let before_id = p
-        .cursor
-        .as_deref()
-        .map(|c| {
-            c.parse::<i64>()
-                .map_err(|_| AppError::invalid_field("cursor", "not a cursor from this list"))
-        })
-        .transpose()?;
+    let before_id = parse_cursor(p.cursor.as_ref())?;
     if p.after_id.is_some_and(|id| id < 0) {
         return Err(AppError::invalid_field(
             "after_id",
             "must be an event id (0 or more)",
         ));
     }
-    let filter = EventFilter {
-        tenant: p.tenant,
-        connector: p.connector,
-        trace_id: p.trace_id,
-        kind: p.kind,
-    }
-    .normalized()
-    .map_err(|e| AppError::invalid_field(&e.field, e.message))?;
+    let filter = p
+        .filter()
+        .normalized()
+        .map_err(|e| AppError::invalid_field(&e.field, e.message))?;
     let query = EventQuery {
         tenant: filter.tenant,
         connector: filter.connector,
@@ -88,9 +62,10 @@ pub async fn list(
         .iter()
         .map(|e| e.view())
         .collect();
+    let mut page = Page::from_rows(items, limit, |e| Cursor::of(e.id));
     // Newest-first pages continue below the last id; resumes use `after_id` instead.
-    let next_cursor = (query.after_id.is_none() && items.len() == limit as usize)
-        .then(|| items.last().map(|e| e.id.to_string()))
-        .flatten();
-    Ok(Json(Page { items, next_cursor }))
+    if query.after_id.is_some() {
+        page.next_cursor = None;
+    }
+    Ok(Json(page))
 }

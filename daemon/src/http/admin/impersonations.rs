@@ -4,14 +4,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use orch_core::api::impersonations::{
-    DEFAULT_IMPERSONATION_TTL_S, ImpersonationView, MAX_IMPERSONATION_TTL_S,
-    StartImpersonationRequest, StartedImpersonation,
+    DEFAULT_IMPERSONATION_TTL_S, ImpersonationListQuery, ImpersonationView,
+    MAX_IMPERSONATION_TTL_S, StartImpersonationRequest, StartedImpersonation,
 };
 use orch_core::api::list::{Page, effective_limit};
 use orch_core::api::operators::ReasonRequest;
 use orch_core::rbac::Scope;
 use orch_core::tenant::TenantSlug;
-use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -95,17 +94,9 @@ pub async fn start(
     Ok((StatusCode::CREATED, Json(started)))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListParams {
-    tenant: Option<String>,
-    active: Option<bool>,
-    limit: Option<u32>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
-    ApiQuery(params): ApiQuery<ListParams>,
+    ApiQuery(params): ApiQuery<ImpersonationListQuery>,
 ) -> Result<Json<Page<ImpersonationView>>, AppError> {
     let items = state
         .impersonations

@@ -6,7 +6,9 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use orch_core::api::inbox::{INBOX_STATUSES, InboxReplayRequest, InboxReplayResponse, InboxView};
+use orch_core::api::inbox::{
+    INBOX_STATUSES, InboxListQuery, InboxReplayRequest, InboxReplayResponse, InboxView,
+};
 use orch_core::api::list::{Page, effective_limit};
 use orch_core::audit::AuditResult;
 use orch_core::problem::ErrorCode;
@@ -18,27 +20,13 @@ use uuid::Uuid;
 use crate::http::AppState;
 use crate::http::auth::Actor;
 use crate::http::error::AppError;
-use crate::http::extract::{ApiJson, ApiQuery, parse_time, require_reason};
+use crate::http::extract::{ApiJson, ApiQuery, parse_cursor, parse_time, require_reason};
 use crate::webhooks::inbox::{InboxError, Replay};
 use crate::webhooks::{InboxQuery, STRIPE};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListParams {
-    tenant: Option<String>,
-    provider: Option<String>,
-    status: Option<String>,
-    #[serde(rename = "type")]
-    event_type: Option<String>,
-    since: Option<String>,
-    until: Option<String>,
-    limit: Option<u32>,
-    cursor: Option<String>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
-    ApiQuery(p): ApiQuery<ListParams>,
+    ApiQuery(p): ApiQuery<InboxListQuery>,
 ) -> Result<Json<Page<InboxView>>, AppError> {
     if let Some(s) = p.status.as_deref().filter(|s| !INBOX_STATUSES.contains(s)) {
         return Err(AppError::invalid_field(
@@ -46,14 +34,7 @@ pub async fn list(
             format!("{s:?} is not one of {}", INBOX_STATUSES.join(", ")),
         ));
     }
-    let before = p
-        .cursor
-        .as_deref()
-        .map(|c| {
-            Uuid::parse_str(c)
-                .map_err(|_| AppError::invalid_field("cursor", "not a cursor from this list"))
-        })
-        .transpose()?;
+    let before = parse_cursor::<Uuid>(p.cursor.as_ref())?;
     let query = InboxQuery {
         tenant: p.tenant,
         provider: p.provider,

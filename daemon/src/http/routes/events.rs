@@ -5,12 +5,13 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use orch_core::api::events::EventStreamQuery;
 use orch_core::problem::ErrorCode;
 use orch_core::rbac::Scope;
 
 use crate::http::AppState;
 use crate::http::error::AppError;
-use crate::http::event_stream::{self, StreamParams};
+use crate::http::event_stream::{self, StreamQuery as _};
 use crate::http::extract::ApiQuery;
 use crate::http::tenant_auth::TenantCaller;
 
@@ -18,7 +19,7 @@ pub async fn stream(
     State(state): State<AppState>,
     caller: TenantCaller,
     headers: HeaderMap,
-    ApiQuery(params): ApiQuery<StreamParams>,
+    ApiQuery(params): ApiQuery<EventStreamQuery>,
 ) -> Result<Response, AppError> {
     caller.require(Scope::EventsRead)?;
     let (mut query, start) = params.into_query(&headers)?;

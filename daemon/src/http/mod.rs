@@ -32,6 +32,7 @@ pub mod context;
 pub mod error;
 pub mod event_stream;
 pub mod extract;
+pub mod idempotency;
 pub mod limits;
 pub mod quota;
 pub mod routes;
@@ -72,6 +73,10 @@ pub struct AppState {
     pub inbox: crate::webhooks::inbox::InboxService,
     /// Per-tenant queue quotas, checked before an enqueue.
     pub quotas: crate::quotas::QuotaService,
+    /// `/v1/execute`: idempotency, the call, its events.
+    pub execute: crate::executor::service::ExecuteService,
+    /// Jobs: enqueue, read, cancel, the DLQ.
+    pub jobs: crate::jobs::service::JobService,
 }
 
 /// The whole application router. Every node serves the probes; the tenant, admin and

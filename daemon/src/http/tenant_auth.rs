@@ -12,6 +12,7 @@ use super::AppState;
 use super::auth::{bearer, missing_token, refused_token};
 use super::context::{Principal, RequestContext};
 use super::error::AppError;
+use crate::events::origin::Origin;
 use crate::identity::IdentityError;
 use crate::identity::clients::CLIENT_ID_PREFIX;
 use crate::identity::tenant_tokens::TenantPrincipal;
@@ -22,6 +23,16 @@ use crate::identity::tokens::{ORCHD_ISSUER, TokenError};
 pub struct TenantCaller(pub TenantPrincipal);
 
 impl TenantCaller {
+    /// The request as the services see it: its correlation and any impersonation.
+    pub fn origin<'a>(&self, ctx: &'a RequestContext) -> Origin<'a> {
+        Origin {
+            request_id: &ctx.request_id,
+            trace: &ctx.trace,
+            impersonated_by: self.0.impersonation.map(|i| i.operator_id),
+            impersonation_id: self.0.impersonation.map(|i| i.id),
+        }
+    }
+
     /// 403 `insufficient_scope` unless the token carries `scope`.
     pub fn require(&self, scope: Scope) -> Result<(), AppError> {
         if self.0.scopes.contains(&scope) {

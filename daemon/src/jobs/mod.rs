@@ -5,6 +5,7 @@
 
 pub mod dispatch;
 pub mod outcome;
+pub mod service;
 pub mod worker;
 
 use orch_core::api::jobs::{EnqueuedJob, JobError, JobView, RunView};

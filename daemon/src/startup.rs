@@ -274,6 +274,7 @@ impl Application {
             events.clone(),
             audit.clone(),
         );
+        let event_log = crate::events::log::EventLog::new(store.clone());
         let event_sampler = crate::events::Sampler::default();
         let execute = crate::executor::service::ExecuteService::new(
             configs.active_configs().clone(),
@@ -298,6 +299,7 @@ impl Application {
             metrics,
             events,
             event_feed,
+            event_log,
             event_sampler,
             streams,
             executor,

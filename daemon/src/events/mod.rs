@@ -19,6 +19,7 @@ use crate::store::{Store, StoreError};
 
 pub mod feed;
 pub mod follow;
+pub mod log;
 pub mod origin;
 
 use feed::EventFeed;

@@ -8,12 +8,20 @@ use axum::response::{IntoResponse, Response};
 use orch_core::problem::{ErrorCode, FieldError, PROBLEM_CONTENT_TYPE, Problem};
 use serde_json::{Map, Value};
 
+use super::auth::refused_token;
 use super::context;
 use crate::executor::ExecError;
 use crate::executor::service::ExecuteError;
 use crate::idempotency::IdempotencyError;
+use crate::identity::IdentityError;
+use crate::identity::limiter::Throttled;
+use crate::identity::tokens::TokenError;
 use crate::jobs::service::JobServiceError;
+use crate::quotas::QuotaError;
 use crate::store::StoreError;
+use crate::tenant_config::service::ConfigError;
+use crate::webhooks::inbox::InboxError;
+use crate::webhooks::ingress::IngressError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -246,6 +254,155 @@ impl From<ExecuteError> for AppError {
             ExecuteError::Idempotency(e) => e.into(),
             ExecuteError::Store(e) => AppError::Store(e),
         }
+    }
+}
+
+/// A quota refusal: 429 `quota_exceeded` with which quota (`quota`: `max_queued_jobs` or
+/// `enqueue_rate`), its `limit`, the `allowance` (`api` or `webhooks`) and, for the rate,
+/// `Retry-After`. Both `POST /v1/jobs` and the webhook ingress answer this way; 429 is also
+/// a status Stripe retries.
+impl From<QuotaError> for AppError {
+    fn from(err: QuotaError) -> Self {
+        let detail = err.to_string();
+        match err {
+            QuotaError::MaxQueued {
+                allowance,
+                limit,
+                live,
+                queue,
+            } => {
+                let mut app = AppError::new(
+                    ErrorCode::QuotaExceeded,
+                    format!("{detail}; enqueue again once some have finished"),
+                )
+                .with("quota", "max_queued_jobs")
+                .with("limit", limit)
+                .with("queued", live)
+                .with("allowance", allowance.as_str());
+                if let Some(queue) = queue {
+                    app = app.with("queue", queue);
+                }
+                app
+            }
+            QuotaError::Rate {
+                allowance,
+                per_second,
+                burst,
+                retry_after,
+            } => {
+                // Whole seconds, rounded up, at least 1: the header has no fractions.
+                let wait = retry_after.as_secs_f64().ceil().max(1.0) as u64;
+                AppError::new(ErrorCode::QuotaExceeded, detail)
+                    .with("quota", "enqueue_rate")
+                    .with("limit", per_second)
+                    .with("burst", burst)
+                    .with("allowance", allowance.as_str())
+                    .with("retry_after_s", wait)
+                    .with_header(RETRY_AFTER, wait.to_string())
+            }
+            QuotaError::Storage(e) => AppError::Store(e),
+        }
+    }
+}
+
+/// A failure of an identity service. A missing or taken row is the store's generic 404/409
+/// unless the handler names it ([`Refine`]).
+impl From<IdentityError> for AppError {
+    fn from(err: IdentityError) -> Self {
+        match err {
+            IdentityError::Store(e) => AppError::Store(e),
+            // Disabled or rotated while this request ran: the caller's token is no longer good.
+            IdentityError::Inactive => refused_token(&TokenError::Invalid(
+                "the operator is disabled or its key was revoked".into(),
+            )),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// 429 `rate_limited` for a source (or id) over its failure budget at the token endpoints.
+impl From<Throttled> for AppError {
+    fn from(t: Throttled) -> Self {
+        let wait = t.retry_after.as_secs().max(1);
+        AppError::new(
+            ErrorCode::RateLimited,
+            format!("too many failed attempts; retry in {wait} s"),
+        )
+        .with("retry_after_s", wait)
+        .with_header(RETRY_AFTER, wait.to_string())
+    }
+}
+
+impl From<ConfigError> for AppError {
+    fn from(err: ConfigError) -> Self {
+        match err {
+            ConfigError::Invalid(issues) => {
+                let summary = issues.first().map(|i| i.to_string()).unwrap_or_default();
+                AppError::new(
+                    ErrorCode::InvalidConfig,
+                    format!("{} problem(s); first: {summary}", issues.len()),
+                )
+                .with("errors", serde_json::to_value(issues).unwrap_or_default())
+            }
+            ConfigError::NotFound(m) => AppError::not_found(m),
+            ConfigError::Conflict(m) => AppError::new(ErrorCode::Conflict, m),
+            ConfigError::Store(e) => AppError::Store(e),
+        }
+    }
+}
+
+impl From<InboxError> for AppError {
+    fn from(err: InboxError) -> Self {
+        match err {
+            InboxError::NotFound(id) => AppError::not_found(format!("no inbox row {id}")),
+            busy @ InboxError::Busy(_) => AppError::new(ErrorCode::Conflict, busy.to_string()),
+            InboxError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// A refused webhook delivery: each refusal knows its code.
+impl From<IngressError> for AppError {
+    fn from(error: IngressError) -> Self {
+        let error = match error {
+            // Same body and headers as a refused `POST /v1/jobs` (storage failures: 503).
+            IngressError::Quota(quota) => return quota.into(),
+            other => other,
+        };
+        let code = error.code();
+        let detail = match &error {
+            // The cause is logged; the caller learns only that it should retry.
+            IngressError::Storage(_) => "storage is unavailable; retry later".to_owned(),
+            other => other.to_string(),
+        };
+        let mut app = AppError::new(code, detail);
+        if let IngressError::TooLarge { limit } = error {
+            app = app.with("limit_bytes", limit);
+        }
+        app
+    }
+}
+
+/// Names what the store's generic "missing" or "taken" meant for one call: the code stays
+/// (404 `not_found`, 409 `conflict`), the detail becomes the handler's.
+pub trait Refine<T> {
+    fn or_not_found(self, detail: impl Into<String>) -> Result<T, AppError>;
+    fn or_conflict(self, detail: impl Into<String>) -> Result<T, AppError>;
+}
+
+impl<T, E: Into<AppError>> Refine<T> for Result<T, E> {
+    fn or_not_found(self, detail: impl Into<String>) -> Result<T, AppError> {
+        self.map_err(|e| match e.into() {
+            AppError::Store(StoreError::NotFound) => AppError::not_found(detail),
+            other => other,
+        })
+    }
+
+    fn or_conflict(self, detail: impl Into<String>) -> Result<T, AppError> {
+        self.map_err(|e| match e.into() {
+            AppError::Store(StoreError::Conflict(_)) => AppError::new(ErrorCode::Conflict, detail),
+            other => other,
+        })
     }
 }
 

@@ -34,7 +34,6 @@ pub mod event_stream;
 pub mod extract;
 pub mod idempotency;
 pub mod limits;
-pub mod quota;
 pub mod routes;
 pub mod server;
 pub mod tenant_auth;
@@ -60,6 +59,8 @@ pub struct AppState {
     pub idempotency: IdempotencyService,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     pub events: crate::events::EventWriter,
+    /// Pages of the event log.
+    pub event_log: crate::events::log::EventLog,
     /// How far the event log reaches; wakes the live streams.
     pub event_feed: crate::events::feed::EventFeed,
     pub event_sampler: crate::events::Sampler,

@@ -25,22 +25,6 @@ fn tenant_slug(t: &str) -> Result<TenantSlug, AppError> {
     TenantSlug::parse(t).map_err(|e| AppError::invalid_field("tenant", e.to_string()))
 }
 
-fn config_error(err: ConfigError) -> AppError {
-    match err {
-        ConfigError::Invalid(issues) => {
-            let summary = issues.first().map(|i| i.to_string()).unwrap_or_default();
-            AppError::new(
-                ErrorCode::InvalidConfig,
-                format!("{} problem(s); first: {summary}", issues.len()),
-            )
-            .with("errors", serde_json::to_value(issues).unwrap_or_default())
-        }
-        ConfigError::NotFound(m) => AppError::not_found(m),
-        ConfigError::Conflict(m) => AppError::new(ErrorCode::Conflict, m),
-        ConfigError::Store(e) => AppError::Store(e),
-    }
-}
-
 fn version_view(v: &ConfigVersionRecord, active: bool, with_document: bool) -> ConfigVersionView {
     ConfigVersionView {
         tenant: v.tenant_id.clone(),
@@ -102,12 +86,11 @@ pub async fn apply(
             .configs
             .check(&body.document, tenant.as_str())
             .await
-            .map_err(|e| config_error(ConfigError::Invalid(e)))?;
+            .map_err(ConfigError::Invalid)?;
         let diff = state
             .configs
             .diff_against_active(tenant.as_str(), &doc.config)
-            .await
-            .map_err(config_error)?;
+            .await?;
         // Content equal to the newest version would not create one: report that version.
         let newest = state.configs.versions(tenant.as_str(), None, 1).await?;
         let newest = newest.first();
@@ -138,8 +121,7 @@ pub async fn apply(
             body.activate,
             actor.audit(reason),
         )
-        .await
-        .map_err(config_error)?;
+        .await?;
     if applied.created {
         tracing::info!(tenant = %tenant, version = applied.version.version, activated = applied.active, "config version created");
         let ctx = actor.request_context();
@@ -314,8 +296,7 @@ pub async fn diff(
     let diff = state
         .configs
         .diff(tenant.as_str(), params.from, params.to)
-        .await
-        .map_err(config_error)?;
+        .await?;
     Ok(Json(ConfigDiffView {
         from: params.from,
         to: params.to,
@@ -336,8 +317,7 @@ pub async fn activate(
     let pointer = state
         .configs
         .activate(tenant.as_str(), body.version, actor.audit(reason))
-        .await
-        .map_err(config_error)?;
+        .await?;
     tracing::info!(tenant = %tenant, version = pointer.active_version, "config activated");
     state.events.record(
         actor
@@ -361,8 +341,7 @@ pub async fn rollback(
     let pointer = state
         .configs
         .rollback(tenant.as_str(), body.to_version, actor.audit(reason))
-        .await
-        .map_err(config_error)?;
+        .await?;
     tracing::warn!(tenant = %tenant, version = pointer.active_version, "config rolled back");
     state.events.record(
         actor

@@ -81,16 +81,5 @@ pub async fn list(
         before_id,
         limit,
     };
-    let items: Vec<EventView> = state
-        .store
-        .list_events(&query)
-        .await?
-        .iter()
-        .map(|e| e.view())
-        .collect();
-    // Newest-first pages continue below the last id; resumes use `after_id` instead.
-    let next_cursor = (query.after_id.is_none() && items.len() == limit as usize)
-        .then(|| items.last().map(|e| e.id.to_string()))
-        .flatten();
-    Ok(Json(Page { items, next_cursor }))
+    Ok(Json(state.event_log.list(&query).await?))
 }

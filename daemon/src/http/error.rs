@@ -18,6 +18,7 @@ use crate::identity::limiter::Throttled;
 use crate::identity::tokens::TokenError;
 use crate::jobs::service::JobServiceError;
 use crate::quotas::QuotaError;
+use crate::resilience::reset::ResetError;
 use crate::store::StoreError;
 use crate::tenant_config::service::ConfigError;
 use crate::webhooks::inbox::InboxError;
@@ -403,6 +404,17 @@ impl<T, E: Into<AppError>> Refine<T> for Result<T, E> {
             AppError::Store(StoreError::Conflict(_)) => AppError::new(ErrorCode::Conflict, detail),
             other => other,
         })
+    }
+}
+
+impl From<ResetError> for AppError {
+    fn from(err: ResetError) -> Self {
+        match err {
+            ResetError::Audit(e) => AppError::Store(e),
+            ResetError::ThisNodeOnly => {
+                AppError::new(ErrorCode::StorageUnavailable, err.to_string())
+            }
+        }
     }
 }
 

@@ -19,7 +19,7 @@ use crate::http::auth::Actor;
 use crate::http::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery, require_reason};
 use crate::tenant_config::records::{ConfigPointer, ConfigVersionRecord, PointerMove};
-use crate::tenant_config::service::ConfigError;
+use crate::tenant_config::service::Applied;
 
 fn tenant_slug(t: &str) -> Result<TenantSlug, AppError> {
     TenantSlug::parse(t).map_err(|e| AppError::invalid_field("tenant", e.to_string()))
@@ -82,34 +82,20 @@ pub async fn apply(
         );
     }
     if body.dry_run {
-        let doc = state
+        let preview = state
             .configs
-            .check(&body.document, tenant.as_str())
-            .await
-            .map_err(ConfigError::Invalid)?;
-        let diff = state
-            .configs
-            .diff_against_active(tenant.as_str(), &doc.config)
+            .preview(tenant.as_str(), &body.document)
             .await?;
-        // Content equal to the newest version would not create one: report that version.
-        let newest = state.configs.versions(tenant.as_str(), None, 1).await?;
-        let newest = newest.first();
-        let checksum = doc.config.checksum();
-        let version = match newest {
-            Some(v) if v.checksum == checksum => v.version,
-            Some(v) => v.version + 1,
-            None => 1,
-        };
         return Ok((
             StatusCode::OK,
             Json(ApplyConfigResponse {
-                version,
-                checksum,
+                version: preview.version,
+                checksum: preview.checksum,
                 active: false,
                 created: false,
                 dry_run: true,
-                diff,
-                warnings: doc.warnings,
+                diff: preview.diff,
+                warnings: preview.warnings,
             }),
         ));
     }
@@ -122,22 +108,7 @@ pub async fn apply(
             actor.audit(reason),
         )
         .await?;
-    if applied.created {
-        tracing::info!(tenant = %tenant, version = applied.version.version, activated = applied.active, "config version created");
-        let ctx = actor.request_context();
-        state.events.record(
-            ctx.event("config.created", format!("version {} created", applied.version.version))
-                .tenant(tenant.as_str())
-                .data(serde_json::json!({"version": applied.version.version, "activated": applied.active, "operator": actor.operator.name})),
-        );
-        if applied.active {
-            state.events.record(
-                ctx.event("config.activated", format!("version {} active", applied.version.version))
-                    .tenant(tenant.as_str())
-                    .data(serde_json::json!({"version": applied.version.version, "operator": actor.operator.name})),
-            );
-        }
-    }
+    record_applied(&state, &actor, tenant.as_str(), &applied);
     let status = if applied.created {
         StatusCode::CREATED
     } else {
@@ -155,6 +126,27 @@ pub async fn apply(
             warnings: applied.warnings,
         }),
     ))
+}
+
+/// `config.created` (and `config.activated`) for a version `apply` stored.
+fn record_applied(state: &AppState, actor: &Actor, tenant: &str, applied: &Applied) {
+    if !applied.created {
+        return;
+    }
+    tracing::info!(tenant = %tenant, version = applied.version.version, activated = applied.active, "config version created");
+    let ctx = actor.request_context();
+    state.events.record(
+        ctx.event("config.created", format!("version {} created", applied.version.version))
+            .tenant(tenant)
+            .data(serde_json::json!({"version": applied.version.version, "activated": applied.active, "operator": actor.operator.name})),
+    );
+    if applied.active {
+        state.events.record(
+            ctx.event("config.activated", format!("version {} active", applied.version.version))
+                .tenant(tenant)
+                .data(serde_json::json!({"version": applied.version.version, "operator": actor.operator.name})),
+        );
+    }
 }
 
 /// `POST /v1/admin/config/validate`: nothing is stored.

@@ -275,13 +275,12 @@ impl Application {
             audit.clone(),
         );
         let event_log = crate::events::log::EventLog::new(store.clone());
-        let event_sampler = crate::events::Sampler::default();
         let execute = crate::executor::service::ExecuteService::new(
             configs.active_configs().clone(),
             executor.clone(),
             idempotency.clone(),
             events.clone(),
-            event_sampler.clone(),
+            crate::events::Sampler::default(),
         );
         let streams = http::event_stream::StreamSlots::new(settings.api.max_streams_per_caller);
         let state = AppState {
@@ -300,7 +299,6 @@ impl Application {
             events,
             event_feed,
             event_log,
-            event_sampler,
             streams,
             executor,
             secrets,

@@ -152,95 +152,95 @@ impl IntoResponse for AppError {
 impl From<ExecError> for AppError {
     fn from(err: ExecError) -> Self {
         match err {
-        ExecError::UnknownConnector(c) => AppError::new(
-            ErrorCode::UnknownConnector,
-            format!("no connector {c:?} in the active config"),
-        ),
-        ExecError::UnknownOperation {
-            connector,
-            operation,
-        } => AppError::new(
-            ErrorCode::UnknownOperation,
-            format!("connector {connector:?} has no operation {operation:?}"),
-        ),
-        ExecError::BadRequest { field, message } => AppError::invalid_field(&field, message),
-        ExecError::SecretUnavailable { reference, message } => {
-            tracing::warn!(secret_ref = %reference, why = %message, "secret unavailable");
-            AppError::new(
-                ErrorCode::SecretUnavailable,
-                format!("SecretRef {reference} did not resolve: {message}"),
+            ExecError::UnknownConnector(c) => AppError::new(
+                ErrorCode::UnknownConnector,
+                format!("no connector {c:?} in the active config"),
+            ),
+            ExecError::UnknownOperation {
+                connector,
+                operation,
+            } => AppError::new(
+                ErrorCode::UnknownOperation,
+                format!("connector {connector:?} has no operation {operation:?}"),
+            ),
+            ExecError::BadRequest { field, message } => AppError::invalid_field(&field, message),
+            ExecError::SecretUnavailable { reference, message } => {
+                tracing::warn!(secret_ref = %reference, why = %message, "secret unavailable");
+                AppError::new(
+                    ErrorCode::SecretUnavailable,
+                    format!("SecretRef {reference} did not resolve: {message}"),
+                )
+                .with("secret_ref", reference)
+            }
+            ExecError::Timeout { kind, attempts, .. } => {
+                tracing::warn!(timeout = kind.as_str(), attempts, "upstream timeout");
+                AppError::new(
+                    ErrorCode::UpstreamTimeout,
+                    format!(
+                        "the upstream did not answer in time ({} timeout)",
+                        kind.as_str()
+                    ),
+                )
+                .with("timeout", kind.as_str())
+                .with("attempts", attempts)
+            }
+            ExecError::RateLimited {
+                retry_after,
+                per_second,
+                burst,
+            } => {
+                let wait = retry_after.as_secs_f64().ceil().max(1.0) as u64;
+                let window = (f64::from(burst) / per_second).ceil().max(1.0) as u64;
+                tracing::info!(retry_after_s = wait, "rate limited");
+                AppError::new(
+                    ErrorCode::RateLimited,
+                    format!("the rate limit of {per_second}/s (burst {burst}) is used up"),
+                )
+                .with("retry_after_s", wait)
+                .with_header(RETRY_AFTER, wait.to_string())
+                .with_header(
+                    HeaderName::from_static("ratelimit-policy"),
+                    format!("\"default\";q={burst};w={window}"),
+                )
+                .with_header(
+                    HeaderName::from_static("ratelimit"),
+                    format!("\"default\";r=0;t={wait}"),
+                )
+            }
+            ExecError::ConcurrencyLimited { max } => AppError::new(
+                ErrorCode::ConcurrencyLimited,
+                format!("{max} calls to this connector are already in flight"),
+            ),
+            ExecError::CircuitOpen {
+                retry_after,
+                attempts,
+            } => {
+                let wait = retry_after.as_secs_f64().ceil().max(1.0) as u64;
+                AppError::new(
+                    ErrorCode::CircuitOpen,
+                    "the connector's circuit breaker is open; nothing was sent",
+                )
+                .with("retry_after_s", wait)
+                .with("attempts", attempts)
+                .with_header(RETRY_AFTER, wait.to_string())
+            }
+            ExecError::Unreachable {
+                message, attempts, ..
+            } => {
+                tracing::warn!(error = %message, attempts, "upstream unreachable");
+                AppError::new(
+                    ErrorCode::UpstreamUnreachable,
+                    "the upstream could not be reached",
+                )
+                .with("attempts", attempts)
+            }
+            ExecError::ResponseTooLarge { limit, attempts } => AppError::new(
+                ErrorCode::UpstreamResponseTooLarge,
+                format!("the upstream answered with more than {limit} bytes (api.max_upstream_response_bytes)"),
             )
-            .with("secret_ref", reference)
+            .with("limit_bytes", limit)
+            .with("attempts", attempts),
         }
-        ExecError::Timeout { kind, attempts, .. } => {
-            tracing::warn!(timeout = kind.as_str(), attempts, "upstream timeout");
-            AppError::new(
-                ErrorCode::UpstreamTimeout,
-                format!(
-                    "the upstream did not answer in time ({} timeout)",
-                    kind.as_str()
-                ),
-            )
-            .with("timeout", kind.as_str())
-            .with("attempts", attempts)
-        }
-        ExecError::RateLimited {
-            retry_after,
-            per_second,
-            burst,
-        } => {
-            let wait = retry_after.as_secs_f64().ceil().max(1.0) as u64;
-            let window = (f64::from(burst) / per_second).ceil().max(1.0) as u64;
-            tracing::info!(retry_after_s = wait, "rate limited");
-            AppError::new(
-                ErrorCode::RateLimited,
-                format!("the rate limit of {per_second}/s (burst {burst}) is used up"),
-            )
-            .with("retry_after_s", wait)
-            .with_header(RETRY_AFTER, wait.to_string())
-            .with_header(
-                HeaderName::from_static("ratelimit-policy"),
-                format!("\"default\";q={burst};w={window}"),
-            )
-            .with_header(
-                HeaderName::from_static("ratelimit"),
-                format!("\"default\";r=0;t={wait}"),
-            )
-        }
-        ExecError::ConcurrencyLimited { max } => AppError::new(
-            ErrorCode::ConcurrencyLimited,
-            format!("{max} calls to this connector are already in flight"),
-        ),
-        ExecError::CircuitOpen {
-            retry_after,
-            attempts,
-        } => {
-            let wait = retry_after.as_secs_f64().ceil().max(1.0) as u64;
-            AppError::new(
-                ErrorCode::CircuitOpen,
-                "the connector's circuit breaker is open; nothing was sent",
-            )
-            .with("retry_after_s", wait)
-            .with("attempts", attempts)
-            .with_header(RETRY_AFTER, wait.to_string())
-        }
-        ExecError::Unreachable {
-            message, attempts, ..
-        } => {
-            tracing::warn!(error = %message, attempts, "upstream unreachable");
-            AppError::new(
-                ErrorCode::UpstreamUnreachable,
-                "the upstream could not be reached",
-            )
-            .with("attempts", attempts)
-        }
-        ExecError::ResponseTooLarge { limit, attempts } => AppError::new(
-            ErrorCode::UpstreamResponseTooLarge,
-            format!("the upstream answered with more than {limit} bytes (api.max_upstream_response_bytes)"),
-        )
-        .with("limit_bytes", limit)
-        .with("attempts", attempts),
-    }
     }
 }
 

@@ -63,7 +63,6 @@ pub struct AppState {
     pub event_log: crate::events::log::EventLog,
     /// How far the event log reaches; wakes the live streams.
     pub event_feed: crate::events::feed::EventFeed,
-    pub event_sampler: crate::events::Sampler,
     /// Live event streams per caller (`api.max_streams_per_caller`).
     pub streams: event_stream::StreamSlots,
     /// Wakes this node's workers after an enqueue.

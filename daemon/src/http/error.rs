@@ -467,3 +467,67 @@ pub fn problem_response(problem: &Problem) -> Response {
     );
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_and_detail(err: &AppError) -> (String, String) {
+        let (problem, _) = err.to_problem();
+        (problem.code, problem.detail.unwrap_or_default())
+    }
+
+    #[test]
+    fn refine_names_only_the_store_outcome_it_is_about() {
+        let missing: Result<(), StoreError> = Err(StoreError::NotFound);
+        let err = missing.or_conflict("taken").or_not_found("no such client");
+        let (code, detail) = code_and_detail(&err.unwrap_err());
+        assert_eq!(code, ErrorCode::NotFound.as_str());
+        assert_eq!(detail, "no such client");
+
+        let taken: Result<(), StoreError> = Err(StoreError::Conflict("unique".into()));
+        let err = taken.or_conflict("an operator named \"a\" already exists");
+        let (code, detail) = code_and_detail(&err.unwrap_err());
+        assert_eq!(code, ErrorCode::Conflict.as_str());
+        assert_eq!(detail, "an operator named \"a\" already exists");
+
+        let down: Result<(), StoreError> = Err(StoreError::Unavailable("gone".into()));
+        let err = down.or_not_found("no such client").unwrap_err();
+        assert_eq!(
+            code_and_detail(&err).0,
+            ErrorCode::StorageUnavailable.as_str()
+        );
+    }
+
+    #[test]
+    fn job_service_errors_keep_their_codes() {
+        let cases = [
+            (
+                JobServiceError::UnknownQueue("no queue \"x\"".into()),
+                ErrorCode::UnknownQueue,
+            ),
+            (
+                JobServiceError::NotCancellable("running".into()),
+                ErrorCode::Conflict,
+            ),
+            (
+                JobServiceError::Idempotency(IdempotencyError::InUse),
+                ErrorCode::IdempotencyKeyInUse,
+            ),
+            (
+                JobServiceError::Idempotency(IdempotencyError::Reused),
+                ErrorCode::IdempotencyKeyReused,
+            ),
+            (
+                JobServiceError::Invalid {
+                    field: "limit",
+                    message: "at least 1".into(),
+                },
+                ErrorCode::ValidationFailed,
+            ),
+        ];
+        for (err, code) in cases {
+            assert_eq!(code_and_detail(&AppError::from(err)).0, code.as_str());
+        }
+    }
+}

@@ -265,6 +265,23 @@ impl Application {
             events.clone(),
             dispatch.clone(),
         );
+        let jobs = crate::jobs::service::JobService::new(
+            store.clone(),
+            configs.active_configs().clone(),
+            idempotency.clone(),
+            quotas.clone(),
+            dispatch.clone(),
+            events.clone(),
+            audit.clone(),
+        );
+        let event_log = crate::events::log::EventLog::new(store.clone());
+        let execute = crate::executor::service::ExecuteService::new(
+            configs.active_configs().clone(),
+            executor.clone(),
+            idempotency.clone(),
+            events.clone(),
+            crate::events::Sampler::default(),
+        );
         let streams = http::event_stream::StreamSlots::new(settings.api.max_streams_per_caller);
         let state = AppState {
             settings: Arc::new(settings),
@@ -281,7 +298,7 @@ impl Application {
             metrics,
             events,
             event_feed,
-            event_sampler: crate::events::Sampler::default(),
+            event_log,
             streams,
             executor,
             secrets,
@@ -289,6 +306,8 @@ impl Application {
             ingress,
             inbox,
             quotas,
+            jobs,
+            execute,
         };
         Ok(Self {
             listener,

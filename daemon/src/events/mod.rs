@@ -14,6 +14,8 @@ use async_trait::async_trait;
 
 pub mod feed;
 pub mod follow;
+pub mod log;
+pub mod origin;
 
 use feed::EventFeed;
 

@@ -5,6 +5,7 @@
 //! `/v1/execute` and queued jobs run through the same executor.
 
 mod encode;
+pub mod service;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};

@@ -17,7 +17,6 @@ use uuid::Uuid;
 use super::AppState;
 use super::context::{Principal, RequestContext};
 use super::error::AppError;
-use crate::identity::IdentityError;
 use crate::identity::operators::{OperatorAuthError, OperatorRecord};
 use crate::identity::tokens::TokenError;
 
@@ -134,12 +133,7 @@ pub async fn operator_guard(
             ))
             .into_response();
         }
-        Err(OperatorAuthError::Identity(IdentityError::Store(e))) => {
-            return AppError::Store(e).into_response();
-        }
-        Err(OperatorAuthError::Identity(e)) => {
-            return AppError::Internal(e.to_string()).into_response();
-        }
+        Err(OperatorAuthError::Identity(e)) => return AppError::from(e).into_response(),
         // Only the key exchange has a failure budget; a token check never spends it.
         Err(e @ OperatorAuthError::Throttled(_)) => {
             return AppError::Internal(e.to_string()).into_response();

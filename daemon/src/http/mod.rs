@@ -32,8 +32,8 @@ pub mod context;
 pub mod error;
 pub mod event_stream;
 pub mod extract;
+pub mod idempotency;
 pub mod limits;
-pub mod quota;
 pub mod routes;
 pub mod server;
 pub mod tenant_auth;
@@ -59,9 +59,10 @@ pub struct AppState {
     pub idempotency: IdempotencyService,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     pub events: crate::events::EventWriter,
+    /// Pages of the event log.
+    pub event_log: crate::events::log::EventLog,
     /// How far the event log reaches; wakes the live streams.
     pub event_feed: crate::events::feed::EventFeed,
-    pub event_sampler: crate::events::Sampler,
     /// Live event streams per caller (`api.max_streams_per_caller`).
     pub streams: event_stream::StreamSlots,
     /// Wakes this node's workers after an enqueue.
@@ -72,6 +73,10 @@ pub struct AppState {
     pub inbox: crate::webhooks::inbox::InboxService,
     /// Per-tenant queue quotas, checked before an enqueue.
     pub quotas: crate::quotas::QuotaService,
+    /// `/v1/execute`: idempotency, the call, its events.
+    pub execute: crate::executor::service::ExecuteService,
+    /// Jobs: enqueue, read, cancel, the DLQ.
+    pub jobs: crate::jobs::service::JobService,
 }
 
 /// The whole application router. Every node serves the probes; the tenant, admin and

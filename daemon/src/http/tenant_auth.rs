@@ -12,7 +12,7 @@ use super::AppState;
 use super::auth::{bearer, missing_token, refused_token};
 use super::context::{Principal, RequestContext};
 use super::error::AppError;
-use crate::identity::IdentityError;
+use crate::events::origin::Origin;
 use crate::identity::clients::CLIENT_ID_PREFIX;
 use crate::identity::tenant_tokens::TenantPrincipal;
 use crate::identity::tokens::{ORCHD_ISSUER, TokenError};
@@ -22,6 +22,16 @@ use crate::identity::tokens::{ORCHD_ISSUER, TokenError};
 pub struct TenantCaller(pub TenantPrincipal);
 
 impl TenantCaller {
+    /// The request as the services see it: its correlation and any impersonation.
+    pub fn origin<'a>(&self, ctx: &'a RequestContext) -> Origin<'a> {
+        Origin {
+            request_id: &ctx.request_id,
+            trace: &ctx.trace,
+            impersonated_by: self.0.impersonation.map(|i| i.operator_id),
+            impersonation_id: self.0.impersonation.map(|i| i.id),
+        }
+    }
+
     /// 403 `insufficient_scope` unless the token carries `scope`.
     pub fn require(&self, scope: Scope) -> Result<(), AppError> {
         if self.0.scopes.contains(&scope) {
@@ -57,14 +67,7 @@ impl FromRequestParts<AppState> for TenantCaller {
             .await
             .map_err(|e| refused_token(&e))?;
         if let Some(imp) = principal.impersonation {
-            let active = state
-                .impersonations
-                .is_active(imp.id)
-                .await
-                .map_err(|e| match e {
-                    IdentityError::Store(s) => AppError::Store(s),
-                    other => AppError::Internal(other.to_string()),
-                })?;
+            let active = state.impersonations.is_active(imp.id).await?;
             if !active {
                 return Err(refused_token(&TokenError::Invalid(
                     "the impersonation was stopped or has expired".into(),
@@ -79,14 +82,7 @@ impl FromRequestParts<AppState> for TenantCaller {
                 .as_deref()
                 .filter(|s| s.starts_with(CLIENT_ID_PREFIX))
         {
-            let active = state
-                .clients
-                .is_active(client_id)
-                .await
-                .map_err(|e| match e {
-                    IdentityError::Store(s) => AppError::Store(s),
-                    other => AppError::Internal(other.to_string()),
-                })?;
+            let active = state.clients.is_active(client_id).await?;
             if !active {
                 return Err(refused_token(&TokenError::Invalid(
                     "the client was deleted".into(),

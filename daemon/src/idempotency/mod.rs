@@ -13,14 +13,48 @@ use time::OffsetDateTime;
 pub use crate::model::idempotency::{ClaimOutcome, ExistingKey, IdempotencyClaim, StoredResponse};
 use crate::store::{Store, StoreError};
 
-/// What the handler should do with a request carrying a key.
-#[derive(Debug)]
-pub enum Begin {
-    /// Run it; then `complete` or `release`.
-    Proceed(Guard),
-    Replay(StoredResponse),
+/// Why a request carrying a key may not run now.
+#[derive(Debug, thiserror::Error)]
+pub enum IdempotencyError {
+    #[error("a request with this Idempotency-Key is still in flight")]
     InUse,
+    #[error("this Idempotency-Key was used with another request body")]
     Reused,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A request carrying an `Idempotency-Key`, as the service that runs it sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyedRequest<'a> {
+    pub tenant: &'a str,
+    /// The endpoint keys are scoped by (`POST /v1/jobs`).
+    pub endpoint: &'static str,
+    pub key: &'a str,
+    /// The request body; its canonical hash tells a repeat from a reuse.
+    pub body: &'a Value,
+    /// How long the request may run; the lease outlives it.
+    pub deadline: Duration,
+    pub request_id: &'a str,
+    pub trace_id: &'a str,
+}
+
+/// What a claim came to.
+#[derive(Debug)]
+pub enum Claimed {
+    /// Run it; then `complete` or `release` the guard.
+    Proceed(Guard),
+    /// An earlier request with the same key and body: answer with its stored response.
+    Replay(StoredResponse),
+}
+
+/// What a service call under an optional key came to: its fresh result, with the claim to
+/// complete once the response is rendered (`None`: no key, or nothing to keep), or the
+/// stored response of the earlier request.
+#[derive(Debug)]
+pub enum Keyed<T> {
+    Fresh { value: T, pending: Option<Guard> },
+    Replay(StoredResponse),
 }
 
 #[derive(Clone)]
@@ -42,28 +76,21 @@ impl IdempotencyService {
         Self { store, ttl }
     }
 
-    /// Claims `key` for a request with this `fingerprint`. The lease lasts `deadline` plus a
-    /// margin, so it outlives the call.
-    pub async fn begin(
-        &self,
-        tenant: &str,
-        endpoint: &str,
-        key: &str,
-        body: &Value,
-        deadline: Duration,
-        correlation: (Option<String>, Option<String>),
-    ) -> Result<Begin, StoreError> {
-        let fingerprint = orch_core::canonical::canonical_sha256(body);
+    /// Claims the key of `request`; another request holding it (409) or a different body
+    /// under it (422) is an error. The lease lasts the deadline plus a margin, so it outlives
+    /// the call.
+    pub async fn claim(&self, request: KeyedRequest<'_>) -> Result<Claimed, IdempotencyError> {
+        let fingerprint = orch_core::canonical::canonical_sha256(request.body);
         let now = OffsetDateTime::now_utc();
         let claim = IdempotencyClaim {
-            tenant: tenant.to_owned(),
-            endpoint: endpoint.to_owned(),
-            key: key.to_owned(),
+            tenant: request.tenant.to_owned(),
+            endpoint: request.endpoint.to_owned(),
+            key: request.key.to_owned(),
             fingerprint: fingerprint.clone(),
-            lease_expires_at: now + deadline + Duration::from_secs(30),
+            lease_expires_at: now + request.deadline + Duration::from_secs(30),
             expires_at: now + self.ttl,
-            request_id: correlation.0,
-            trace_id: correlation.1,
+            request_id: Some(request.request_id.to_owned()),
+            trace_id: Some(request.trace_id.to_owned()),
             now,
         };
         // A claim can race with a release between its two steps; look again.
@@ -74,20 +101,20 @@ impl IdempotencyService {
             }
             outcome = self.store.claim_idempotency_key(&claim).await;
         }
-        Ok(match outcome? {
-            ClaimOutcome::Claimed => Begin::Proceed(Guard {
-                tenant: tenant.to_owned(),
-                endpoint: endpoint.to_owned(),
-                key: key.to_owned(),
-            }),
+        match outcome? {
+            ClaimOutcome::Claimed => Ok(Claimed::Proceed(Guard {
+                tenant: request.tenant.to_owned(),
+                endpoint: request.endpoint.to_owned(),
+                key: request.key.to_owned(),
+            })),
             ClaimOutcome::Existing(existing) if existing.fingerprint != fingerprint => {
-                Begin::Reused
+                Err(IdempotencyError::Reused)
             }
             ClaimOutcome::Existing(ExistingKey {
                 response: Some(r), ..
-            }) => Begin::Replay(r),
-            ClaimOutcome::Existing(_) => Begin::InUse,
-        })
+            }) => Ok(Claimed::Replay(r)),
+            ClaimOutcome::Existing(_) => Err(IdempotencyError::InUse),
+        }
     }
 
     /// Stores the outcome for replays.
@@ -106,6 +133,17 @@ impl IdempotencyService {
         self.store
             .release_idempotency_key(&guard.tenant, &guard.endpoint, &guard.key)
             .await
+    }
+
+    /// Frees the key of a request that failed before anything happened; a failure to free
+    /// it is only logged (the lease runs out), so the request's own error is what the caller
+    /// learns.
+    pub async fn release_quietly(&self, guard: Option<Guard>) {
+        if let Some(guard) = guard
+            && let Err(err) = self.release(guard).await
+        {
+            tracing::warn!(error = %err, "could not release an idempotency key");
+        }
     }
 
     /// Deletes expired keys; returns how many.

@@ -5,6 +5,7 @@
 
 pub mod dispatch;
 pub mod outcome;
+pub mod service;
 pub mod worker;
 
 pub use crate::model::jobs::{

@@ -5,3 +5,4 @@
 pub mod breakers;
 pub mod concurrency;
 pub mod rate_limit;
+pub mod reset;

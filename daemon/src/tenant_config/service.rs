@@ -41,6 +41,18 @@ pub struct Applied {
     pub warnings: Vec<ConfigIssue>,
 }
 
+/// What `apply` would do (a dry run): nothing is stored.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    /// The version the document would be: the newest one if the content equals it, else the
+    /// next number.
+    pub version: i32,
+    pub checksum: String,
+    /// Against the active version.
+    pub diff: ConfigDiff,
+    pub warnings: Vec<ConfigIssue>,
+}
+
 #[derive(Clone)]
 pub struct ConfigService {
     store: Arc<dyn Store>,
@@ -419,6 +431,29 @@ impl ConfigService {
         let a = get(from).await?;
         let b = get(to).await?;
         Ok(diff(&a.canonical, &b.canonical))
+    }
+
+    /// Checks the document as `apply` would and says what it would come to.
+    pub async fn preview(&self, tenant: &str, text: &str) -> Result<Preview, ConfigError> {
+        let doc = self
+            .check(text, tenant)
+            .await
+            .map_err(ConfigError::Invalid)?;
+        let diff = self.diff_against_active(tenant, &doc.config).await?;
+        // Content equal to the newest version would not create one: report that version.
+        let newest = self.versions(tenant, None, 1).await?;
+        let checksum = doc.config.checksum();
+        let version = match newest.first() {
+            Some(v) if v.checksum == checksum => v.version,
+            Some(v) => v.version + 1,
+            None => 1,
+        };
+        Ok(Preview {
+            version,
+            checksum,
+            diff,
+            warnings: doc.warnings,
+        })
     }
 
     /// The diff between the active version and a document (for dry runs).

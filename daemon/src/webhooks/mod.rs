@@ -13,10 +13,10 @@ pub mod process;
 
 use time::OffsetDateTime;
 
-use crate::model::jobs::{JobKind, JobRecord, JobStatus};
 pub use crate::model::inbox::{
     BLOB_REF_PREFIX, InboxQuery, InboxRecord, NewDelivery, Received, inbox_status_of_job,
 };
+use crate::model::jobs::{JobKind, JobRecord, JobStatus};
 
 /// The provider name of Stripe deliveries.
 pub const STRIPE: &str = "stripe";

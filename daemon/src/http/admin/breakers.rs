@@ -1,5 +1,5 @@
 //! `/v1/admin/breakers`: see and reset circuit breakers (reset is audited, and reaches every
-//! node — or says it did not).
+//! node — or says it did not: [`crate::resilience::reset`]).
 
 use std::time::Instant;
 
@@ -7,10 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use orch_core::api::breakers::{BreakerListQuery, BreakerView, ResetBreakerRequest};
 use orch_core::api::list::Page;
-use orch_core::audit::AuditResult;
-use orch_core::problem::ErrorCode;
 use orch_core::tenant::TenantSlug;
-use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::http::AppState;
@@ -18,6 +15,7 @@ use crate::http::auth::Actor;
 use crate::http::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery, require_reason};
 use crate::resilience::breakers::BreakerStatus;
+use crate::resilience::reset::reset_audited;
 
 fn view(status: &BreakerStatus) -> BreakerView {
     // The state machine counts time from the registry's epoch; show wall-clock times.
@@ -78,53 +76,18 @@ pub async fn reset(
             "1–64 characters of letters, digits, '_' and '-'",
         ));
     }
-    let before = state
-        .executor
-        .breakers()
-        .list(Some(tenant.as_str()), Some(&body.connector))
-        .first()
-        .map(|b| b.view.state.as_str().to_owned());
-    // Breaker state lives in each node's memory and travels over Redis pub/sub: no
-    // transaction spans it and the audit log. So the audit row comes first — if it cannot
-    // be written, nothing is reset — and the reset, which cannot fail on this node, follows.
-    // If the other nodes cannot be told, a second row (result `failed`) records that the
-    // reset reached this node only, and the operator gets 503 to retry (a reset repeats
-    // harmlessly).
     let draft = actor
         .audit(reason)
         .tenant(tenant.as_str())
         .target("breaker", format!("{}/{}", tenant, body.connector));
-    state
-        .audit
-        .append(
-            draft
-                .clone()
-                .diff(json!({"state": before}), json!({"state": "closed"})),
-        )
-        .await?;
-    if let Err(err) = state
-        .executor
-        .breakers()
-        .reset(tenant.as_str(), &body.connector)
-        .await
-    {
-        tracing::error!(tenant = %tenant, connector = %body.connector, error = %err, "circuit breaker reset on this node only; other nodes were not told");
-        let failed = draft
-            .diff(
-                json!({"state": before}),
-                json!({"state": "closed", "nodes": "this node only"}),
-            )
-            .result(AuditResult::Failed);
-        if let Err(err) = state.audit.append(failed).await {
-            tracing::error!(error = %err, "could not record the partial breaker reset in the audit log");
-        }
-        return Err(AppError::new(
-            ErrorCode::StorageUnavailable,
-            "the breaker was closed on this node, but the other nodes could not be told \
-             (shared state is unavailable); retry the reset",
-        ));
-    }
-    tracing::warn!(tenant = %tenant, connector = %body.connector, "circuit breaker reset by an operator");
+    reset_audited(
+        state.executor.breakers(),
+        &state.audit,
+        tenant.as_str(),
+        &body.connector,
+        draft,
+    )
+    .await?;
     let items = state
         .executor
         .breakers()

@@ -12,21 +12,11 @@ use uuid::Uuid;
 
 use crate::http::AppState;
 use crate::http::auth::Actor;
-use crate::http::error::AppError;
+use crate::http::error::{AppError, Refine};
 use crate::http::extract::{ApiJson, require_reason};
-use crate::identity::IdentityError;
-use crate::store::StoreError;
 
 fn tenant_slug(t: &str) -> Result<TenantSlug, AppError> {
     TenantSlug::parse(t).map_err(|e| AppError::invalid_field("tenant", e.to_string()))
-}
-
-fn identity_error(err: IdentityError) -> AppError {
-    match err {
-        IdentityError::Store(StoreError::NotFound) => AppError::not_found("no such client"),
-        IdentityError::Store(e) => AppError::Store(e),
-        other => AppError::Internal(other.to_string()),
-    }
 }
 
 pub async fn create(
@@ -62,7 +52,7 @@ pub async fn create(
             },
         )
         .await
-        .map_err(identity_error)?;
+        .or_not_found("no such client")?;
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
@@ -71,11 +61,7 @@ pub async fn list(
     Path(tenant): Path<String>,
 ) -> Result<Json<Page<ClientView>>, AppError> {
     let tenant = tenant_slug(&tenant)?;
-    let clients = state
-        .clients
-        .list(tenant.as_str())
-        .await
-        .map_err(identity_error)?;
+    let clients = state.clients.list(tenant.as_str()).await?;
     Ok(Json(Page {
         items: clients.iter().map(|c| c.view()).collect(),
         next_cursor: None,
@@ -100,6 +86,6 @@ pub async fn delete(
         .clients
         .delete(tenant.as_str(), id, draft)
         .await
-        .map_err(identity_error)?;
+        .or_not_found("no such client")?;
     Ok(StatusCode::NO_CONTENT)
 }

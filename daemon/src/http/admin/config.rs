@@ -19,26 +19,10 @@ use crate::http::auth::Actor;
 use crate::http::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery, parse_cursor, require_reason};
 use crate::tenant_config::records::{ConfigPointer, ConfigVersionRecord, PointerMove};
-use crate::tenant_config::service::ConfigError;
+use crate::tenant_config::service::Applied;
 
 fn tenant_slug(t: &str) -> Result<TenantSlug, AppError> {
     TenantSlug::parse(t).map_err(|e| AppError::invalid_field("tenant", e.to_string()))
-}
-
-fn config_error(err: ConfigError) -> AppError {
-    match err {
-        ConfigError::Invalid(issues) => {
-            let summary = issues.first().map(|i| i.to_string()).unwrap_or_default();
-            AppError::new(
-                ErrorCode::InvalidConfig,
-                format!("{} problem(s); first: {summary}", issues.len()),
-            )
-            .with("errors", serde_json::to_value(issues).unwrap_or_default())
-        }
-        ConfigError::NotFound(m) => AppError::not_found(m),
-        ConfigError::Conflict(m) => AppError::new(ErrorCode::Conflict, m),
-        ConfigError::Store(e) => AppError::Store(e),
-    }
 }
 
 fn version_view(v: &ConfigVersionRecord, active: bool, with_document: bool) -> ConfigVersionView {
@@ -98,35 +82,20 @@ pub async fn apply(
         );
     }
     if body.dry_run {
-        let doc = state
+        let preview = state
             .configs
-            .check(&body.document, tenant.as_str())
-            .await
-            .map_err(|e| config_error(ConfigError::Invalid(e)))?;
-        let diff = state
-            .configs
-            .diff_against_active(tenant.as_str(), &doc.config)
-            .await
-            .map_err(config_error)?;
-        // Content equal to the newest version would not create one: report that version.
-        let newest = state.configs.versions(tenant.as_str(), None, 1).await?;
-        let newest = newest.first();
-        let checksum = doc.config.checksum();
-        let version = match newest {
-            Some(v) if v.checksum == checksum => v.version,
-            Some(v) => v.version + 1,
-            None => 1,
-        };
+            .preview(tenant.as_str(), &body.document)
+            .await?;
         return Ok((
             StatusCode::OK,
             Json(ApplyConfigResponse {
-                version,
-                checksum,
+                version: preview.version,
+                checksum: preview.checksum,
                 active: false,
                 created: false,
                 dry_run: true,
-                diff,
-                warnings: doc.warnings,
+                diff: preview.diff,
+                warnings: preview.warnings,
             }),
         ));
     }
@@ -138,24 +107,8 @@ pub async fn apply(
             body.activate,
             actor.audit(reason),
         )
-        .await
-        .map_err(config_error)?;
-    if applied.created {
-        tracing::info!(tenant = %tenant, version = applied.version.version, activated = applied.active, "config version created");
-        let ctx = actor.request_context();
-        state.events.record(
-            ctx.event("config.created", format!("version {} created", applied.version.version))
-                .tenant(tenant.as_str())
-                .data(serde_json::json!({"version": applied.version.version, "activated": applied.active, "operator": actor.operator.name})),
-        );
-        if applied.active {
-            state.events.record(
-                ctx.event("config.activated", format!("version {} active", applied.version.version))
-                    .tenant(tenant.as_str())
-                    .data(serde_json::json!({"version": applied.version.version, "operator": actor.operator.name})),
-            );
-        }
-    }
+        .await?;
+    record_applied(&state, &actor, tenant.as_str(), &applied);
     let status = if applied.created {
         StatusCode::CREATED
     } else {
@@ -173,6 +126,27 @@ pub async fn apply(
             warnings: applied.warnings,
         }),
     ))
+}
+
+/// `config.created` (and `config.activated`) for a version `apply` stored.
+fn record_applied(state: &AppState, actor: &Actor, tenant: &str, applied: &Applied) {
+    if !applied.created {
+        return;
+    }
+    tracing::info!(tenant = %tenant, version = applied.version.version, activated = applied.active, "config version created");
+    let ctx = actor.request_context();
+    state.events.record(
+        ctx.event("config.created", format!("version {} created", applied.version.version))
+            .tenant(tenant)
+            .data(serde_json::json!({"version": applied.version.version, "activated": applied.active, "operator": actor.operator.name})),
+    );
+    if applied.active {
+        state.events.record(
+            ctx.event("config.activated", format!("version {} active", applied.version.version))
+                .tenant(tenant)
+                .data(serde_json::json!({"version": applied.version.version, "operator": actor.operator.name})),
+        );
+    }
 }
 
 /// `POST /v1/admin/config/validate`: nothing is stored.
@@ -299,8 +273,7 @@ pub async fn diff(
     let diff = state
         .configs
         .diff(tenant.as_str(), params.from, params.to)
-        .await
-        .map_err(config_error)?;
+        .await?;
     Ok(Json(ConfigDiffView {
         from: params.from,
         to: params.to,
@@ -321,8 +294,7 @@ pub async fn activate(
     let pointer = state
         .configs
         .activate(tenant.as_str(), body.version, actor.audit(reason))
-        .await
-        .map_err(config_error)?;
+        .await?;
     tracing::info!(tenant = %tenant, version = pointer.active_version, "config activated");
     state.events.record(
         actor
@@ -346,8 +318,7 @@ pub async fn rollback(
     let pointer = state
         .configs
         .rollback(tenant.as_str(), body.to_version, actor.audit(reason))
-        .await
-        .map_err(config_error)?;
+        .await?;
     tracing::warn!(tenant = %tenant, version = pointer.active_version, "config rolled back");
     state.events.record(
         actor

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use orch_core::api::events::{EventListQuery, EventStreamQuery, EventView};
-use orch_core::api::list::{Cursor, Page, effective_limit};
+use orch_core::api::list::{Page, effective_limit};
 
 use crate::events::EventQuery;
 use crate::http::AppState;
@@ -55,17 +55,5 @@ pub async fn list(
         before_id,
         limit,
     };
-    let items: Vec<EventView> = state
-        .store
-        .list_events(&query)
-        .await?
-        .iter()
-        .map(|e| e.view())
-        .collect();
-    let mut page = Page::from_rows(items, limit, |e| Cursor::of(e.id));
-    // Newest-first pages continue below the last id; resumes use `after_id` instead.
-    if query.after_id.is_some() {
-        page.next_cursor = None;
-    }
-    Ok(Json(page))
+    Ok(Json(state.event_log.list(&query).await?))
 }

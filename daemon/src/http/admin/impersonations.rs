@@ -15,27 +15,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::http::AppState;
-use crate::http::auth::{Actor, refused_token};
-use crate::http::error::AppError;
+use crate::http::auth::Actor;
+use crate::http::error::{AppError, Refine};
 use crate::http::extract::{ApiJson, ApiQuery, require_reason};
-use crate::identity::IdentityError;
 use crate::identity::impersonations::{ImpersonationQuery, Impersonator};
-use crate::identity::tokens::TokenError;
-use crate::store::StoreError;
-
-fn identity_error(err: IdentityError) -> AppError {
-    match err {
-        IdentityError::Store(StoreError::NotFound) => {
-            AppError::not_found("no running impersonation with that id")
-        }
-        IdentityError::Store(e) => AppError::Store(e),
-        // Disabled or rotated while this request ran: the caller's token is no longer good.
-        IdentityError::Inactive => refused_token(&TokenError::Invalid(
-            "the operator is disabled or its key was revoked".into(),
-        )),
-        other => AppError::Internal(other.to_string()),
-    }
-}
 
 pub async fn start(
     State(state): State<AppState>,
@@ -73,7 +56,7 @@ pub async fn start(
                 )
         })
         .await
-        .map_err(identity_error)?;
+        .or_not_found("no running impersonation with that id")?;
     tracing::warn!(
         tenant = %started.tenant,
         impersonation_id = %started.id,
@@ -105,8 +88,7 @@ pub async fn list(
             active_only: params.active.unwrap_or(false),
             limit: effective_limit(params.limit),
         })
-        .await
-        .map_err(identity_error)?;
+        .await?;
     Ok(Json(Page {
         items: items.iter().map(|i| i.view()).collect(),
         next_cursor: None,
@@ -125,8 +107,7 @@ pub async fn stop(
     let current = state
         .impersonations
         .get(id)
-        .await
-        .map_err(identity_error)?
+        .await?
         .ok_or_else(|| AppError::not_found(format!("no impersonation {id}")))?;
     if current.stopped_at.is_some() {
         return Err(AppError::new(
@@ -144,12 +125,11 @@ pub async fn stop(
         .impersonations
         .stop(id, actor.operator.id, reason, draft)
         .await
-        .map_err(identity_error)?;
+        .or_not_found("no running impersonation with that id")?;
     let stopped = state
         .impersonations
         .get(id)
-        .await
-        .map_err(identity_error)?
+        .await?
         .ok_or_else(|| AppError::not_found(format!("no impersonation {id}")))?;
     tracing::warn!(impersonation_id = %id, "impersonation stopped");
     state.events.record(

@@ -21,7 +21,7 @@ use crate::http::AppState;
 use crate::http::auth::Actor;
 use crate::http::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery, parse_cursor, parse_time, require_reason};
-use crate::webhooks::inbox::{InboxError, Replay};
+use crate::webhooks::inbox::Replay;
 use crate::webhooks::{InboxQuery, STRIPE};
 
 pub async fn list(
@@ -45,7 +45,7 @@ pub async fn list(
         before,
         limit: effective_limit(p.limit),
     };
-    Ok(Json(state.inbox.list(&query).await.map_err(error)?))
+    Ok(Json(state.inbox.list(&query).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,7 +65,7 @@ pub async fn get(
         return Err(deny(&state, &actor, Permission::PayloadsRead, &id, "").await);
     }
     let id = inbox_id(&id)?;
-    Ok(Json(state.inbox.show(id, p.payload).await.map_err(error)?))
+    Ok(Json(state.inbox.show(id, p.payload).await?))
 }
 
 pub async fn replay(
@@ -76,7 +76,7 @@ pub async fn replay(
 ) -> Result<Json<InboxReplayResponse>, AppError> {
     let reason = require_reason(&body.reason)?.to_owned();
     let id = inbox_id(&id)?;
-    let row = state.inbox.get(id).await.map_err(error)?;
+    let row = state.inbox.get(id).await?;
     // Billing operators replay the Stripe inbox only.
     if actor.operator.role == Role::Billing && row.provider != STRIPE {
         return Err(deny(
@@ -108,8 +108,7 @@ pub async fn replay(
                 trace: &actor.ctx.trace,
             },
         )
-        .await
-        .map_err(error)?;
+        .await?;
     Ok(Json(answer))
 }
 
@@ -139,12 +138,4 @@ async fn deny(
         format!("role {} lacks permission {permission}", actor.operator.role),
     )
     .with("required_permission", permission.as_str())
-}
-
-fn error(err: InboxError) -> AppError {
-    match err {
-        InboxError::NotFound(id) => AppError::not_found(format!("no inbox row {id}")),
-        busy @ InboxError::Busy(_) => AppError::new(ErrorCode::Conflict, busy.to_string()),
-        InboxError::Store(e) => e.into(),
-    }
 }

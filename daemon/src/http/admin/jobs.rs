@@ -5,25 +5,17 @@ use axum::extract::{Path, State};
 use orch_core::api::jobs::JobView;
 use orch_core::api::list::Page;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::extract::ApiQuery;
-use crate::http::routes::jobs::{job_page, job_query};
+use crate::jobs::service::job_query;
 
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<JobView>, AppError> {
-    let id = Uuid::parse_str(&id).map_err(|_| AppError::not_found(format!("no job {id:?}")))?;
-    let job = state
-        .store
-        .get_job(id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("no job {id}")))?;
-    let runs = state.store.job_runs(id).await?;
-    Ok(Json(job.view(&runs)))
+    Ok(Json(state.jobs.get(None, &id).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,5 +33,5 @@ pub async fn list(
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<Page<JobView>>, AppError> {
     let query = job_query(p.tenant, p.status, p.queue, p.limit, p.cursor)?;
-    Ok(Json(job_page(&state, &query).await?))
+    Ok(Json(state.jobs.list(&query).await?))
 }

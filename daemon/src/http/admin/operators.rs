@@ -13,25 +13,9 @@ use uuid::Uuid;
 
 use crate::http::AppState;
 use crate::http::auth::Actor;
-use crate::http::error::AppError;
+use crate::http::error::{AppError, Refine};
 use crate::http::extract::{ApiJson, require_reason};
-use crate::identity::IdentityError;
 use crate::identity::operators::valid_name;
-use crate::store::StoreError;
-
-fn identity_error(err: IdentityError, name: &str) -> AppError {
-    match err {
-        IdentityError::Store(StoreError::Conflict(_)) => AppError::new(
-            orch_core::ErrorCode::Conflict,
-            format!("an operator named {name:?} already exists"),
-        ),
-        IdentityError::Store(StoreError::NotFound) => {
-            AppError::not_found("no such enabled operator")
-        }
-        IdentityError::Store(e) => AppError::Store(e),
-        other => AppError::Internal(other.to_string()),
-    }
-}
 
 fn parse_id(id: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(id).map_err(|_| AppError::not_found(format!("no operator {id:?}")))
@@ -58,17 +42,14 @@ pub async fn create(
             )
         })
         .await
-        .map_err(|e| identity_error(e, &body.name))?;
+        .or_conflict(format!("an operator named {:?} already exists", body.name))
+        .or_not_found("no such enabled operator")?;
     tracing::info!(operator = %issued.operator.name, role = %issued.operator.role, "operator created");
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
 pub async fn list(State(state): State<AppState>) -> Result<Json<Page<OperatorView>>, AppError> {
-    let operators = state
-        .operators
-        .list()
-        .await
-        .map_err(|e| identity_error(e, ""))?;
+    let operators = state.operators.list().await?;
     Ok(Json(Page {
         items: operators.iter().map(|o| o.view()).collect(),
         next_cursor: None,
@@ -86,8 +67,7 @@ pub async fn disable(
     let operator = state
         .operators
         .get(id)
-        .await
-        .map_err(|e| identity_error(e, ""))?
+        .await?
         .ok_or_else(|| AppError::not_found(format!("no operator {id}")))?;
     let draft = actor
         .audit(reason)
@@ -97,12 +77,15 @@ pub async fn disable(
         .operators
         .disable(id, draft)
         .await
-        .map_err(|e| identity_error(e, &operator.name))?;
+        .or_conflict(format!(
+            "an operator named {:?} already exists",
+            operator.name
+        ))
+        .or_not_found("no such enabled operator")?;
     let updated = state
         .operators
         .get(id)
-        .await
-        .map_err(|e| identity_error(e, ""))?
+        .await?
         .ok_or_else(|| AppError::not_found(format!("no operator {id}")))?;
     Ok(Json(updated.view()))
 }
@@ -118,8 +101,7 @@ pub async fn rotate_key(
     let operator = state
         .operators
         .get(id)
-        .await
-        .map_err(|e| identity_error(e, ""))?
+        .await?
         .filter(|o| o.disabled_at.is_none())
         .ok_or_else(|| AppError::not_found(format!("no enabled operator {id}")))?;
     let draft = actor.audit(reason).target("operator", id).diff(
@@ -130,6 +112,10 @@ pub async fn rotate_key(
         .operators
         .rotate_key(&operator, draft)
         .await
-        .map_err(|e| identity_error(e, &operator.name))?;
+        .or_conflict(format!(
+            "an operator named {:?} already exists",
+            operator.name
+        ))
+        .or_not_found("no such enabled operator")?;
     Ok((StatusCode::CREATED, Json(issued)))
 }

@@ -7,7 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::header::WWW_AUTHENTICATE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use orch_core::api::auth::{
@@ -18,9 +18,7 @@ use orch_core::problem::ErrorCode;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::extract::{ApiJson, parse_json};
-use crate::identity::IdentityError;
 use crate::identity::clients::ClientAuthError;
-use crate::identity::limiter::Throttled;
 use crate::identity::operators::OperatorAuthError;
 
 /// The peer's address (the TCP connection's: orchd trusts no forwarding header), for the
@@ -38,17 +36,6 @@ impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
                 .map(|ci| ci.0.ip()),
         ))
     }
-}
-
-/// 429 `rate_limited` for a source (or id) over its failure budget.
-fn throttled(t: Throttled) -> AppError {
-    let wait = t.retry_after.as_secs().max(1);
-    AppError::new(
-        ErrorCode::RateLimited,
-        format!("too many failed attempts; retry in {wait} s"),
-    )
-    .with("retry_after_s", wait)
-    .with_header(RETRY_AFTER, wait.to_string())
 }
 
 pub async fn operator_token(
@@ -75,10 +62,9 @@ pub async fn operator_token(
                 retry_after_s = t.retry_after.as_secs(),
                 "operator token throttled"
             );
-            Err(throttled(t))
+            Err(t.into())
         }
-        Err(OperatorAuthError::Identity(IdentityError::Store(e))) => Err(AppError::Store(e)),
-        Err(OperatorAuthError::Identity(e)) => Err(AppError::Internal(e.to_string())),
+        Err(OperatorAuthError::Identity(e)) => Err(e.into()),
     }
 }
 
@@ -128,9 +114,8 @@ pub async fn client_token(
         .with("error", "invalid_scope")),
         Err(ClientAuthError::Throttled(t)) => {
             tracing::warn!(client_id = %req.client_id, retry_after_s = t.retry_after.as_secs(), "client credentials throttled");
-            Err(throttled(t))
+            Err(t.into())
         }
-        Err(ClientAuthError::Identity(IdentityError::Store(e))) => Err(AppError::Store(e)),
-        Err(ClientAuthError::Identity(e)) => Err(AppError::Internal(e.to_string())),
+        Err(ClientAuthError::Identity(e)) => Err(e.into()),
     }
 }

@@ -66,7 +66,7 @@ async fn receive(
             },
             &error,
         );
-        Err(problem(error))
+        Err(error.into())
     };
     let Some(tenant) = tenant.filter(|t| TenantSlug::parse(t).is_ok()) else {
         return refuse(IngressError::UnknownTenant(tenant_name.clone()), &[]);
@@ -91,8 +91,7 @@ async fn receive(
             request_id: &ctx.request_id,
             trace: &ctx.trace,
         })
-        .await
-        .map_err(problem)?;
+        .await?;
     ctx.authenticated(Principal::Tenant {
         tenant,
         impersonated_by: None,
@@ -116,23 +115,4 @@ async fn read_limited(body: Body, limit: u64) -> Result<Vec<u8>, IngressError> {
         bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
-}
-
-fn problem(error: IngressError) -> AppError {
-    let error = match error {
-        // Same body and headers as a refused `POST /v1/jobs` (storage failures: 503).
-        IngressError::Quota(quota) => return quota.into(),
-        other => other,
-    };
-    let code = error.code();
-    let detail = match &error {
-        // The cause is logged; the caller learns only that it should retry.
-        IngressError::Storage(_) => "storage is unavailable; retry later".to_owned(),
-        other => other.to_string(),
-    };
-    let mut app = AppError::new(code, detail);
-    if let IngressError::TooLarge { limit } = error {
-        app = app.with("limit_bytes", limit);
-    }
-    app
 }

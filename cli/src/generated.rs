@@ -8,10 +8,40 @@ use clap::CommandFactory as _;
 use clap_complete::Generator as _;
 
 use crate::cli::Cli;
-use crate::commands::completion::CompletionShell;
+use clap::ValueEnum;
 
 /// The name the scripts complete and the man pages document.
 pub const BIN_NAME: &str = "orchctl";
+
+/// The shells `orchctl completion` supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    #[value(name = "powershell")]
+    PowerShell,
+}
+
+impl CompletionShell {
+    /// Every supported shell.
+    pub const ALL: [CompletionShell; 4] = [
+        CompletionShell::Bash,
+        CompletionShell::Zsh,
+        CompletionShell::Fish,
+        CompletionShell::PowerShell,
+    ];
+
+    /// The clap_complete generator for this shell.
+    pub fn generator(self) -> clap_complete::Shell {
+        match self {
+            CompletionShell::Bash => clap_complete::Shell::Bash,
+            CompletionShell::Zsh => clap_complete::Shell::Zsh,
+            CompletionShell::Fish => clap_complete::Shell::Fish,
+            CompletionShell::PowerShell => clap_complete::Shell::PowerShell,
+        }
+    }
+}
 
 /// The completion script for `shell`, as `orchctl completion SHELL` prints it.
 pub fn completion(shell: CompletionShell) -> Vec<u8> {

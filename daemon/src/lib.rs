@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod cli;
+pub mod dispatch;
 pub mod events;
 pub mod executor;
 pub mod http;

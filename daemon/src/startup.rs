@@ -11,6 +11,8 @@ use orch_core::audit::AuditKey;
 use tokio::net::TcpListener;
 
 use crate::batch::BatchTask;
+use crate::dispatch::Dispatcher;
+use crate::dispatch::keeper::spawn_keeper;
 use crate::events::feed::EventFeed;
 use crate::executor::Executor;
 use crate::http::{self, AppState};
@@ -24,8 +26,6 @@ use crate::identity::limiter::CredentialLimiter;
 use crate::identity::operators::OperatorService;
 use crate::identity::signing::SigningKey;
 use crate::identity::tenant_tokens::TenantTokenVerifier;
-use crate::jobs::dispatch::Dispatcher;
-use crate::jobs::dispatch::keeper::spawn_keeper;
 use crate::jobs::worker::{Workers, spawn_reaper};
 use crate::redis::{RedisClient, RedisError};
 use crate::request_log;

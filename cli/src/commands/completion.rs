@@ -2,10 +2,11 @@
 
 use std::io::Write;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::error::CliError;
 use crate::generated;
+pub use crate::generated::CompletionShell;
 
 /// Print the completion script for SHELL to stdout
 #[derive(Debug, Args)]
@@ -18,36 +19,6 @@ pub struct CompletionArgs {
     /// The shell to complete for
     #[arg(value_enum)]
     pub shell: CompletionShell,
-}
-
-/// The shells `orchctl completion` supports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum CompletionShell {
-    Bash,
-    Zsh,
-    Fish,
-    #[value(name = "powershell")]
-    PowerShell,
-}
-
-impl CompletionShell {
-    /// Every supported shell.
-    pub const ALL: [CompletionShell; 4] = [
-        CompletionShell::Bash,
-        CompletionShell::Zsh,
-        CompletionShell::Fish,
-        CompletionShell::PowerShell,
-    ];
-
-    /// The clap_complete generator for this shell.
-    pub fn generator(self) -> clap_complete::Shell {
-        match self {
-            CompletionShell::Bash => clap_complete::Shell::Bash,
-            CompletionShell::Zsh => clap_complete::Shell::Zsh,
-            CompletionShell::Fish => clap_complete::Shell::Fish,
-            CompletionShell::PowerShell => clap_complete::Shell::PowerShell,
-        }
-    }
 }
 
 /// Writes the script; the bytes are exactly those committed under `completions/`.

@@ -3,7 +3,6 @@
 //! the handler an [`Actor`].
 
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header::WWW_AUTHENTICATE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
@@ -17,6 +16,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::context::{Principal, RequestContext};
 use super::error::AppError;
+pub use super::error::{missing_token, refused_token};
 use crate::identity::operators::{OperatorAuthError, OperatorRecord};
 use crate::identity::tokens::TokenError;
 
@@ -83,36 +83,6 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim())
         .filter(|t| !t.is_empty())
-}
-
-/// 401 without a token (RFC 6750 §3.1: no error code).
-pub fn missing_token() -> AppError {
-    AppError::new(
-        ErrorCode::Unauthenticated,
-        "send Authorization: Bearer <token>",
-    )
-    .with_header(WWW_AUTHENTICATE, r#"Bearer realm="orchd""#)
-}
-
-/// 401 for a token that was presented and refused.
-pub fn refused_token(err: &TokenError) -> AppError {
-    match err {
-        TokenError::Missing => missing_token(),
-        TokenError::WrongAudience => AppError::new(
-            ErrorCode::InvalidAudience,
-            "the token's audience is not accepted here",
-        )
-        .with_header(
-            WWW_AUTHENTICATE,
-            r#"Bearer realm="orchd", error="invalid_token""#,
-        ),
-        TokenError::Invalid(why) => {
-            AppError::new(ErrorCode::Unauthenticated, format!("invalid token: {why}")).with_header(
-                WWW_AUTHENTICATE,
-                r#"Bearer realm="orchd", error="invalid_token""#,
-            )
-        }
-    }
 }
 
 /// Guards one admin route: authenticate, authorise, then run the handler with an `Actor`.

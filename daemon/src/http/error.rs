@@ -2,13 +2,12 @@
 //! RFC 9457 `application/problem+json` response carrying the stable `code`, the request id
 //! and the trace id. Internal causes are logged once, never sent to the caller.
 
-use axum::http::header::RETRY_AFTER;
+use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use orch_core::problem::{ErrorCode, FieldError, PROBLEM_CONTENT_TYPE, Problem};
 use serde_json::{Map, Value};
 
-use super::auth::refused_token;
 use super::context;
 use crate::executor::ExecError;
 use crate::executor::service::ExecuteError;
@@ -466,6 +465,36 @@ pub fn problem_response(problem: &Problem) -> Response {
         HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
     );
     response
+}
+
+/// 401 without a token (RFC 6750 §3.1: no error code).
+pub fn missing_token() -> AppError {
+    AppError::new(
+        ErrorCode::Unauthenticated,
+        "send Authorization: Bearer <token>",
+    )
+    .with_header(WWW_AUTHENTICATE, r#"Bearer realm="orchd""#)
+}
+
+/// 401 for a token that was presented and refused.
+pub fn refused_token(err: &TokenError) -> AppError {
+    match err {
+        TokenError::Missing => missing_token(),
+        TokenError::WrongAudience => AppError::new(
+            ErrorCode::InvalidAudience,
+            "the token's audience is not accepted here",
+        )
+        .with_header(
+            WWW_AUTHENTICATE,
+            r#"Bearer realm="orchd", error="invalid_token""#,
+        ),
+        TokenError::Invalid(why) => {
+            AppError::new(ErrorCode::Unauthenticated, format!("invalid token: {why}")).with_header(
+                WWW_AUTHENTICATE,
+                r#"Bearer realm="orchd", error="invalid_token""#,
+            )
+        }
+    }
 }
 
 #[cfg(test)]

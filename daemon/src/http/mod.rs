@@ -66,7 +66,7 @@ pub struct AppState {
     /// Live event streams per caller (`api.max_streams_per_caller`).
     pub streams: event_stream::StreamSlots,
     /// Wakes this node's workers after an enqueue.
-    pub dispatch: crate::jobs::dispatch::Dispatcher,
+    pub dispatch: crate::dispatch::Dispatcher,
     /// Webhook ingress (verify, dedupe, inbox, job).
     pub ingress: crate::webhooks::ingress::Ingress,
     /// The inbox admin service.

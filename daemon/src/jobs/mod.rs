@@ -3,7 +3,6 @@
 //! Workers claim them with a lease and a fencing token (`worker`); what an attempt means
 //! for the job is decided in `outcome`.
 
-pub mod dispatch;
 pub mod outcome;
 pub mod service;
 pub mod worker;

@@ -30,7 +30,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::dispatch::{DispatchTicket, Dispatcher};
+use crate::dispatch::{DispatchTicket, Dispatcher};
 use crate::events::EventWriter;
 use crate::events::origin::Origin;
 use crate::idempotency::{Claimed, IdempotencyError, IdempotencyService, Keyed, KeyedRequest};

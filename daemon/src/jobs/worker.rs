@@ -23,9 +23,9 @@ use tokio::task::JoinHandle;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use super::dispatch::{DispatchTicket, Dispatcher};
 use super::outcome::{AttemptContext, decide};
 use super::{Claim, Finish, FinishedAttempt, JobKind, JobRecord, JobStatus, Next, RunOutcome};
+use crate::dispatch::{DispatchTicket, Dispatcher};
 use crate::events::{EventWriter, NewEvent};
 use crate::executor::{Answer, Call, ExecError, Executor};
 use crate::store::Store;

@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::ingress::WEBHOOK_MAX_ATTEMPTS;
 use super::{InboxQuery, InboxRecord, webhook_job};
+use crate::dispatch::{DispatchTicket, Dispatcher};
 use crate::events::{EventWriter, NewEvent};
-use crate::jobs::dispatch::{DispatchTicket, Dispatcher};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]

@@ -18,8 +18,8 @@ use sha2::Digest;
 use time::OffsetDateTime;
 
 use super::{InboxRecord, NewDelivery, Received, STRIPE, webhook_job};
+use crate::dispatch::{DispatchTicket, Dispatcher};
 use crate::events::{EventWriter, NewEvent};
-use crate::jobs::dispatch::{DispatchTicket, Dispatcher};
 use crate::quotas::{QuotaError, QuotaService};
 use crate::secrets::{SecretError, SecretResolver, SecretValue};
 use crate::store::{Store, StoreError};

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use orchd::jobs::dispatch::{Dispatch, DispatchTicket, LocalDispatch, PushMode, RedisDispatch};
+use orchd::dispatch::{Dispatch, DispatchTicket, LocalDispatch, PushMode, RedisDispatch};
 use orchd::redis::RedisClient;
 use orchd::settings::ConnectionUrl;
 use time::OffsetDateTime;

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use orchd::jobs::dispatch::DispatchTicket;
+use orchd::dispatch::DispatchTicket;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 

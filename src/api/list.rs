@@ -19,7 +19,8 @@ pub const MAX_LIMIT: u32 = 500;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
-    pub next_cursor: Option<String>,
+    /// A plain string on the wire (`Cursor` is transparent).
+    pub next_cursor: Option<Cursor>,
 }
 
 impl<T> Page<T> {
@@ -28,7 +29,7 @@ impl<T> Page<T> {
     /// can then be empty); a shorter page is the last.
     pub fn from_rows(rows: Vec<T>, limit: u32, cursor_of: impl FnOnce(&T) -> Cursor) -> Self {
         let next_cursor = (rows.len() == limit as usize)
-            .then(|| rows.last().map(|row| cursor_of(row).0))
+            .then(|| rows.last().map(cursor_of))
             .flatten();
         Page {
             items: rows,
@@ -240,7 +241,8 @@ pub(crate) mod tests {
     #[test]
     fn a_full_page_carries_the_cursor_of_its_last_row() {
         let full = Page::from_rows(vec![3, 2], 2, |n| Cursor::of(n));
-        assert_eq!(full.next_cursor.as_deref(), Some("2"));
+        assert_eq!(full.next_cursor.as_ref().map(Cursor::as_str), Some("2"));
+        assert_eq!(serde_json::to_value(&full).unwrap()["next_cursor"], "2");
         let last = Page::from_rows(vec![1], 2, |n| Cursor::of(n));
         assert_eq!(last.next_cursor, None);
         let empty = Page::from_rows(Vec::<i64>::new(), 2, |n| Cursor::of(n));

@@ -176,7 +176,7 @@ where
         match &rows.next_cursor {
             // A server that hands back the cursor it was given would loop forever.
             Some(next) if all && cursor.as_ref().map(Cursor::as_str) != Some(next.as_str()) => {
-                cursor = Some(Cursor::from(next.as_str()));
+                cursor = Some(next.clone());
             }
             _ => break,
         }

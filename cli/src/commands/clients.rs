@@ -120,7 +120,7 @@ pub async fn run(args: &ClientsArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliErr
                 all.items.extend(page.items);
                 match page.next_cursor {
                     Some(next) if cursor.as_ref().map(Cursor::as_str) != Some(next.as_str()) => {
-                        cursor = Some(Cursor::from(next));
+                        cursor = Some(next);
                     }
                     _ => break,
                 }

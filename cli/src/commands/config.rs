@@ -662,7 +662,7 @@ async fn history(args: &HistoryArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliErr
             Some(next)
                 if args.all && cursor.as_ref().map(Cursor::as_str) != Some(next.as_str()) =>
             {
-                cursor = Some(Cursor::from(next));
+                cursor = Some(next);
             }
             next => break next.filter(|_| !args.all),
         }

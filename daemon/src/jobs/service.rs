@@ -18,11 +18,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use orch_core::api::dlq::{
-    DlqActionRequest, DlqFilter, DlqPurgeResponse, DlqQueueView, DlqReplayResponse,
+    DlqActionRequest, DlqFilter, DlqListQuery, DlqPurgeResponse, DlqQueueView, DlqReplayResponse,
     DlqStatsResponse,
 };
-use orch_core::api::jobs::{EnqueueJobRequest, EnqueuedJob, JobView};
-use orch_core::api::list::{MAX_LIMIT, Page, effective_limit};
+use orch_core::api::jobs::{
+    AdminJobListQuery, EnqueueJobRequest, EnqueuedJob, JobListQuery, JobView,
+};
+use orch_core::api::list::{Cursor, MAX_LIMIT, Page, effective_limit};
 use orch_core::audit::{AuditDraft, AuditResult};
 use orch_core::config::model::QUEUES;
 use orch_core::rbac::Role;
@@ -276,13 +278,7 @@ impl JobService {
     /// A page of jobs (newest first) with its cursor.
     pub async fn list(&self, query: &JobQuery) -> Result<Page<JobView>, JobServiceError> {
         let jobs = self.store.list_jobs(query).await?;
-        let next_cursor = (jobs.len() == query.limit as usize)
-            .then(|| jobs.last().map(|j| j.id.to_string()))
-            .flatten();
-        Ok(Page {
-            items: jobs.iter().map(|j| j.view(&[])).collect(),
-            next_cursor,
-        })
+        Ok(Page::from_rows(jobs, query.limit, |j| Cursor::of(j.id)).map(|j| j.view(&[])))
     }
 
     /// Cancels the tenant's queued job; a job in any other state is a conflict.
@@ -313,17 +309,12 @@ impl JobService {
         Ok(job.view(&runs))
     }
 
-    /// A page of dead jobs matching `filter`.
-    pub async fn dlq_list(
-        &self,
-        filter: &DlqFilter,
-        limit: Option<u32>,
-        cursor: Option<&str>,
-    ) -> Result<Page<JobView>, JobServiceError> {
-        let mut query = dead_query(filter)?;
-        query.limit = effective_limit(limit);
-        query.before = cursor.map(parse_cursor).transpose()?;
-        self.list(&query).await
+    /// A page of the dead jobs `query` selects.
+    pub async fn dlq_list(&self, query: &DlqListQuery) -> Result<Page<JobView>, JobServiceError> {
+        let mut jobs = dead_query(&query.filter())?;
+        jobs.limit = effective_limit(query.limit);
+        jobs.before = parse_cursor(query.cursor.as_ref())?;
+        self.list(&jobs).await
     }
 
     /// Each queue's DLQ depth and oldest dead job.
@@ -582,18 +573,47 @@ fn job_id(id: &str) -> Result<Uuid, JobServiceError> {
     Uuid::parse_str(id).map_err(|_| JobServiceError::NotFound(format!("no job {id:?}")))
 }
 
-fn parse_cursor(cursor: &str) -> Result<Uuid, JobServiceError> {
-    Uuid::parse_str(cursor)
-        .map_err(|_| JobServiceError::invalid("cursor", "not a cursor from this list"))
+/// The job a `?cursor=` names. Parsed here rather than by the handler so that the list's
+/// parameters are checked in the order they always were (status, queue, then cursor).
+fn parse_cursor(cursor: Option<&Cursor>) -> Result<Option<Uuid>, JobServiceError> {
+    cursor
+        .map(|c| {
+            c.parse()
+                .map_err(|e| JobServiceError::invalid("cursor", e.to_string()))
+        })
+        .transpose()
+}
+
+/// `GET /v1/jobs`: the tenant's jobs.
+pub fn tenant_job_query(tenant: &str, query: JobListQuery) -> Result<JobQuery, JobServiceError> {
+    let JobListQuery {
+        status,
+        queue,
+        limit,
+        cursor,
+    } = query;
+    job_query(Some(tenant.to_owned()), status, queue, limit, cursor)
+}
+
+/// `GET /v1/admin/jobs`: any tenant's jobs, or one tenant's.
+pub fn admin_job_query(query: AdminJobListQuery) -> Result<JobQuery, JobServiceError> {
+    let AdminJobListQuery {
+        tenant,
+        status,
+        queue,
+        limit,
+        cursor,
+    } = query;
+    job_query(tenant, status, queue, limit, cursor)
 }
 
 /// Parses the shared job-list filters; `tenant` scopes the list.
-pub fn job_query(
+fn job_query(
     tenant: Option<String>,
     status: Option<String>,
     queue: Option<String>,
     limit: Option<u32>,
-    cursor: Option<String>,
+    cursor: Option<Cursor>,
 ) -> Result<JobQuery, JobServiceError> {
     let status = status
         .map(|s| {
@@ -608,7 +628,7 @@ pub fn job_query(
     if let Some(q) = queue.as_deref().filter(|q| !QUEUES.contains(q)) {
         return Err(JobServiceError::UnknownQueue(format!("no queue {q:?}")));
     }
-    let before = cursor.as_deref().map(parse_cursor).transpose()?;
+    let before = parse_cursor(cursor.as_ref())?;
     Ok(JobQuery {
         tenant,
         queue,

@@ -5,11 +5,10 @@
 use axum::Json;
 use axum::extract::State;
 use orch_core::api::dlq::{
-    DlqActionRequest, DlqFilter, DlqPurgeResponse, DlqReplayResponse, DlqStatsResponse,
+    DlqActionRequest, DlqListQuery, DlqPurgeResponse, DlqReplayResponse, DlqStatsResponse,
 };
 use orch_core::api::jobs::JobView;
 use orch_core::api::list::Page;
-use serde::Deserialize;
 
 use crate::http::AppState;
 use crate::http::auth::Actor;
@@ -17,36 +16,11 @@ use crate::http::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery, require_reason};
 use crate::jobs::service::DlqOperator;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListParams {
-    queue: Option<String>,
-    tenant: Option<String>,
-    connector: Option<String>,
-    error_code: Option<String>,
-    since: Option<String>,
-    until: Option<String>,
-    limit: Option<u32>,
-    cursor: Option<String>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
-    ApiQuery(p): ApiQuery<ListParams>,
+    ApiQuery(p): ApiQuery<DlqListQuery>,
 ) -> Result<Json<Page<JobView>>, AppError> {
-    let filter = DlqFilter {
-        queue: p.queue,
-        tenant: p.tenant,
-        connector: p.connector,
-        error_code: p.error_code,
-        since: p.since,
-        until: p.until,
-    };
-    let page = state
-        .jobs
-        .dlq_list(&filter, p.limit, p.cursor.as_deref())
-        .await?;
-    Ok(Json(page))
+    Ok(Json(state.jobs.dlq_list(&p).await?))
 }
 
 pub async fn stats(State(state): State<AppState>) -> Result<Json<DlqStatsResponse>, AppError> {

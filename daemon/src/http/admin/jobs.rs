@@ -2,14 +2,13 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use orch_core::api::jobs::JobView;
+use orch_core::api::jobs::{AdminJobListQuery, JobView};
 use orch_core::api::list::Page;
-use serde::Deserialize;
 
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::extract::ApiQuery;
-use crate::jobs::service::job_query;
+use crate::jobs::service::admin_job_query;
 
 pub async fn get(
     State(state): State<AppState>,
@@ -18,20 +17,10 @@ pub async fn get(
     Ok(Json(state.jobs.get(None, &id).await?))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListParams {
-    tenant: Option<String>,
-    status: Option<String>,
-    queue: Option<String>,
-    limit: Option<u32>,
-    cursor: Option<String>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
-    ApiQuery(p): ApiQuery<ListParams>,
+    ApiQuery(p): ApiQuery<AdminJobListQuery>,
 ) -> Result<Json<Page<JobView>>, AppError> {
-    let query = job_query(p.tenant, p.status, p.queue, p.limit, p.cursor)?;
+    let query = admin_job_query(p)?;
     Ok(Json(state.jobs.list(&query).await?))
 }

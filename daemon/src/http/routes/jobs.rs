@@ -8,10 +8,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use orch_core::api::jobs::{EnqueueJobRequest, JobView};
+use orch_core::api::jobs::{EnqueueJobRequest, JobListQuery, JobView};
 use orch_core::api::list::Page;
 use orch_core::rbac::Scope;
-use serde::Deserialize;
 
 use crate::http::AppState;
 use crate::http::context::RequestContext;
@@ -19,7 +18,7 @@ use crate::http::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::idempotency::{idempotency_key, respond};
 use crate::http::tenant_auth::TenantCaller;
-use crate::jobs::service::job_query;
+use crate::jobs::service::tenant_job_query;
 
 pub async fn enqueue(
     State(state): State<AppState>,
@@ -54,28 +53,13 @@ pub async fn get(
     Ok(Json(state.jobs.get(Some(caller.tenant()), &id).await?))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListParams {
-    status: Option<String>,
-    queue: Option<String>,
-    limit: Option<u32>,
-    cursor: Option<String>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
     caller: TenantCaller,
-    ApiQuery(p): ApiQuery<ListParams>,
+    ApiQuery(p): ApiQuery<JobListQuery>,
 ) -> Result<Json<Page<JobView>>, AppError> {
     caller.require(Scope::JobsRead)?;
-    let query = job_query(
-        Some(caller.tenant().to_owned()),
-        p.status,
-        p.queue,
-        p.limit,
-        p.cursor,
-    )?;
+    let query = tenant_job_query(caller.tenant(), p)?;
     Ok(Json(state.jobs.list(&query).await?))
 }
 

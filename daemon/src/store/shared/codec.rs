@@ -45,6 +45,7 @@ same_param!(
     i32,
     Option<i32>,
     i64,
+    String,
     &'q str,
     &'q String,
     &'q Option<String>

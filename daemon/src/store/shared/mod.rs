@@ -10,6 +10,7 @@
 pub(super) mod audit;
 pub(super) mod configs;
 pub(super) mod operators;
+pub(super) mod tenants;
 
 mod codec;
 

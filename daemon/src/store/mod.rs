@@ -35,6 +35,7 @@ use crate::model::tenant_config::{
 
 pub mod migrations;
 mod postgres;
+mod shared;
 mod sqlite;
 
 pub use postgres::PgStore;

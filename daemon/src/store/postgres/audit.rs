@@ -1,20 +1,17 @@
+//! The operator audit chain. Statements and decoding are shared (`store/shared/audit.rs`);
+//! this file serialises appends across nodes with an advisory lock.
+
 use async_trait::async_trait;
-use orch_core::audit::{AuditDraft, AuditKey, AuditRecord, AuditResult, GENESIS_HASH};
-use sqlx::postgres::PgRow;
-use sqlx::types::Json;
-use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
-use time::OffsetDateTime;
+use orch_core::audit::{AuditDraft, AuditKey, AuditRecord};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use super::PgStore;
 use crate::model::identity::AuditQuery;
-use crate::store::{AuditStore, StoreError, rows_limit};
+use crate::store::shared::{PgQuery, audit};
+use crate::store::{AuditStore, StoreError};
 
 /// Advisory lock key serialising chain appends across nodes ("orchaudt").
 const AUDIT_LOCK_KEY: i64 = 0x6f72_6368_6175_6474;
-
-const COLUMNS: &str = "id, seq, ts, operator_id, operator_name, operator_role, action, target_type, \
-     target_id, tenant_id, reason, diff_json, result, required_permission, request_id, trace_id, \
-     impersonation_id, prev_hash, hash";
 
 /// Appends an audit row inside the caller's transaction. The transaction-scoped advisory
 /// lock makes concurrent appends queue, so each sees the previous row's hash.
@@ -27,48 +24,13 @@ pub(super) async fn append_in_tx(
         .bind(AUDIT_LOCK_KEY)
         .execute(&mut *conn)
         .await?;
-    let last: Option<(i64, String)> =
-        sqlx::query_as("SELECT seq, hash FROM operator_audit_log ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (seq, prev) = match &last {
-        Some((seq, hash)) => (seq + 1, hash.as_str()),
-        None => (1, GENESIS_HASH),
-    };
-    let record = draft.seal(
-        key,
-        orch_core::ids::new_id(),
-        seq,
-        OffsetDateTime::now_utc(),
-        prev,
-    );
-    sqlx::query(
-        "INSERT INTO operator_audit_log (id, seq, ts, operator_id, operator_name, operator_role, action, \
-         target_type, target_id, tenant_id, reason, diff_json, result, required_permission, request_id, \
-         trace_id, impersonation_id, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-    )
-    .bind(record.id)
-    .bind(record.seq)
-    .bind(record.ts)
-    .bind(record.operator_id)
-    .bind(&record.operator_name)
-    .bind(&record.operator_role)
-    .bind(&record.action)
-    .bind(&record.target_type)
-    .bind(&record.target_id)
-    .bind(&record.tenant_id)
-    .bind(&record.reason)
-    .bind(record.diff_json.as_ref().map(Json))
-    .bind(record.result.as_str())
-    .bind(&record.required_permission)
-    .bind(&record.request_id)
-    .bind(&record.trace_id)
-    .bind(record.impersonation_id)
-    .bind(&record.prev_hash)
-    .bind(&record.hash)
-    .execute(&mut *conn)
-    .await?;
+    let last = sqlx::query_as(audit::LAST_LINK)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let record = audit::seal_next(draft, key, last);
+    audit::insert::<PgQuery>(&record)
+        .execute(&mut *conn)
+        .await?;
     Ok(record)
 }
 
@@ -82,35 +44,9 @@ impl AuditStore for PgStore {
     }
 
     async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-            "SELECT {COLUMNS} FROM operator_audit_log WHERE true"
-        ));
-        if let Some(op) = &query.operator {
-            q.push(" AND (operator_name = ")
-                .push_bind(op)
-                .push(" OR operator_id::text = ")
-                .push_bind(op)
-                .push(")");
-        }
-        if let Some(v) = &query.action {
-            q.push(" AND action = ").push_bind(v);
-        }
-        if let Some(v) = &query.tenant {
-            q.push(" AND tenant_id = ").push_bind(v);
-        }
-        if let Some(v) = query.since {
-            q.push(" AND ts >= ").push_bind(v);
-        }
-        if let Some(v) = query.until {
-            q.push(" AND ts < ").push_bind(v);
-        }
-        if let Some(v) = query.before_seq {
-            q.push(" AND seq < ").push_bind(v);
-        }
-        q.push(" ORDER BY seq DESC LIMIT ")
-            .push_bind(rows_limit(query.limit));
+        let mut q = audit::list::<QueryBuilder<Postgres>>(query);
         let rows = q.build().fetch_all(self.pool()).await?;
-        rows.iter().map(decode).collect()
+        rows.iter().map(audit::decode).collect()
     }
 
     async fn audit_chain(
@@ -118,40 +54,9 @@ impl AuditStore for PgStore {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<AuditRecord>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM operator_audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
-        )))
-        .bind(after_seq)
-        .bind(i64::from(limit.max(1)))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(decode).collect()
+        let rows = audit::chain::<PgQuery>(after_seq, limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(audit::decode).collect()
     }
-}
-
-fn decode(row: &PgRow) -> Result<AuditRecord, StoreError> {
-    let result: String = row.try_get("result")?;
-    let diff: Option<Json<serde_json::Value>> = row.try_get("diff_json")?;
-    Ok(AuditRecord {
-        id: row.try_get("id")?,
-        seq: row.try_get("seq")?,
-        ts: row.try_get("ts")?,
-        operator_id: row.try_get("operator_id")?,
-        operator_name: row.try_get("operator_name")?,
-        operator_role: row.try_get("operator_role")?,
-        action: row.try_get("action")?,
-        target_type: row.try_get("target_type")?,
-        target_id: row.try_get("target_id")?,
-        tenant_id: row.try_get("tenant_id")?,
-        reason: row.try_get("reason")?,
-        diff_json: diff.map(|j| j.0),
-        result: AuditResult::parse(&result)
-            .ok_or_else(|| StoreError::Corrupt(format!("audit result {result:?}")))?,
-        required_permission: row.try_get("required_permission")?,
-        request_id: row.try_get("request_id")?,
-        trace_id: row.try_get("trace_id")?,
-        impersonation_id: row.try_get("impersonation_id")?,
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
-    })
 }

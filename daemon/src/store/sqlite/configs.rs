@@ -1,24 +1,17 @@
-//! Versioned tenant config.
+//! Versioned tenant config. Statements and decoding are shared (`store/shared/configs.rs`);
+//! this file runs them in `BEGIN IMMEDIATE` write transactions, which serialise pointer moves.
 
 use async_trait::async_trait;
 use orch_core::audit::AuditDraft;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use uuid::Uuid;
 
-use super::{SqliteStore, audit::append_in_tx, from_micros, parse_opt_uuid, parse_uuid, to_micros};
+use super::{SqliteStore, audit::append_in_tx, parse_uuid};
 use crate::model::tenant_config::{
-    ConfigPointer, ConfigProjection, ConfigVersionRecord, ConnectorRow, PointerMove, PolicyRow,
-    SecretRefRow,
+    ConfigPointer, ConfigProjection, ConfigVersionRecord, PointerMove,
 };
-use crate::store::{ConfigStore, StoreError, rows_limit};
-
-const VERSION_COLUMNS: &str = "id, tenant_id, version, document, document_format, canonical, checksum, \
-     author_operator_id, author, reason, request_id, trace_id, created_at";
-const POINTER_COLUMNS: &str =
-    "tenant_id, config_version_id, active_version, generation, updated_by, reason, updated_at";
-const MOVE_COLUMNS: &str = "id, tenant_id, action, from_version, to_version, operator_id, operator_name, \
-     reason, request_id, trace_id, created_at";
+use crate::store::shared::{SqliteQuery, configs};
+use crate::store::{ConfigStore, StoreError};
 
 #[async_trait]
 impl ConfigStore for SqliteStore {
@@ -30,39 +23,17 @@ impl ConfigStore for SqliteStore {
         audit: AuditDraft,
     ) -> Result<Option<ConfigPointer>, StoreError> {
         let mut tx = self.begin_write().await?;
-        let newest: Option<i32> =
-            sqlx::query_scalar("SELECT max(version) FROM config_versions WHERE tenant_id = ?")
-                .bind(&v.tenant_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        if v.version != newest.unwrap_or(0) + 1 {
-            return Err(StoreError::Conflict(format!(
-                "version {} is not next after {}",
-                v.version,
-                newest.unwrap_or(0)
-            )));
+        let newest: Option<i32> = sqlx::query_scalar(configs::NEWEST_VERSION)
+            .bind(&v.tenant_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        configs::check_next(v, newest)?;
+        configs::insert_version::<SqliteQuery>(v)
+            .execute(&mut *tx)
+            .await?;
+        for insert in configs::insert_projection::<SqliteQuery>(v, projection) {
+            insert.execute(&mut *tx).await?;
         }
-        sqlx::query(
-            "INSERT INTO config_versions (id, tenant_id, version, document, document_format, canonical, checksum, \
-             author_operator_id, author, reason, request_id, trace_id, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(v.id.to_string())
-        .bind(&v.tenant_id)
-        .bind(v.version)
-        .bind(&v.document)
-        .bind(&v.document_format)
-        .bind(v.canonical.to_string())
-        .bind(&v.checksum)
-        .bind(v.author_operator_id.map(|u| u.to_string()))
-        .bind(&v.author)
-        .bind(&v.reason)
-        .bind(&v.request_id)
-        .bind(&v.trace_id)
-        .bind(to_micros(v.created_at))
-        .execute(&mut *tx)
-        .await?;
-        insert_projection(&mut tx, v, projection).await?;
         let pointer = match activate {
             Some(mv) => {
                 let current = current_version(&mut tx, &v.tenant_id).await?;
@@ -83,13 +54,10 @@ impl ConfigStore for SqliteStore {
         &self,
         tenant: &str,
     ) -> Result<Option<ConfigVersionRecord>, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM config_versions WHERE tenant_id = ? ORDER BY version DESC LIMIT 1"
-        )))
-        .bind(tenant)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(decode_version).transpose()
+        let row = configs::latest_version::<SqliteQuery>(tenant)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(configs::decode_version).transpose()
     }
 
     async fn get_config_version(
@@ -97,14 +65,10 @@ impl ConfigStore for SqliteStore {
         tenant: &str,
         version: i32,
     ) -> Result<Option<ConfigVersionRecord>, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM config_versions WHERE tenant_id = ? AND version = ?"
-        )))
-        .bind(tenant)
-        .bind(version)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(decode_version).transpose()
+        let row = configs::version::<SqliteQuery>(tenant, version)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(configs::decode_version).transpose()
     }
 
     async fn list_config_versions(
@@ -113,16 +77,10 @@ impl ConfigStore for SqliteStore {
         before: Option<i32>,
         limit: u32,
     ) -> Result<Vec<ConfigVersionRecord>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM config_versions WHERE tenant_id = ? AND version < ? \
-             ORDER BY version DESC LIMIT ?"
-        )))
-        .bind(tenant)
-        .bind(before.unwrap_or(i32::MAX))
-        .bind(rows_limit(limit))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(decode_version).collect()
+        let rows = configs::versions::<SqliteQuery>(tenant, before, limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(configs::decode_version).collect()
     }
 
     async fn get_config_projection(
@@ -130,80 +88,43 @@ impl ConfigStore for SqliteStore {
         tenant: &str,
         version: i32,
     ) -> Result<ConfigProjection, StoreError> {
-        let policies = sqlx::query(
-            "SELECT name, spec FROM policies WHERE tenant_id = ? AND version = ? ORDER BY name",
-        )
-        .bind(tenant)
-        .bind(version)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|r| -> Result<PolicyRow, StoreError> {
-            Ok(PolicyRow {
-                name: r.try_get("name")?,
-                spec: json(&r.try_get::<String, _>("spec")?)?,
-            })
-        })
-        .collect::<Result<_, StoreError>>()?;
-        let connectors = sqlx::query(
-            "SELECT name, base_url, auth_type, policy_name, spec FROM connectors \
-             WHERE tenant_id = ? AND version = ? ORDER BY name",
-        )
-        .bind(tenant)
-        .bind(version)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|r| -> Result<ConnectorRow, StoreError> {
-            Ok(ConnectorRow {
-                name: r.try_get("name")?,
-                base_url: r.try_get("base_url")?,
-                auth_type: r.try_get("auth_type")?,
-                policy_name: r.try_get("policy_name")?,
-                spec: json(&r.try_get::<String, _>("spec")?)?,
-            })
-        })
-        .collect::<Result<_, StoreError>>()?;
-        let secret_refs = sqlx::query(
-            "SELECT reference, scheme, used_by FROM secret_refs WHERE tenant_id = ? AND version = ? ORDER BY used_by",
-        )
-        .bind(tenant)
-        .bind(version)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|r| -> Result<SecretRefRow, StoreError> {
-            Ok(SecretRefRow {
-                reference: r.try_get("reference")?,
-                scheme: r.try_get("scheme")?,
-                used_by: r.try_get("used_by")?,
-            })
-        })
-        .collect::<Result<_, StoreError>>()?;
+        let policies = configs::policies::<SqliteQuery>(tenant, version)
+            .fetch_all(self.pool())
+            .await?;
+        let connectors = configs::connectors::<SqliteQuery>(tenant, version)
+            .fetch_all(self.pool())
+            .await?;
+        let secret_refs = configs::secret_refs::<SqliteQuery>(tenant, version)
+            .fetch_all(self.pool())
+            .await?;
         Ok(ConfigProjection {
-            policies,
-            connectors,
-            secret_refs,
+            policies: policies
+                .iter()
+                .map(configs::decode_policy)
+                .collect::<Result<_, _>>()?,
+            connectors: connectors
+                .iter()
+                .map(configs::decode_connector)
+                .collect::<Result<_, _>>()?,
+            secret_refs: secret_refs
+                .iter()
+                .map(configs::decode_secret_ref)
+                .collect::<Result<_, _>>()?,
         })
     }
 
     async fn get_config_pointer(&self, tenant: &str) -> Result<Option<ConfigPointer>, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {POINTER_COLUMNS} FROM config_pointers WHERE tenant_id = ?"
-        )))
-        .bind(tenant)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(decode_pointer).transpose()
+        let row = configs::pointer::<SqliteQuery>(tenant)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(configs::decode_pointer).transpose()
     }
 
     async fn list_config_pointers(&self) -> Result<Vec<ConfigPointer>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {POINTER_COLUMNS} FROM config_pointers ORDER BY tenant_id"
-        )))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(decode_pointer).collect()
+        let rows = configs::pointers::<SqliteQuery>()
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(configs::decode_pointer).collect()
     }
 
     async fn move_config_pointer(
@@ -212,21 +133,14 @@ impl ConfigStore for SqliteStore {
         audit: AuditDraft,
     ) -> Result<ConfigPointer, StoreError> {
         let mut tx = self.begin_write().await?;
-        let target: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM config_versions WHERE tenant_id = ? AND version = ?",
-        )
-        .bind(&mv.tenant_id)
-        .bind(mv.to_version)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let target: Option<String> = sqlx::query_scalar(configs::VERSION_ID)
+            .bind(&mv.tenant_id)
+            .bind(mv.to_version)
+            .fetch_optional(&mut *tx)
+            .await?;
         let target = parse_uuid(&target.ok_or(StoreError::NotFound)?)?;
         let current = current_version(&mut tx, &mv.tenant_id).await?;
-        if current != mv.from_version {
-            return Err(StoreError::Conflict(format!(
-                "the pointer moved: it names {current:?}, not {:?}",
-                mv.from_version
-            )));
-        }
+        configs::check_from(mv, current)?;
         let pointer = set_pointer(&mut tx, mv, target).await?;
         append_in_tx(&mut tx, self.audit_key()?, audit).await?;
         tx.commit().await?;
@@ -238,25 +152,20 @@ impl ConfigStore for SqliteStore {
         tenant: &str,
         limit: u32,
     ) -> Result<Vec<PointerMove>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {MOVE_COLUMNS} FROM config_pointer_history WHERE tenant_id = ? \
-             ORDER BY created_at DESC, id DESC LIMIT ?"
-        )))
-        .bind(tenant)
-        .bind(rows_limit(limit))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(decode_move).collect()
+        let rows = configs::history::<SqliteQuery>(tenant, limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(configs::decode_move).collect()
     }
 }
 
-/// The active version, locking the pointer row for the rest of the transaction.
+/// The active version (the write transaction holds the database lock already).
 async fn current_version(
     conn: &mut SqliteConnection,
     tenant: &str,
 ) -> Result<Option<i32>, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT active_version FROM config_pointers WHERE tenant_id = ?")
+        sqlx::query_scalar("SELECT active_version FROM config_pointers WHERE tenant_id = $1")
             .bind(tenant)
             .fetch_optional(conn)
             .await?,
@@ -268,145 +177,11 @@ async fn set_pointer(
     mv: &PointerMove,
     version_id: Uuid,
 ) -> Result<ConfigPointer, StoreError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO config_pointers (tenant_id, config_version_id, active_version, generation, updated_by, reason, updated_at) \
-         VALUES (?, ?, ?, 1, ?, ?, ?) \
-         ON CONFLICT (tenant_id) DO UPDATE SET config_version_id = EXCLUDED.config_version_id, \
-           active_version = EXCLUDED.active_version, generation = config_pointers.generation + 1, \
-           updated_by = EXCLUDED.updated_by, reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at \
-         RETURNING {POINTER_COLUMNS}"
-    )))
-    .bind(&mv.tenant_id)
-    .bind(version_id.to_string())
-    .bind(mv.to_version)
-    .bind(&mv.operator_name)
-    .bind(&mv.reason)
-    .bind(to_micros(mv.created_at))
-    .fetch_one(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO config_pointer_history (id, tenant_id, action, from_version, to_version, operator_id, \
-         operator_name, reason, request_id, trace_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(mv.id.to_string())
-    .bind(&mv.tenant_id)
-    .bind(&mv.action)
-    .bind(mv.from_version)
-    .bind(mv.to_version)
-    .bind(mv.operator_id.map(|u| u.to_string()))
-    .bind(&mv.operator_name)
-    .bind(&mv.reason)
-    .bind(&mv.request_id)
-    .bind(&mv.trace_id)
-    .bind(to_micros(mv.created_at))
-    .execute(&mut *conn)
-    .await?;
-    decode_pointer(&row)
-}
-
-async fn insert_projection(
-    conn: &mut SqliteConnection,
-    v: &ConfigVersionRecord,
-    projection: &ConfigProjection,
-) -> Result<(), StoreError> {
-    for p in &projection.policies {
-        sqlx::query(
-            "INSERT INTO policies (id, config_version_id, tenant_id, version, name, spec, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(orch_core::ids::new_id().to_string())
-        .bind(v.id.to_string())
-        .bind(&v.tenant_id)
-        .bind(v.version)
-        .bind(&p.name)
-        .bind(p.spec.to_string())
-        .bind(to_micros(v.created_at))
+    let row = configs::upsert_pointer::<SqliteQuery>(mv, version_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    configs::insert_move::<SqliteQuery>(mv)
         .execute(&mut *conn)
         .await?;
-    }
-    for c in &projection.connectors {
-        sqlx::query(
-            "INSERT INTO connectors (id, config_version_id, tenant_id, version, name, base_url, auth_type, \
-             policy_name, spec, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(orch_core::ids::new_id().to_string())
-        .bind(v.id.to_string())
-        .bind(&v.tenant_id)
-        .bind(v.version)
-        .bind(&c.name)
-        .bind(&c.base_url)
-        .bind(&c.auth_type)
-        .bind(&c.policy_name)
-        .bind(c.spec.to_string())
-        .bind(to_micros(v.created_at))
-        .execute(&mut *conn)
-        .await?;
-    }
-    for s in &projection.secret_refs {
-        sqlx::query(
-            "INSERT INTO secret_refs (id, config_version_id, tenant_id, version, reference, scheme, used_by, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(orch_core::ids::new_id().to_string())
-        .bind(v.id.to_string())
-        .bind(&v.tenant_id)
-        .bind(v.version)
-        .bind(&s.reference)
-        .bind(&s.scheme)
-        .bind(&s.used_by)
-        .bind(to_micros(v.created_at))
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
-fn json(text: &str) -> Result<serde_json::Value, StoreError> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("stored JSON: {e}")))
-}
-
-fn decode_version(row: &SqliteRow) -> Result<ConfigVersionRecord, StoreError> {
-    Ok(ConfigVersionRecord {
-        id: parse_uuid(&row.try_get::<String, _>("id")?)?,
-        tenant_id: row.try_get("tenant_id")?,
-        version: row.try_get("version")?,
-        document: row.try_get("document")?,
-        document_format: row.try_get("document_format")?,
-        canonical: json(&row.try_get::<String, _>("canonical")?)?,
-        checksum: row.try_get("checksum")?,
-        author_operator_id: parse_opt_uuid(row.try_get("author_operator_id")?)?,
-        author: row.try_get("author")?,
-        reason: row.try_get("reason")?,
-        request_id: row.try_get("request_id")?,
-        trace_id: row.try_get("trace_id")?,
-        created_at: from_micros(row.try_get("created_at")?)?,
-    })
-}
-
-fn decode_pointer(row: &SqliteRow) -> Result<ConfigPointer, StoreError> {
-    Ok(ConfigPointer {
-        tenant_id: row.try_get("tenant_id")?,
-        config_version_id: parse_uuid(&row.try_get::<String, _>("config_version_id")?)?,
-        active_version: row.try_get("active_version")?,
-        generation: row.try_get("generation")?,
-        updated_by: row.try_get("updated_by")?,
-        reason: row.try_get("reason")?,
-        updated_at: from_micros(row.try_get("updated_at")?)?,
-    })
-}
-
-fn decode_move(row: &SqliteRow) -> Result<PointerMove, StoreError> {
-    Ok(PointerMove {
-        id: parse_uuid(&row.try_get::<String, _>("id")?)?,
-        tenant_id: row.try_get("tenant_id")?,
-        action: row.try_get("action")?,
-        from_version: row.try_get("from_version")?,
-        to_version: row.try_get("to_version")?,
-        operator_id: parse_opt_uuid(row.try_get("operator_id")?)?,
-        operator_name: row.try_get("operator_name")?,
-        reason: row.try_get("reason")?,
-        request_id: row.try_get("request_id")?,
-        trace_id: row.try_get("trace_id")?,
-        created_at: from_micros(row.try_get("created_at")?)?,
-    })
+    configs::decode_pointer(&row)
 }

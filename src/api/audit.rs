@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::api::list::Cursor;
+use crate::api::list::query_type;
 
 /// `GET /v1/admin/audit/verify[?expect_head=<count>:<hash>]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,32 +59,25 @@ pub struct AnchorCheck {
     pub matched: bool,
 }
 
-/// `GET /v1/admin/audit`: newest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AuditListQuery {
-    /// The operator's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// RFC 3339; at or after.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub since: Option<String>,
-    /// RFC 3339; before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub until: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<Cursor>,
+query_type! {
+    paged
+    /// `GET /v1/admin/audit`: newest first.
+    pub struct AuditListQuery {
+        /// The operator's name.
+        pub operator: Option<String>,
+        pub action: Option<String>,
+        pub tenant: Option<String>,
+        /// RFC 3339; at or after.
+        pub since: Option<String>,
+        /// RFC 3339; before.
+        pub until: Option<String>,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::list::Cursor;
     use crate::api::list::tests::wire;
 
     #[test]

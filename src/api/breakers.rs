@@ -1,5 +1,6 @@
 //! `/v1/admin/breakers`.
 
+use crate::api::list::query_type;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -27,14 +28,12 @@ pub struct ResetBreakerRequest {
     pub reason: String,
 }
 
-/// `GET /v1/admin/breakers`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BreakerListQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connector: Option<String>,
+query_type! {
+    /// `GET /v1/admin/breakers`.
+    pub struct BreakerListQuery {
+        pub tenant: Option<String>,
+        pub connector: Option<String>,
+    }
 }
 
 #[cfg(test)]

@@ -4,26 +4,20 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::api::list::Cursor;
+use crate::api::list::query_type;
 
-/// Which dead jobs a bulk action applies to.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DlqFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queue: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connector: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-    /// RFC 3339; dead at or after.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub since: Option<String>,
-    /// RFC 3339; dead before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub until: Option<String>,
+query_type! {
+    /// Which dead jobs a bulk action applies to.
+    pub struct DlqFilter {
+        pub queue: Option<String>,
+        pub tenant: Option<String>,
+        pub connector: Option<String>,
+        pub error_code: Option<String>,
+        /// RFC 3339; dead at or after.
+        pub since: Option<String>,
+        /// RFC 3339; dead before.
+        pub until: Option<String>,
+    }
 }
 
 /// `POST /v1/admin/dlq/replay` and `/purge`: by `ids` or by `filter` (exactly one).
@@ -75,28 +69,19 @@ pub struct DlqStatsResponse {
     pub queues: Vec<DlqQueueView>,
 }
 
-/// `GET /v1/admin/dlq`: the dead jobs a [`DlqFilter`] selects, newest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DlqListQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queue: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connector: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-    /// RFC 3339; dead at or after.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub since: Option<String>,
-    /// RFC 3339; dead before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub until: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<Cursor>,
+query_type! {
+    paged
+    /// `GET /v1/admin/dlq`: the dead jobs a [`DlqFilter`] selects, newest first.
+    pub struct DlqListQuery {
+        pub queue: Option<String>,
+        pub tenant: Option<String>,
+        pub connector: Option<String>,
+        pub error_code: Option<String>,
+        /// RFC 3339; dead at or after.
+        pub since: Option<String>,
+        /// RFC 3339; dead before.
+        pub until: Option<String>,
+    }
 }
 
 impl DlqListQuery {
@@ -138,6 +123,7 @@ impl DlqListQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::list::Cursor;
     use crate::api::list::tests::wire;
 
     #[test]

@@ -6,7 +6,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::api::list::Cursor;
+use crate::api::list::query_type;
 use crate::problem::FieldError;
 use crate::tenant::TenantSlug;
 use crate::trace::TraceId;
@@ -97,51 +97,36 @@ fn check_kind(kind: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// `GET /v1/admin/events`: newest first, or oldest first after `after_id`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EventListQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connector: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// See [`EventFilter::kind`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// Only events after this id, oldest first (for resuming).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after_id: Option<i64>,
-    /// RFC 3339: only events at or after this time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub since: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<Cursor>,
+query_type! {
+    paged
+    /// `GET /v1/admin/events`: newest first, or oldest first after `after_id`.
+    pub struct EventListQuery {
+        pub tenant: Option<String>,
+        pub connector: Option<String>,
+        pub trace_id: Option<String>,
+        /// See [`EventFilter::kind`].
+        pub kind: Option<String>,
+        /// Only events after this id, oldest first (for resuming).
+        pub after_id: Option<i64>,
+        /// RFC 3339: only events at or after this time.
+        pub since: Option<String>,
+    }
 }
 
-/// `GET /v1/admin/events/stream` and `GET /v1/events/stream`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EventStreamQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connector: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// See [`EventFilter::kind`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// Resume after this event id (a `Last-Event-ID` header wins).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after_id: Option<i64>,
-    /// Without a resume id: start at the first event at or after this RFC 3339 time
-    /// (instead of only new events).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub since: Option<String>,
+query_type! {
+    /// `GET /v1/admin/events/stream` and `GET /v1/events/stream`.
+    pub struct EventStreamQuery {
+        pub tenant: Option<String>,
+        pub connector: Option<String>,
+        pub trace_id: Option<String>,
+        /// See [`EventFilter::kind`].
+        pub kind: Option<String>,
+        /// Resume after this event id (a `Last-Event-ID` header wins).
+        pub after_id: Option<i64>,
+        /// Without a resume id: start at the first event at or after this RFC 3339 time
+        /// (instead of only new events).
+        pub since: Option<String>,
+    }
 }
 
 impl EventListQuery {
@@ -205,6 +190,7 @@ impl EventStreamQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::list::Cursor;
 
     fn kind(k: &str) -> Result<EventFilter, FieldError> {
         EventFilter {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::api::list::query_type;
 use crate::rbac::Scope;
 
 /// Default and longest impersonation lifetimes, in seconds.
@@ -81,17 +82,14 @@ pub struct TenantWhoAmI {
     pub impersonation_id: Option<Uuid>,
 }
 
-/// `GET /v1/admin/impersonations`: newest first, one page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImpersonationListQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// Only impersonations neither stopped nor expired.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
+query_type! {
+    /// `GET /v1/admin/impersonations`: newest first, one page.
+    pub struct ImpersonationListQuery {
+        pub tenant: Option<String>,
+        /// Only impersonations neither stopped nor expired.
+        pub active: Option<bool>,
+        pub limit: Option<u32>,
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::api::list::Cursor;
+use crate::api::list::query_type;
 
 /// The statuses of an inbox row: `received` until its job ends, then `processed` or
 /// `failed` (its job is dead).
@@ -62,36 +62,28 @@ pub struct InboxReplayResponse {
     pub job_id: Uuid,
 }
 
-/// `GET /v1/admin/inbox`: newest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InboxListQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// One of [`INBOX_STATUSES`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// The provider's event type (`invoice.paid`).
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// RFC 3339; received at or after.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub since: Option<String>,
-    /// RFC 3339; received before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub until: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<Cursor>,
+query_type! {
+    paged
+    /// `GET /v1/admin/inbox`: newest first.
+    pub struct InboxListQuery {
+        pub tenant: Option<String>,
+        pub provider: Option<String>,
+        /// One of [`INBOX_STATUSES`].
+        pub status: Option<String>,
+        /// The provider's event type (`invoice.paid`).
+        #[serde(rename = "type")]
+        pub event_type: Option<String>,
+        /// RFC 3339; received at or after.
+        pub since: Option<String>,
+        /// RFC 3339; received before.
+        pub until: Option<String>,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::list::Cursor;
     use crate::api::list::tests::wire;
 
     #[test]

@@ -7,7 +7,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::api::list::Cursor;
+use crate::api::list::query_type;
 
 /// `POST /v1/jobs`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,41 +109,31 @@ pub struct JobView {
     pub runs: Vec<RunView>,
 }
 
-/// `GET /v1/jobs` (the caller's tenant): newest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JobListQuery {
-    /// One of [`JOB_STATUSES`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queue: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<Cursor>,
+query_type! {
+    paged
+    /// `GET /v1/jobs` (the caller's tenant): newest first.
+    pub struct JobListQuery {
+        /// One of [`JOB_STATUSES`].
+        pub status: Option<String>,
+        pub queue: Option<String>,
+    }
 }
 
-/// `GET /v1/admin/jobs`: any tenant, newest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AdminJobListQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// One of [`JOB_STATUSES`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queue: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<Cursor>,
+query_type! {
+    paged
+    /// `GET /v1/admin/jobs`: any tenant, newest first.
+    pub struct AdminJobListQuery {
+        pub tenant: Option<String>,
+        /// One of [`JOB_STATUSES`].
+        pub status: Option<String>,
+        pub queue: Option<String>,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::list::Cursor;
     use crate::api::list::tests::wire;
 
     #[test]

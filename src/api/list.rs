@@ -12,6 +12,57 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// Declares a query-string type: every field optional and left out of the query when unset,
+/// unknown parameters refused. With `paged` first, the paging pair `limit` and `cursor` ends
+/// it. (A macro rather than `#[serde(flatten)]`: flattening defeats `deny_unknown_fields`
+/// and leaves numbers in a query string unparsed.)
+macro_rules! query_type {
+    (paged $(#[$meta:meta])* pub struct $name:ident {
+        $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)*
+    }) => {
+        $crate::api::list::query_type! {
+            $(#[$meta])*
+            pub struct $name {
+                $($(#[$field_meta])* pub $field: $ty,)*
+                /// At most this many rows (default [`DEFAULT_LIMIT`](crate::api::list::DEFAULT_LIMIT)).
+                pub limit: Option<u32>,
+                /// Where the previous page ended: its `next_cursor`.
+                pub cursor: Option<$crate::api::list::Cursor>,
+            }
+        }
+
+        impl $crate::api::list::PagedQuery for $name {
+            fn at(&self, cursor: Option<$crate::api::list::Cursor>) -> Self {
+                Self {
+                    cursor,
+                    ..self.clone()
+                }
+            }
+        }
+    };
+    ($(#[$meta:meta])* pub struct $name:ident {
+        $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)*
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $(
+                $(#[$field_meta])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: $ty,
+            )*
+        }
+    };
+}
+pub(crate) use query_type;
+
+/// A list query that continues from a cursor (every `paged` [`query_type!`]).
+pub trait PagedQuery: Clone {
+    /// The same query, from `cursor` on.
+    fn at(&self, cursor: Option<Cursor>) -> Self;
+}
+
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 500;
 

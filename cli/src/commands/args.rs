@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Arg, Args};
-use orch_core::api::list::{Cursor, MAX_LIMIT, Page};
+use orch_core::api::list::{Cursor, MAX_LIMIT, Page, PagedQuery};
 use orch_core::rbac::Scope;
 use orch_core::tenant::TenantSlug;
 use orch_core::units::HumanDuration;
@@ -37,17 +37,18 @@ pub struct PageArgs {
 }
 
 impl PageArgs {
-    /// The page at `--cursor` and, with `--all`, every page after it (see [`collect_pages`]).
-    pub async fn collect<T, F, Fut>(
+    /// The page of `query` at `--cursor` and, with `--all`, every page after it (see
+    /// [`collect_pages`]).
+    pub async fn collect<Q: PagedQuery, T>(
         &self,
         progress: Option<&mut dyn std::io::Write>,
-        fetch: F,
-    ) -> Result<Page<T>, CliError>
-    where
-        F: FnMut(Option<Cursor>) -> Fut,
-        Fut: Future<Output = Result<Page<T>, ClientError>>,
-    {
-        collect_pages(self.all, self.cursor.clone(), progress, fetch).await
+        query: &Q,
+        mut fetch: impl AsyncFnMut(Q) -> Result<Page<T>, ClientError>,
+    ) -> Result<Page<T>, CliError> {
+        collect_pages(self.all, self.cursor.clone(), progress, async |cursor| {
+            fetch(query.at(cursor)).await
+        })
+        .await
     }
 }
 
@@ -151,16 +152,12 @@ pub fn scope_parser() -> impl clap::builder::TypedValueParser<Value = Scope> {
 /// Fetches the page at `first` and, when `all`, every page after it, following
 /// `next_cursor`; the result keeps the last page's `next_cursor`. With `progress` (a
 /// terminal) and `all`, counts the rows fetched so far on it.
-pub async fn collect_pages<T, F, Fut>(
+pub async fn collect_pages<T>(
     all: bool,
     first: Option<Cursor>,
     progress: Option<&mut dyn std::io::Write>,
-    mut fetch: F,
-) -> Result<Page<T>, CliError>
-where
-    F: FnMut(Option<Cursor>) -> Fut,
-    Fut: Future<Output = Result<Page<T>, ClientError>>,
-{
+    mut fetch: impl AsyncFnMut(Option<Cursor>) -> Result<Page<T>, ClientError>,
+) -> Result<Page<T>, CliError> {
     let mut rows = Page {
         items: Vec::new(),
         next_cursor: None,

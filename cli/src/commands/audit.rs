@@ -8,6 +8,7 @@ use orch_core::audit::{AuditAnchor, AuditRecord};
 use time::OffsetDateTime;
 
 use crate::commands::args::{PageArgs, TimeRangeArgs};
+use crate::commands::views::print_page;
 use crate::error::CliError;
 use crate::output::{self, OutputFormat};
 use crate::session::Ctx;
@@ -85,34 +86,14 @@ async fn list_rows(args: &ListArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliErro
     // `audit list --all` has never drawn a row counter; it still does not.
     let rows = args
         .page
-        .collect(None, |cursor| {
-            let query = AuditListQuery {
-                cursor,
-                ..query.clone()
-            };
-            let client = &session.client;
-            async move { client.list_audit(&query).await }
+        .collect(None, &query, async |query| {
+            session.client.list_audit(&query).await
         })
         .await?;
-    match ctx.format() {
-        OutputFormat::Table => {
-            let mut table = output::table([
-                "SEQ", "TIME", "OPERATOR", "ROLE", "ACTION", "RESULT", "TARGET", "TENANT", "REASON",
-            ]);
-            for row in &rows.items {
-                table.add_row(row_cells(row));
-            }
-            output::write_table(ctx.io.stdout, &table)?;
-            if let Some(next) = &rows.next_cursor {
-                output::write_line(
-                    ctx.io.stderr,
-                    &format!("More rows: pass --all, or --cursor {next} for the next page."),
-                )?;
-            }
-            Ok(())
-        }
-        format => output::write_data(ctx.io.stdout, format, &rows),
-    }
+    let header = [
+        "SEQ", "TIME", "OPERATOR", "ROLE", "ACTION", "RESULT", "TARGET", "TENANT", "REASON",
+    ];
+    print_page(ctx, &rows, header, row_cells)
 }
 
 fn row_cells(row: &AuditRecord) -> Vec<String> {

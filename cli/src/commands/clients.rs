@@ -3,7 +3,9 @@
 
 use clap::{Args, Subcommand};
 use orch_core::api::clients::{ClientView, CreateClientRequest, IssuedClient};
-use orch_core::api::list::{Cursor, Page};
+use orch_core::api::list::Page;
+
+use crate::commands::args::collect_pages;
 use orch_core::rbac::Scope;
 use orch_core::tenant::TenantSlug;
 use uuid::Uuid;
@@ -107,24 +109,18 @@ pub async fn run(args: &ClientsArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliErr
         }
         ClientsCommand::List(list) => {
             let session = ctx.session().await?;
-            let mut all = Page {
-                items: Vec::new(),
-                next_cursor: None,
-            };
-            let mut cursor: Option<Cursor> = None;
-            loop {
-                let page = session
-                    .client
-                    .list_clients(&list.tenant, cursor.as_ref())
-                    .await?;
-                all.items.extend(page.items);
-                match page.next_cursor {
-                    Some(next) if cursor.as_ref().map(Cursor::as_str) != Some(next.as_str()) => {
-                        cursor = Some(next);
-                    }
-                    _ => break,
-                }
-            }
+            let all = collect_pages(
+                true,
+                None,
+                ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
+                async |cursor| {
+                    session
+                        .client
+                        .list_clients(&list.tenant, cursor.as_ref())
+                        .await
+                },
+            )
+            .await?;
             print_list(ctx, &all)
         }
         ClientsCommand::Delete(delete) => {

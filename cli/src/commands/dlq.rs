@@ -155,14 +155,8 @@ pub async fn run(args: &DlqArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> 
                 .page
                 .collect(
                     ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
-                    |cursor| {
-                        let query = DlqListQuery {
-                            cursor,
-                            ..query.clone()
-                        };
-                        let client = &session.client;
-                        async move { client.list_dlq(&query).await }
-                    },
+                    &query,
+                    async |query| session.client.list_dlq(&query).await,
                 )
                 .await?;
             print_jobs(ctx, &jobs)

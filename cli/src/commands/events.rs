@@ -121,14 +121,8 @@ async fn list_events(args: &ListArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliEr
         .page
         .collect(
             ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
-            |cursor| {
-                let query = EventListQuery {
-                    cursor,
-                    ..query.clone()
-                };
-                let client = session.client.clone();
-                async move { client.list_events(&query).await }
-            },
+            &query,
+            async |query| session.client.list_events(&query).await,
         )
         .await?;
     match ctx.format() {

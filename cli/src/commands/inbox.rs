@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::commands::args::{PageArgs, TimeRangeArgs, help_of, parse_tenant};
+use crate::commands::views::print_page;
 use crate::error::CliError;
 use crate::output::{self, OutputFormat};
 use crate::session::Ctx;
@@ -106,14 +107,8 @@ pub async fn run(args: &InboxArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError
                 .page
                 .collect(
                     ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
-                    |cursor| {
-                        let query = InboxListQuery {
-                            cursor,
-                            ..query.clone()
-                        };
-                        let client = &session.client;
-                        async move { client.list_inbox(&query).await }
-                    },
+                    &query,
+                    async |query| session.client.list_inbox(&query).await,
                 )
                 .await?;
             print_list(ctx, &rows)
@@ -161,34 +156,21 @@ pub async fn run(args: &InboxArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError
 }
 
 fn print_list(ctx: &mut Ctx<'_, '_>, page: &Page<InboxView>) -> Result<(), CliError> {
-    match ctx.format() {
-        OutputFormat::Table => {
-            let mut table = output::table([
-                "ID", "TENANT", "PROVIDER", "EVENT", "TYPE", "STATUS", "JOBS", "RECEIVED",
-            ]);
-            for row in &page.items {
-                table.add_row(vec![
-                    row.id.to_string(),
-                    row.tenant.clone(),
-                    row.provider.clone(),
-                    row.event_id.clone(),
-                    row.event_type.clone(),
-                    row.status.clone(),
-                    row.job_ids.len().to_string(),
-                    output::time(row.received_at),
-                ]);
-            }
-            output::write_table(ctx.io.stdout, &table)?;
-            if let Some(next) = &page.next_cursor {
-                output::write_line(
-                    ctx.io.stderr,
-                    &format!("More rows: pass --all, or --cursor {next} for the next page."),
-                )?;
-            }
-            Ok(())
-        }
-        format => output::write_data(ctx.io.stdout, format, page),
-    }
+    let header = [
+        "ID", "TENANT", "PROVIDER", "EVENT", "TYPE", "STATUS", "JOBS", "RECEIVED",
+    ];
+    print_page(ctx, page, header, |row| {
+        vec![
+            row.id.to_string(),
+            row.tenant.clone(),
+            row.provider.clone(),
+            row.event_id.clone(),
+            row.event_type.clone(),
+            row.status.clone(),
+            row.job_ids.len().to_string(),
+            output::time(row.received_at),
+        ]
+    })
 }
 
 fn print_row(ctx: &mut Ctx<'_, '_>, row: &InboxView) -> Result<(), CliError> {

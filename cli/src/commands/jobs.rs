@@ -73,14 +73,8 @@ pub async fn run(args: &JobsArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError>
                 .page
                 .collect(
                     ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
-                    |cursor| {
-                        let query = AdminJobListQuery {
-                            cursor,
-                            ..query.clone()
-                        };
-                        let client = &session.client;
-                        async move { client.list_jobs(&query).await }
-                    },
+                    &query,
+                    async |query| session.client.list_jobs(&query).await,
                 )
                 .await?;
             print_jobs(ctx, &jobs)

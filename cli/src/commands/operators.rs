@@ -3,7 +3,9 @@
 
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Subcommand};
-use orch_core::api::list::{Cursor, Page};
+use orch_core::api::list::Page;
+
+use crate::commands::args::collect_pages;
 use orch_core::api::operators::{CreateOperatorRequest, IssuedOperatorKey, OperatorView};
 use orch_core::rbac::Role;
 use uuid::Uuid;
@@ -73,21 +75,13 @@ pub async fn run(args: &OperatorsArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliE
         }
         OperatorsCommand::List => {
             let session = ctx.session().await?;
-            let mut all = Page {
-                items: Vec::new(),
-                next_cursor: None,
-            };
-            let mut cursor: Option<Cursor> = None;
-            loop {
-                let page = session.client.list_operators(cursor.as_ref()).await?;
-                all.items.extend(page.items);
-                match page.next_cursor {
-                    Some(next) if cursor.as_ref().map(Cursor::as_str) != Some(next.as_str()) => {
-                        cursor = Some(next);
-                    }
-                    _ => break,
-                }
-            }
+            let all = collect_pages(
+                true,
+                None,
+                ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
+                async |cursor| session.client.list_operators(cursor.as_ref()).await,
+            )
+            .await?;
             print_list(ctx, &all)
         }
         OperatorsCommand::Disable(target) => {

@@ -1,4 +1,5 @@
-//! How API objects that more than one command shows are printed: jobs (`jobs`, `dlq`), the
+//! How API objects that more than one command shows are printed: a page of any list, jobs
+//! (`jobs`, `dlq`), the
 //! operator (`whoami`, `login`), scope lists (`clients`, `impersonate`).
 
 use orch_core::api::auth::WhoAmI;
@@ -10,31 +11,19 @@ use crate::error::CliError;
 use crate::output::{self, OutputFormat};
 use crate::session::Ctx;
 
-/// A page of jobs: a table (and a hint on stderr when there are more), or the API's page.
-pub fn print_jobs(ctx: &mut Ctx<'_, '_>, page: &Page<JobView>) -> Result<(), CliError> {
+/// A page of a list: a table of `header` and a row of `cells` per item (and a hint on stderr
+/// when more pages follow), or the API's page as JSON/YAML.
+pub fn print_page<T: serde::Serialize, const N: usize>(
+    ctx: &mut Ctx<'_, '_>,
+    page: &Page<T>,
+    header: [&str; N],
+    cells: impl Fn(&T) -> Vec<String>,
+) -> Result<(), CliError> {
     match ctx.format() {
         OutputFormat::Table => {
-            let mut table = output::table([
-                "ID",
-                "TENANT",
-                "QUEUE",
-                "STATUS",
-                "ATTEMPTS",
-                "CONNECTOR",
-                "LAST ERROR",
-                "UPDATED",
-            ]);
-            for job in &page.items {
-                table.add_row(vec![
-                    job.id.to_string(),
-                    job.tenant.clone(),
-                    job.queue.clone(),
-                    job.status.clone(),
-                    format!("{}/{}", job.attempts, job.max_attempts),
-                    operation(job),
-                    output::or_dash(job.last_error.as_ref().map(error_text)),
-                    output::time(job.updated_at),
-                ]);
+            let mut table = output::table(header);
+            for item in &page.items {
+                table.add_row(cells(item));
             }
             output::write_table(ctx.io.stdout, &table)?;
             if let Some(next) = &page.next_cursor {
@@ -47,6 +36,32 @@ pub fn print_jobs(ctx: &mut Ctx<'_, '_>, page: &Page<JobView>) -> Result<(), Cli
         }
         format => output::write_data(ctx.io.stdout, format, page),
     }
+}
+
+/// A page of jobs.
+pub fn print_jobs(ctx: &mut Ctx<'_, '_>, page: &Page<JobView>) -> Result<(), CliError> {
+    let header = [
+        "ID",
+        "TENANT",
+        "QUEUE",
+        "STATUS",
+        "ATTEMPTS",
+        "CONNECTOR",
+        "LAST ERROR",
+        "UPDATED",
+    ];
+    print_page(ctx, page, header, |job| {
+        vec![
+            job.id.to_string(),
+            job.tenant.clone(),
+            job.queue.clone(),
+            job.status.clone(),
+            format!("{}/{}", job.attempts, job.max_attempts),
+            operation(job),
+            output::or_dash(job.last_error.as_ref().map(error_text)),
+            output::time(job.updated_at),
+        ]
+    })
 }
 
 /// One job: its fields and a table of its runs, or the API's object.

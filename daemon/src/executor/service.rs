@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use orch_core::api::execute::{ExecuteRequest, ExecuteResponse};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{Call, ExecError, Executor, params_from_json};
 use crate::events::origin::Origin;
 use crate::events::{EventWriter, NewEvent, Sampler};
-use crate::idempotency::{Claimed, IdempotencyError, IdempotencyService, Keyed, KeyedRequest};
+use crate::idempotency::{Begun, IdempotencyError, IdempotencyService, KeyScope, Keyed};
 use crate::store::StoreError;
 use crate::tenant_config::active::ActiveConfigs;
 
@@ -90,24 +90,15 @@ impl ExecuteService {
         }
         let timeout = request.timeout_ms.map(Duration::from_millis);
         let deadline = Executor::deadline_for(&active.config, &request.connector, timeout);
-        let guard = match key {
-            Some(key) => {
-                let body = serde_json::to_value(&request).unwrap_or(Value::Null);
-                let claim = KeyedRequest {
-                    tenant,
-                    endpoint: ENDPOINT,
-                    key,
-                    body: &body,
-                    deadline,
-                    request_id: origin.request_id,
-                    trace_id: &origin.trace.trace_id.to_hex(),
-                };
-                match self.idempotency.claim(claim).await? {
-                    Claimed::Proceed(guard) => Some(guard),
-                    Claimed::Replay(stored) => return Ok(Keyed::Replay(stored)),
-                }
-            }
-            None => None,
+        let scope = KeyScope {
+            tenant,
+            endpoint: ENDPOINT,
+            deadline,
+            origin,
+        };
+        let guard = match self.idempotency.begin(key, scope, &request).await? {
+            Begun::Run(guard) => guard,
+            Begun::Replay(stored) => return Ok(Keyed::Replay(stored)),
         };
         let outcome = self
             .executor

@@ -426,6 +426,7 @@ impl From<IdempotencyError> for AppError {
             IdempotencyError::Reused => {
                 AppError::new(ErrorCode::IdempotencyKeyReused, err.to_string())
             }
+            IdempotencyError::Fingerprint(_) => AppError::Internal(err.to_string()),
             IdempotencyError::Store(e) => AppError::Store(e),
         }
     }

@@ -7,9 +7,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::events::origin::Origin;
 pub use crate::model::idempotency::{ClaimOutcome, ExistingKey, IdempotencyClaim, StoredResponse};
 use crate::store::{Store, StoreError};
 
@@ -20,30 +21,30 @@ pub enum IdempotencyError {
     InUse,
     #[error("this Idempotency-Key was used with another request body")]
     Reused,
+    /// The body could not be turned into JSON to hash (never for the API's own types).
+    #[error("request body for the idempotency fingerprint: {0}")]
+    Fingerprint(serde_json::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// A request carrying an `Idempotency-Key`, as the service that runs it sees it.
+/// Where a request that may carry an `Idempotency-Key` runs: the scope keys live in and
+/// what is kept with a claim.
 #[derive(Debug, Clone, Copy)]
-pub struct KeyedRequest<'a> {
+pub struct KeyScope<'a> {
     pub tenant: &'a str,
     /// The endpoint keys are scoped by (`POST /v1/jobs`).
     pub endpoint: &'static str,
-    pub key: &'a str,
-    /// The request body; its canonical hash tells a repeat from a reuse.
-    pub body: &'a Value,
     /// How long the request may run; the lease outlives it.
     pub deadline: Duration,
-    pub request_id: &'a str,
-    pub trace_id: &'a str,
+    pub origin: Origin<'a>,
 }
 
-/// What a claim came to.
+/// What `begin` came to.
 #[derive(Debug)]
-pub enum Claimed {
-    /// Run it; then `complete` or `release` the guard.
-    Proceed(Guard),
+pub enum Begun {
+    /// Run the request; then `complete` or `release` the guard (`None`: no key was sent).
+    Run(Option<Guard>),
     /// An earlier request with the same key and body: answer with its stored response.
     Replay(StoredResponse),
 }
@@ -76,21 +77,32 @@ impl IdempotencyService {
         Self { store, ttl }
     }
 
-    /// Claims the key of `request`; another request holding it (409) or a different body
-    /// under it (422) is an error. The lease lasts the deadline plus a margin, so it outlives
-    /// the call.
-    pub async fn claim(&self, request: KeyedRequest<'_>) -> Result<Claimed, IdempotencyError> {
-        let fingerprint = orch_core::canonical::canonical_sha256(request.body);
+    /// Starts a request under its optional key: without one it just runs; with one the key
+    /// is claimed, another request holding it (409) or a different body under it (422) is an
+    /// error, and a finished earlier request is replayed. The body is serialised only when
+    /// keyed (its canonical hash tells a repeat from a reuse). The lease lasts the deadline
+    /// plus a margin, so it outlives the call.
+    pub async fn begin<B: Serialize>(
+        &self,
+        key: Option<&str>,
+        scope: KeyScope<'_>,
+        body: &B,
+    ) -> Result<Begun, IdempotencyError> {
+        let Some(key) = key else {
+            return Ok(Begun::Run(None));
+        };
+        let body = serde_json::to_value(body).map_err(IdempotencyError::Fingerprint)?;
+        let fingerprint = orch_core::canonical::canonical_sha256(&body);
         let now = OffsetDateTime::now_utc();
         let claim = IdempotencyClaim {
-            tenant: request.tenant.to_owned(),
-            endpoint: request.endpoint.to_owned(),
-            key: request.key.to_owned(),
+            tenant: scope.tenant.to_owned(),
+            endpoint: scope.endpoint.to_owned(),
+            key: key.to_owned(),
             fingerprint: fingerprint.clone(),
-            lease_expires_at: now + request.deadline + Duration::from_secs(30),
+            lease_expires_at: now + scope.deadline + Duration::from_secs(30),
             expires_at: now + self.ttl,
-            request_id: Some(request.request_id.to_owned()),
-            trace_id: Some(request.trace_id.to_owned()),
+            request_id: Some(scope.origin.request_id.to_owned()),
+            trace_id: Some(scope.origin.trace.trace_id.to_hex()),
             now,
         };
         // A claim can race with a release between its two steps; look again.
@@ -102,17 +114,17 @@ impl IdempotencyService {
             outcome = self.store.claim_idempotency_key(&claim).await;
         }
         match outcome? {
-            ClaimOutcome::Claimed => Ok(Claimed::Proceed(Guard {
-                tenant: request.tenant.to_owned(),
-                endpoint: request.endpoint.to_owned(),
-                key: request.key.to_owned(),
-            })),
+            ClaimOutcome::Claimed => Ok(Begun::Run(Some(Guard {
+                tenant: claim.tenant,
+                endpoint: claim.endpoint,
+                key: claim.key,
+            }))),
             ClaimOutcome::Existing(existing) if existing.fingerprint != fingerprint => {
                 Err(IdempotencyError::Reused)
             }
             ClaimOutcome::Existing(ExistingKey {
                 response: Some(r), ..
-            }) => Ok(Claimed::Replay(r)),
+            }) => Ok(Begun::Replay(r)),
             ClaimOutcome::Existing(_) => Err(IdempotencyError::InUse),
         }
     }

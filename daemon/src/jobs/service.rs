@@ -35,7 +35,7 @@ use uuid::Uuid;
 use crate::dispatch::{DispatchTicket, Dispatcher};
 use crate::events::EventWriter;
 use crate::events::origin::Origin;
-use crate::idempotency::{Claimed, IdempotencyError, IdempotencyService, Keyed, KeyedRequest};
+use crate::idempotency::{Begun, IdempotencyError, IdempotencyService, KeyScope, Keyed};
 use crate::identity::audit::AuditService;
 use crate::model::jobs::{JobKind, JobQuery, JobRecord, JobStatus};
 use crate::quotas::{QuotaError, QuotaService};
@@ -193,24 +193,15 @@ impl JobService {
                 operation: request.operation.clone(),
             });
         }
-        let guard = match key {
-            Some(key) => {
-                let body = serde_json::to_value(&request).unwrap_or(Value::Null);
-                let claim = KeyedRequest {
-                    tenant,
-                    endpoint: ENDPOINT,
-                    key,
-                    body: &body,
-                    deadline: ENQUEUE_DEADLINE,
-                    request_id: origin.request_id,
-                    trace_id: &origin.trace.trace_id.to_hex(),
-                };
-                match self.idempotency.claim(claim).await? {
-                    Claimed::Proceed(guard) => Some(guard),
-                    Claimed::Replay(stored) => return Ok(Keyed::Replay(stored)),
-                }
-            }
-            None => None,
+        let scope = KeyScope {
+            tenant,
+            endpoint: ENDPOINT,
+            deadline: ENQUEUE_DEADLINE,
+            origin,
+        };
+        let guard = match self.idempotency.begin(key, scope, &request).await? {
+            Begun::Run(guard) => guard,
+            Begun::Replay(stored) => return Ok(Keyed::Replay(stored)),
         };
         // After the idempotency check, so a replayed response is never refused; a refusal
         // releases the key (nothing was enqueued). A request whose dedupe key names a live

@@ -18,6 +18,9 @@ query_type! {
         /// RFC 3339; dead before.
         pub until: Option<String>,
     }
+
+    /// `GET /v1/admin/dlq`: the dead jobs a [`DlqFilter`] selects, newest first.
+    pub struct DlqListQuery: DlqFilter + {} + paged;
 }
 
 /// `POST /v1/admin/dlq/replay` and `/purge`: by `ids` or by `filter` (exactly one).
@@ -67,57 +70,6 @@ pub struct DlqQueueView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DlqStatsResponse {
     pub queues: Vec<DlqQueueView>,
-}
-
-query_type! {
-    paged
-    /// `GET /v1/admin/dlq`: the dead jobs a [`DlqFilter`] selects, newest first.
-    pub struct DlqListQuery {
-        pub queue: Option<String>,
-        pub tenant: Option<String>,
-        pub connector: Option<String>,
-        pub error_code: Option<String>,
-        /// RFC 3339; dead at or after.
-        pub since: Option<String>,
-        /// RFC 3339; dead before.
-        pub until: Option<String>,
-    }
-}
-
-impl DlqListQuery {
-    /// The first page of what `filter` selects.
-    pub fn new(filter: DlqFilter) -> Self {
-        let DlqFilter {
-            queue,
-            tenant,
-            connector,
-            error_code,
-            since,
-            until,
-        } = filter;
-        DlqListQuery {
-            queue,
-            tenant,
-            connector,
-            error_code,
-            since,
-            until,
-            cursor: None,
-            limit: None,
-        }
-    }
-
-    /// The selection, as the bulk actions take it.
-    pub fn filter(&self) -> DlqFilter {
-        DlqFilter {
-            queue: self.queue.clone(),
-            tenant: self.tenant.clone(),
-            connector: self.connector.clone(),
-            error_code: self.error_code.clone(),
-            since: self.since.clone(),
-            until: self.until.clone(),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -29,17 +29,6 @@ pub struct EventView {
     pub data: Value,
 }
 
-/// The filters of the event log and its streams (`tenant`, `connector`, `trace_id`, `kind`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventFilter {
-    pub tenant: Option<String>,
-    pub connector: Option<String>,
-    pub trace_id: Option<String>,
-    /// An exact kind (`job.dead`), or a prefix ending in `.` or `*` (`webhook.*`, `webhook.`);
-    /// `*` alone matches every kind.
-    pub kind: Option<String>,
-}
-
 /// Longest connector name or kind accepted in a filter.
 const MAX_FILTER_CHARS: usize = 128;
 
@@ -98,93 +87,32 @@ fn check_kind(kind: &str) -> Result<(), &'static str> {
 }
 
 query_type! {
-    paged
-    /// `GET /v1/admin/events`: newest first, or oldest first after `after_id`.
-    pub struct EventListQuery {
+    /// The filters of the event log and its streams (`tenant`, `connector`, `trace_id`, `kind`).
+    pub struct EventFilter {
         pub tenant: Option<String>,
         pub connector: Option<String>,
         pub trace_id: Option<String>,
-        /// See [`EventFilter::kind`].
+        /// An exact kind (`job.dead`), or a prefix ending in `.` or `*` (`webhook.*`,
+        /// `webhook.`); `*` alone matches every kind.
         pub kind: Option<String>,
+    }
+
+    /// `GET /v1/admin/events`: newest first, or oldest first after `after_id`.
+    pub struct EventListQuery: EventFilter + {
         /// Only events after this id, oldest first (for resuming).
         pub after_id: Option<i64>,
         /// RFC 3339: only events at or after this time.
         pub since: Option<String>,
-    }
-}
+    } + paged;
 
-query_type! {
     /// `GET /v1/admin/events/stream` and `GET /v1/events/stream`.
-    pub struct EventStreamQuery {
-        pub tenant: Option<String>,
-        pub connector: Option<String>,
-        pub trace_id: Option<String>,
-        /// See [`EventFilter::kind`].
-        pub kind: Option<String>,
+    pub struct EventStreamQuery: EventFilter + {
         /// Resume after this event id (a `Last-Event-ID` header wins).
         pub after_id: Option<i64>,
         /// Without a resume id: start at the first event at or after this RFC 3339 time
         /// (instead of only new events).
         pub since: Option<String>,
-    }
-}
-
-impl EventListQuery {
-    /// The first page of the events `filter` selects, newest first.
-    pub fn new(filter: EventFilter) -> Self {
-        let EventFilter {
-            tenant,
-            connector,
-            trace_id,
-            kind,
-        } = filter;
-        EventListQuery {
-            tenant,
-            connector,
-            trace_id,
-            kind,
-            ..EventListQuery::default()
-        }
-    }
-
-    /// The query's filters, not yet checked (see [`EventFilter::normalized`]).
-    pub fn filter(&self) -> EventFilter {
-        EventFilter {
-            tenant: self.tenant.clone(),
-            connector: self.connector.clone(),
-            trace_id: self.trace_id.clone(),
-            kind: self.kind.clone(),
-        }
-    }
-}
-
-impl EventStreamQuery {
-    /// The new events `filter` selects, from now on.
-    pub fn new(filter: EventFilter) -> Self {
-        let EventFilter {
-            tenant,
-            connector,
-            trace_id,
-            kind,
-        } = filter;
-        EventStreamQuery {
-            tenant,
-            connector,
-            trace_id,
-            kind,
-            ..EventStreamQuery::default()
-        }
-    }
-
-    /// The query's filters, not yet checked (see [`EventFilter::normalized`]).
-    pub fn filter(&self) -> EventFilter {
-        EventFilter {
-            tenant: self.tenant.clone(),
-            connector: self.connector.clone(),
-            trace_id: self.trace_id.clone(),
-            kind: self.kind.clone(),
-        }
-    }
+    };
 }
 
 #[cfg(test)]

@@ -14,9 +14,53 @@ use serde_json::Value;
 
 /// Declares a query-string type: every field optional and left out of the query when unset,
 /// unknown parameters refused. With `paged` first, the paging pair `limit` and `cursor` ends
-/// it. (A macro rather than `#[serde(flatten)]`: flattening defeats `deny_unknown_fields`
-/// and leaves numbers in a query string unparsed.)
+/// it. A filter type can be followed by queries made of its fields and more
+/// (`pub struct Q: Filter + { more fields } + paged;`), each with `new(filter)` and
+/// `filter()`, so the filter's fields are written once. (A macro rather than
+/// `#[serde(flatten)]`: flattening defeats `deny_unknown_fields` and leaves numbers in a
+/// query string unparsed.)
 macro_rules! query_type {
+    (
+        $(#[$meta:meta])* pub struct $filter:ident $fields:tt
+        $($(#[$query_meta:meta])* pub struct $query:ident: $base:ident + $extra:tt $(+ $paged:ident)?;)+
+    ) => {
+        $crate::api::list::query_type! { $(#[$meta])* pub struct $filter $fields }
+        $(
+            $crate::api::list::query_type! {
+                @derived [$(#[$query_meta])*] $query $filter $fields $extra $($paged)?
+            }
+        )+
+    };
+    (@derived [$($query_meta:tt)*] $query:ident $filter:ident
+        { $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)* } { $($extra:tt)* } $($paged:ident)?
+    ) => {
+        $crate::api::list::query_type! {
+            $($paged)?
+            $($query_meta)*
+            pub struct $query {
+                $($(#[$field_meta])* pub $field: $ty,)*
+                $($extra)*
+            }
+        }
+
+        impl $query {
+            /// The query of what `filter` selects, its other parameters unset.
+            pub fn new(filter: $filter) -> Self {
+                let $filter { $($field),* } = filter;
+                Self {
+                    $($field,)*
+                    ..Self::default()
+                }
+            }
+
+            /// The query's filter.
+            pub fn filter(&self) -> $filter {
+                $filter {
+                    $($field: self.$field.clone(),)*
+                }
+            }
+        }
+    };
     (paged $(#[$meta:meta])* pub struct $name:ident {
         $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)*
     }) => {

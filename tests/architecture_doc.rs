@@ -161,10 +161,11 @@ fn the_path_filter_tells_paths_from_other_code() {
     assert!(!exists_under_a_base("jobs/no_such_file.rs"));
 }
 
-/// The modules of `daemon/src` as paths of segments (`jobs/worker.rs` → `["jobs", "worker"]`,
-/// `jobs/mod.rs` → `["jobs"]`), with each file's text up to its unit tests.
-fn daemon_modules() -> Vec<(Vec<String>, bool, String)> {
-    let src = root().join("daemon/src");
+/// The modules of a crate's source folder (`daemon/src`) as paths of segments
+/// (`jobs/worker.rs` → `["jobs", "worker"]`, `jobs/mod.rs` → `["jobs"]`), with each file's
+/// text up to its unit tests.
+fn modules_of(crate_src: &str) -> Vec<(Vec<String>, bool, String)> {
+    let src = root().join(crate_src);
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     files
@@ -260,8 +261,11 @@ fn named_paths(module: &[String], folder: bool, text: &str) -> Vec<Vec<String>> 
 }
 
 /// Module → the modules it names, at file level or folded into top-level modules.
-fn import_graph(top_level: bool) -> std::collections::BTreeMap<String, BTreeSet<String>> {
-    let modules = daemon_modules();
+fn import_graph(
+    crate_src: &str,
+    top_level: bool,
+) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let modules = modules_of(crate_src);
     let known: BTreeSet<Vec<String>> = modules.iter().map(|(m, _, _)| m.clone()).collect();
     let key = |m: &[String]| {
         if top_level {
@@ -333,8 +337,17 @@ fn on_a_cycle(graph: &std::collections::BTreeMap<String, BTreeSet<String>>) -> V
 
 #[test]
 fn daemon_src_has_no_import_cycle() {
+    assert_acyclic("daemon/src");
+}
+
+#[test]
+fn orchctl_has_no_import_cycle() {
+    assert_acyclic("cli/src");
+}
+
+fn assert_acyclic(crate_src: &str) {
     for top_level in [false, true] {
-        let graph = import_graph(top_level);
+        let graph = import_graph(crate_src, top_level);
         let cycle = on_a_cycle(&graph);
         let edges: Vec<String> = cycle
             .iter()
@@ -349,7 +362,7 @@ fn daemon_src_has_no_import_cycle() {
             .collect();
         assert!(
             cycle.is_empty(),
-            "import cycle in daemon/src ({} level): {edges:#?}",
+            "import cycle in {crate_src} ({} level): {edges:#?}",
             if top_level { "top" } else { "file" }
         );
     }
@@ -357,7 +370,7 @@ fn daemon_src_has_no_import_cycle() {
 
 #[test]
 fn the_store_sits_on_the_model_only() {
-    let graph = import_graph(true);
+    let graph = import_graph("daemon/src", true);
     let below: BTreeSet<String> = graph["store"].clone();
     let allowed: BTreeSet<String> = ["model", "private_files"]
         .iter()

@@ -4,10 +4,8 @@
 
 use std::path::PathBuf;
 
-use clap::CommandFactory as _;
 use clap_complete::Generator as _;
 
-use crate::cli::Cli;
 use clap::ValueEnum;
 
 /// The name the scripts complete and the man pages document.
@@ -43,29 +41,25 @@ impl CompletionShell {
     }
 }
 
-/// The completion script for `shell`, as `orchctl completion SHELL` prints it.
-pub fn completion(shell: CompletionShell) -> Vec<u8> {
+/// The completion script for `shell` of the command tree `cli` (`Cli::command()`), as
+/// `orchctl completion SHELL` prints it.
+pub fn completion(mut cli: clap::Command, shell: CompletionShell) -> Vec<u8> {
     let mut script = Vec::new();
     // Rendering into memory: clap_complete panics when its writer fails, a Vec never does.
-    clap_complete::generate(
-        shell.generator(),
-        &mut Cli::command(),
-        BIN_NAME,
-        &mut script,
-    );
+    clap_complete::generate(shell.generator(), &mut cli, BIN_NAME, &mut script);
     script
 }
 
 /// Every generated file as (path relative to `completions/`, contents), in a stable order.
 ///
 /// Fails only if rendering a man page fails, which it does not for in-memory output.
-pub fn render_all() -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
+pub fn render_all(cli: &clap::Command) -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut files = Vec::new();
     for shell in CompletionShell::ALL {
         let name = shell.generator().file_name(BIN_NAME);
-        files.push((PathBuf::from(name), completion(shell)));
+        files.push((PathBuf::from(name), completion(cli.clone(), shell)));
     }
-    for (name, page) in man_pages()? {
+    for (name, page) in man_pages(cli.clone())? {
         files.push((PathBuf::from("man").join(name), page));
     }
     Ok(files)
@@ -73,7 +67,7 @@ pub fn render_all() -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
 
 /// One man page for `orchctl` and one for each visible subcommand, nested ones included
 /// (`orchctl-completion.1`), named as `clap_mangen::generate_to` would name them.
-fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
+fn man_pages(cli: clap::Command) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     fn render(
         cmd: &clap::Command,
         source: &str,
@@ -90,9 +84,7 @@ fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
     }
 
     // `orchctl help` needs no page of its own; building fills in the pages' display names.
-    let mut cmd = Cli::command()
-        .bin_name(BIN_NAME)
-        .disable_help_subcommand(true);
+    let mut cmd = cli.bin_name(BIN_NAME).disable_help_subcommand(true);
     cmd.build();
     let source = format!("{BIN_NAME} {}", env!("CARGO_PKG_VERSION"));
     let mut pages = Vec::new();

@@ -58,6 +58,7 @@ pub async fn run(cli: Cli, env: &Env, io: &mut Io<'_>) -> Result<(), CliError> {
     let log = VerboseLog::new(cli.global.verbose);
     let outcome = {
         let mut ctx = Ctx {
+            command_tree: Cli::command,
             global: &cli.global,
             env,
             io: &mut *io,

@@ -51,6 +51,9 @@ pub struct Io<'io> {
 
 /// What every command runs with: the global flags, the environment, the streams.
 pub struct Ctx<'a, 'io> {
+    /// The whole command tree (`Cli::command`), for `completion`: handed in, so no command
+    /// module depends on the tree that contains it.
+    pub command_tree: fn() -> clap::Command,
     pub global: &'a GlobalArgs,
     pub env: &'a Env,
     pub io: &'a mut Io<'io>,

@@ -22,8 +22,12 @@ pub struct CompletionArgs {
 }
 
 /// Writes the script; the bytes are exactly those committed under `completions/`.
-pub fn run(args: &CompletionArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    out.write_all(&generated::completion(args.shell))
+pub fn run(
+    args: &CompletionArgs,
+    command_tree: clap::Command,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    out.write_all(&generated::completion(command_tree, args.shell))
         .map_err(CliError::stdout)
 }
 
@@ -50,7 +54,8 @@ mod tests {
         let args = CompletionArgs {
             shell: CompletionShell::Bash,
         };
-        let err = run(&args, &mut ClosedPipe).unwrap_err();
+        let tree = <crate::cli::Cli as clap::CommandFactory>::command();
+        let err = run(&args, tree, &mut ClosedPipe).unwrap_err();
         assert!(err.is_broken_pipe(), "{err:?}");
     }
 }

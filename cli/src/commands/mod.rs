@@ -72,7 +72,9 @@ impl Command {
             Command::Events(args) => events::run(&args, ctx).await,
             Command::Trace(args) => trace::run(&args, ctx).await,
             Command::Webhooks(args) => webhooks::run(&args, ctx).await,
-            Command::Completion(args) => completion::run(&args, ctx.io.stdout),
+            Command::Completion(args) => {
+                completion::run(&args, (ctx.command_tree)(), ctx.io.stdout)
+            }
         }
     }
 }

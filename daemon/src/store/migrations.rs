@@ -6,6 +6,7 @@
 use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
+use super::shared::{Conn, Dialect, Statement, StoreRow};
 use super::{MigrationStatus, StoreError};
 
 /// One migration file.
@@ -62,8 +63,33 @@ pub(super) fn migrator(list: &'static [EmbeddedMigration]) -> Migrator {
     )
 }
 
+/// Reads what the database recorded and compares it with this build. `table_exists` is the
+/// dialect's query for whether sqlx's table is there yet (a boolean named `present`).
+pub(super) async fn read_status<DB: Dialect>(
+    conn: &mut DB::Connection,
+    list: &'static [EmbeddedMigration],
+    table_exists: &'static str,
+) -> Result<MigrationStatus, StoreError> {
+    let mut conn = Conn::<DB, _>::new(conn);
+    let applied = if conn
+        .one(Statement::new(table_exists), |r| r.get("present"))
+        .await?
+    {
+        let q = Statement::new(
+            "SELECT version, checksum, success FROM _sqlx_migrations ORDER BY version",
+        );
+        conn.all(q, |r| {
+            Ok((r.get("version")?, r.get("checksum")?, r.get("success")?))
+        })
+        .await?
+    } else {
+        Vec::new()
+    };
+    status(list, &applied)
+}
+
 /// Compares what the database recorded (`version`, `checksum`, `success`) with this build.
-pub(super) fn status(
+fn status(
     list: &'static [EmbeddedMigration],
     applied: &[(i64, Vec<u8>, bool)],
 ) -> Result<MigrationStatus, StoreError> {

@@ -2,7 +2,8 @@
 //! `database_url` scheme. Only this module knows SQL.
 //!
 //! The interface is a set of per-resource traits (`RequestLogStore`, …) gathered by
-//! [`Store`]. Each backend implements every trait in one file per resource, and the
+//! [`Store`]. Resources whose SQL reads the same in both dialects are implemented once for
+//! both backends (`shared/`); the others once per backend, one file per resource. The
 //! conformance suite (`daemon/tests/it/conformance`) runs the same tests against both.
 //! Operations that must be atomic across tables (an inbox row and its job, a mutation and
 //! its audit row) are single store operations, so each backend owns its transaction.

@@ -6,10 +6,10 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::PgStore;
-use super::audit::append_in_tx;
 use super::job_rows::insert_job;
 use crate::model::inbox::{BLOB_REF_PREFIX, InboxQuery, InboxRecord, NewDelivery, Received};
 use crate::model::jobs::JobRecord;
+use crate::store::shared::append_in_tx;
 use crate::store::{InboxStore, StoreError, rows_limit};
 
 const COLUMNS: &str = "w.id, w.provider, w.tenant_id, w.event_id, w.event_type, w.status, w.payload_ref, \

@@ -6,13 +6,13 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::PgStore;
-use super::audit::append_in_tx;
 use super::job_rows::{JOB_COLUMNS, decode_job, follow_jobs, insert_job};
 use crate::model::dispatch::DispatchTicket;
 use crate::model::jobs::{
     Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange,
     JobStatus, Next, QueueStats, RunRecord,
 };
+use crate::store::shared::append_in_tx;
 use crate::store::{JobStore, StoreError, rows_limit};
 
 const RUN_COLUMNS: &str = "id, job_id, attempt, worker_id, started_at, finished_at, duration_ms, outcome, \

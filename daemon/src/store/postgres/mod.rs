@@ -4,49 +4,55 @@ use std::str::FromStr;
 
 use async_trait::async_trait;
 use orch_core::audit::AuditKey;
-use sqlx::Row;
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::postgres::{
+    PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgQueryResult, Postgres,
+};
+use sqlx::{Encode, Executor, Type};
 
 use super::migrations::{self, POSTGRES};
+use super::shared::{Dialect, Param, SqlBackend};
 use super::{Backend, MigrationStatus, Store, StoreError, StoreOptions};
 use crate::model::connection_url::ConnectionUrl;
 
-mod audit;
-mod configs;
-mod events;
 mod idempotency;
 mod inbox;
 mod job_rows;
 mod jobs;
-mod operators;
 mod quotas;
-mod request_log;
-mod tenants;
 
 /// Advisory lock key serialising `migrate` across nodes ("orchmigr" in ASCII).
 const MIGRATION_LOCK_KEY: i64 = 0x6f72_6368_6d69_6772;
 
 async fn migration_status_on(conn: &mut PgConnection) -> Result<MigrationStatus, StoreError> {
-    let exists: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
-        .fetch_one(&mut *conn)
-        .await?;
-    let applied = if exists {
-        sqlx::query("SELECT version, checksum, success FROM _sqlx_migrations ORDER BY version")
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|row| {
-                Ok((
-                    row.try_get::<i64, _>("version")?,
-                    row.try_get::<Vec<u8>, _>("checksum")?,
-                    row.try_get::<bool, _>("success")?,
-                ))
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?
-    } else {
-        Vec::new()
-    };
-    migrations::status(POSTGRES, &applied)
+    let table_exists = "SELECT to_regclass('_sqlx_migrations') IS NOT NULL AS present";
+    migrations::read_status::<Postgres>(conn, POSTGRES, table_exists).await
+}
+
+impl Dialect for Postgres {
+    const BEGIN_WRITE: &'static str = "BEGIN";
+    const FOR_UPDATE: &'static str = " FOR UPDATE";
+    const FOR_SHARE: &'static str = " FOR SHARE";
+
+    fn encode<'q, P: Param<'q>>(value: P) -> impl Encode<'q, Self> + Type<Self> {
+        value.pg()
+    }
+
+    fn on(conn: &mut PgConnection) -> impl Executor<'_, Database = Self> {
+        conn
+    }
+
+    fn rows_affected(done: &PgQueryResult) -> u64 {
+        done.rows_affected()
+    }
+
+    /// A transaction-scoped advisory lock: appends on every node queue behind it.
+    async fn lock_appends(conn: &mut PgConnection, key: i64) -> Result<(), StoreError> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(key)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
 }
 
 /// Storage on Postgres. The `search_path` may be set in the URL
@@ -84,6 +90,18 @@ impl PgStore {
     /// The underlying pool, for backend-specific tests.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+}
+
+impl SqlBackend for PgStore {
+    type Db = Postgres;
+
+    fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn audit_key(&self) -> Result<&AuditKey, StoreError> {
+        PgStore::audit_key(self)
     }
 }
 

@@ -3,19 +3,15 @@
 //! microseconds and JSON text (see `store/sqlite/mod.rs`).
 
 use serde_json::Value;
-use sqlx::postgres::{PgArguments, PgRow};
-use sqlx::query::Query;
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
 use sqlx::types::Json;
-use sqlx::{Encode, Postgres, QueryBuilder, Row, SqlSafeStr, Sqlite, Type};
+use sqlx::{Encode, Postgres, Row, Sqlite, Type};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::store::StoreError;
 use crate::store::sqlite::{from_micros, parse_opt_uuid, parse_uuid, to_micros};
-
-pub(crate) type PgQuery = Query<'static, Postgres, PgArguments>;
-pub(crate) type SqliteQuery = Query<'static, Sqlite, SqliteArguments>;
 
 /// A value bound to a statement, as each backend stores it.
 pub(crate) trait Param<'q> {
@@ -137,7 +133,7 @@ macro_rules! same_column {
     )*};
 }
 
-same_column!(String, Option<String>, i32, Option<i32>, i64);
+same_column!(String, Option<String>, i32, Option<i32>, i64, bool, Vec<u8>);
 
 impl Column for Uuid {
     fn from_pg(row: &PgRow, name: &str) -> Result<Self, StoreError> {
@@ -216,61 +212,5 @@ impl StoreRow for PgRow {
 impl StoreRow for SqliteRow {
     fn get<T: Column>(&self, name: &str) -> Result<T, StoreError> {
         T::from_sqlite(self, name)
-    }
-}
-
-/// A statement of either backend, built from shared text and bound field by field.
-pub(crate) trait Statement: Sized {
-    fn new(sql: impl SqlSafeStr) -> Self;
-    #[must_use]
-    fn arg<'q, P: Param<'q>>(self, value: P) -> Self;
-}
-
-impl Statement for PgQuery {
-    fn new(sql: impl SqlSafeStr) -> Self {
-        sqlx::query(sql)
-    }
-    fn arg<'q, P: Param<'q>>(self, value: P) -> Self {
-        self.bind(value.pg())
-    }
-}
-
-impl Statement for SqliteQuery {
-    fn new(sql: impl SqlSafeStr) -> Self {
-        sqlx::query(sql)
-    }
-    fn arg<'q, P: Param<'q>>(self, value: P) -> Self {
-        self.bind(value.sqlite())
-    }
-}
-
-/// A query of either backend with optional filters, built clause by clause.
-pub(crate) trait Filter: Sized {
-    fn new(init: String) -> Self;
-    fn sql(&mut self, text: &str) -> &mut Self;
-    fn arg<'q, P: Param<'q>>(&mut self, value: P) -> &mut Self;
-}
-
-impl Filter for QueryBuilder<Postgres> {
-    fn new(init: String) -> Self {
-        QueryBuilder::new(init)
-    }
-    fn sql(&mut self, text: &str) -> &mut Self {
-        self.push(text)
-    }
-    fn arg<'q, P: Param<'q>>(&mut self, value: P) -> &mut Self {
-        self.push_bind(value.pg())
-    }
-}
-
-impl Filter for QueryBuilder<Sqlite> {
-    fn new(init: String) -> Self {
-        QueryBuilder::new(init)
-    }
-    fn sql(&mut self, text: &str) -> &mut Self {
-        self.push(text)
-    }
-    fn arg<'q, P: Param<'q>>(&mut self, value: P) -> &mut Self {
-        self.push_bind(value.sqlite())
     }
 }

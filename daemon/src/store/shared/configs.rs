@@ -1,14 +1,17 @@
-//! Versioned tenant config: statements and row decoding for both backends.
+//! Versioned tenant config, on either backend. A pointer move locks the pointer row
+//! (`Dialect::FOR_UPDATE`) so concurrent moves serialise.
 
+use async_trait::async_trait;
+use orch_core::audit::AuditDraft;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
-use super::{Statement, StoreRow};
+use super::{Dialect, SqlBackend, Statement, StoreRow, Tx};
 use crate::model::tenant_config::{
     ConfigPointer, ConfigProjection, ConfigVersionRecord, ConnectorRow, PointerMove, PolicyRow,
     SecretRefRow,
 };
-use crate::store::{StoreError, rows_limit};
+use crate::store::{ConfigStore, StoreError, rows_limit};
 
 const VERSION_COLUMNS: &str = "id, tenant_id, version, document, document_format, canonical, checksum, \
      author_operator_id, author, reason, request_id, trace_id, created_at";
@@ -17,15 +20,164 @@ const POINTER_COLUMNS: &str =
 const MOVE_COLUMNS: &str = "id, tenant_id, action, from_version, to_version, operator_id, operator_name, \
      reason, request_id, trace_id, created_at";
 
-/// The tenant's newest version number (NULL before the first), a scalar.
-pub(crate) const NEWEST_VERSION: &str =
-    "SELECT max(version) FROM config_versions WHERE tenant_id = $1";
-/// The id of one version, a scalar.
-pub(crate) const VERSION_ID: &str =
-    "SELECT id FROM config_versions WHERE tenant_id = $1 AND version = $2";
+#[async_trait]
+impl<B: SqlBackend> ConfigStore for B {
+    async fn create_config_version(
+        &self,
+        v: &ConfigVersionRecord,
+        projection: &ConfigProjection,
+        activate: Option<&PointerMove>,
+        audit: AuditDraft,
+    ) -> Result<Option<ConfigPointer>, StoreError> {
+        let mut tx = self.transaction().await?;
+        let newest = tx
+            .one(newest_version(&v.tenant_id), |r| r.get("newest"))
+            .await?;
+        check_next(v, newest)?;
+        tx.execute(insert_version(v)).await?;
+        for insert in insert_projection(v, projection) {
+            tx.execute(insert).await?;
+        }
+        let pointer = match activate {
+            Some(mv) => {
+                let current = current_version(&mut tx, &v.tenant_id).await?;
+                let mv = PointerMove {
+                    from_version: current,
+                    ..mv.clone()
+                };
+                Some(set_pointer(&mut tx, &mv, v.id).await?)
+            }
+            None => None,
+        };
+        tx.commit_audited(self.audit_key()?, audit).await?;
+        Ok(pointer)
+    }
+
+    async fn latest_config_version(
+        &self,
+        tenant: &str,
+    ) -> Result<Option<ConfigVersionRecord>, StoreError> {
+        let mut conn = self.conn().await?;
+        conn.optional(latest_version(tenant), decode_version).await
+    }
+
+    async fn get_config_version(
+        &self,
+        tenant: &str,
+        version: i32,
+    ) -> Result<Option<ConfigVersionRecord>, StoreError> {
+        let mut conn = self.conn().await?;
+        conn.optional(one_version(tenant, version), decode_version)
+            .await
+    }
+
+    async fn list_config_versions(
+        &self,
+        tenant: &str,
+        before: Option<i32>,
+        limit: u32,
+    ) -> Result<Vec<ConfigVersionRecord>, StoreError> {
+        let mut conn = self.conn().await?;
+        conn.all(versions(tenant, before, limit), decode_version)
+            .await
+    }
+
+    async fn get_config_projection(
+        &self,
+        tenant: &str,
+        version: i32,
+    ) -> Result<ConfigProjection, StoreError> {
+        let mut conn = self.conn().await?;
+        Ok(ConfigProjection {
+            policies: conn.all(policies(tenant, version), decode_policy).await?,
+            connectors: conn
+                .all(connectors(tenant, version), decode_connector)
+                .await?,
+            secret_refs: conn
+                .all(secret_refs(tenant, version), decode_secret_ref)
+                .await?,
+        })
+    }
+
+    async fn get_config_pointer(&self, tenant: &str) -> Result<Option<ConfigPointer>, StoreError> {
+        let mut conn = self.conn().await?;
+        conn.optional(pointer(tenant), decode_pointer).await
+    }
+
+    async fn list_config_pointers(&self) -> Result<Vec<ConfigPointer>, StoreError> {
+        let mut conn = self.conn().await?;
+        conn.all(pointers(), decode_pointer).await
+    }
+
+    async fn move_config_pointer(
+        &self,
+        mv: &PointerMove,
+        audit: AuditDraft,
+    ) -> Result<ConfigPointer, StoreError> {
+        let mut tx = self.transaction().await?;
+        let target = tx
+            .optional(version_id(&mv.tenant_id, mv.to_version), |r| r.get("id"))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let current = current_version(&mut tx, &mv.tenant_id).await?;
+        check_from(mv, current)?;
+        let pointer = set_pointer(&mut tx, mv, target).await?;
+        tx.commit_audited(self.audit_key()?, audit).await?;
+        Ok(pointer)
+    }
+
+    async fn config_pointer_history(
+        &self,
+        tenant: &str,
+        limit: u32,
+    ) -> Result<Vec<PointerMove>, StoreError> {
+        let mut conn = self.conn().await?;
+        conn.all(history(tenant, limit), decode_move).await
+    }
+}
+
+/// The active version, locking the pointer row for the rest of the transaction.
+async fn current_version<DB: Dialect>(
+    tx: &mut Tx<DB>,
+    tenant: &str,
+) -> Result<Option<i32>, StoreError> {
+    let q = active_version(tenant, DB::FOR_UPDATE);
+    tx.optional(q, |r| r.get("active_version")).await
+}
+
+async fn set_pointer<DB: Dialect>(
+    tx: &mut Tx<DB>,
+    mv: &PointerMove,
+    version_id: Uuid,
+) -> Result<ConfigPointer, StoreError> {
+    let pointer = tx
+        .one(upsert_pointer(mv, version_id), decode_pointer)
+        .await?;
+    tx.execute(insert_move(mv)).await?;
+    Ok(pointer)
+}
+
+/// The tenant's newest version number (NULL before the first).
+fn newest_version<Q: Statement>(tenant: &str) -> Q {
+    Q::new("SELECT max(version) AS newest FROM config_versions WHERE tenant_id = $1").arg(tenant)
+}
+
+/// `lock` is appended to the `SELECT`.
+fn active_version<Q: Statement>(tenant: &str, lock: &str) -> Q {
+    Q::new(AssertSqlSafe(format!(
+        "SELECT active_version FROM config_pointers WHERE tenant_id = $1{lock}"
+    )))
+    .arg(tenant)
+}
+
+fn version_id<Q: Statement>(tenant: &str, version: i32) -> Q {
+    Q::new("SELECT id FROM config_versions WHERE tenant_id = $1 AND version = $2")
+        .arg(tenant)
+        .arg(version)
+}
 
 /// Fails unless `v` is the version after `newest`.
-pub(crate) fn check_next(v: &ConfigVersionRecord, newest: Option<i32>) -> Result<(), StoreError> {
+fn check_next(v: &ConfigVersionRecord, newest: Option<i32>) -> Result<(), StoreError> {
     let newest = newest.unwrap_or(0);
     if v.version != newest + 1 {
         return Err(StoreError::Conflict(format!(
@@ -37,7 +189,7 @@ pub(crate) fn check_next(v: &ConfigVersionRecord, newest: Option<i32>) -> Result
 }
 
 /// Fails unless the pointer still names the version the move starts from.
-pub(crate) fn check_from(mv: &PointerMove, current: Option<i32>) -> Result<(), StoreError> {
+fn check_from(mv: &PointerMove, current: Option<i32>) -> Result<(), StoreError> {
     if current != mv.from_version {
         return Err(StoreError::Conflict(format!(
             "the pointer moved: it names {current:?}, not {:?}",
@@ -47,7 +199,7 @@ pub(crate) fn check_from(mv: &PointerMove, current: Option<i32>) -> Result<(), S
     Ok(())
 }
 
-pub(crate) fn insert_version<Q: Statement>(v: &ConfigVersionRecord) -> Q {
+fn insert_version<Q: Statement>(v: &ConfigVersionRecord) -> Q {
     Q::new(
         "INSERT INTO config_versions (id, tenant_id, version, document, document_format, canonical, checksum, \
          author_operator_id, author, reason, request_id, trace_id, created_at) \
@@ -69,7 +221,7 @@ pub(crate) fn insert_version<Q: Statement>(v: &ConfigVersionRecord) -> Q {
 }
 
 /// The inserts of a version's policies, connectors and secret references.
-pub(crate) fn insert_projection<Q: Statement>(
+fn insert_projection<Q: Statement>(
     v: &ConfigVersionRecord,
     projection: &ConfigProjection,
 ) -> Vec<Q> {
@@ -119,14 +271,14 @@ pub(crate) fn insert_projection<Q: Statement>(
     policies.chain(connectors).chain(secret_refs).collect()
 }
 
-pub(crate) fn latest_version<Q: Statement>(tenant: &str) -> Q {
+fn latest_version<Q: Statement>(tenant: &str) -> Q {
     Q::new(AssertSqlSafe(format!(
         "SELECT {VERSION_COLUMNS} FROM config_versions WHERE tenant_id = $1 ORDER BY version DESC LIMIT 1"
     )))
     .arg(tenant)
 }
 
-pub(crate) fn version<Q: Statement>(tenant: &str, version: i32) -> Q {
+fn one_version<Q: Statement>(tenant: &str, version: i32) -> Q {
     Q::new(AssertSqlSafe(format!(
         "SELECT {VERSION_COLUMNS} FROM config_versions WHERE tenant_id = $1 AND version = $2"
     )))
@@ -134,7 +286,7 @@ pub(crate) fn version<Q: Statement>(tenant: &str, version: i32) -> Q {
     .arg(version)
 }
 
-pub(crate) fn versions<Q: Statement>(tenant: &str, before: Option<i32>, limit: u32) -> Q {
+fn versions<Q: Statement>(tenant: &str, before: Option<i32>, limit: u32) -> Q {
     Q::new(AssertSqlSafe(format!(
         "SELECT {VERSION_COLUMNS} FROM config_versions WHERE tenant_id = $1 AND version < $2 \
          ORDER BY version DESC LIMIT $3"
@@ -144,13 +296,13 @@ pub(crate) fn versions<Q: Statement>(tenant: &str, before: Option<i32>, limit: u
     .arg(rows_limit(limit))
 }
 
-pub(crate) fn policies<Q: Statement>(tenant: &str, version: i32) -> Q {
+fn policies<Q: Statement>(tenant: &str, version: i32) -> Q {
     Q::new("SELECT name, spec FROM policies WHERE tenant_id = $1 AND version = $2 ORDER BY name")
         .arg(tenant)
         .arg(version)
 }
 
-pub(crate) fn connectors<Q: Statement>(tenant: &str, version: i32) -> Q {
+fn connectors<Q: Statement>(tenant: &str, version: i32) -> Q {
     Q::new(
         "SELECT name, base_url, auth_type, policy_name, spec FROM connectors \
          WHERE tenant_id = $1 AND version = $2 ORDER BY name",
@@ -159,7 +311,7 @@ pub(crate) fn connectors<Q: Statement>(tenant: &str, version: i32) -> Q {
     .arg(version)
 }
 
-pub(crate) fn secret_refs<Q: Statement>(tenant: &str, version: i32) -> Q {
+fn secret_refs<Q: Statement>(tenant: &str, version: i32) -> Q {
     Q::new(
         "SELECT reference, scheme, used_by FROM secret_refs WHERE tenant_id = $1 AND version = $2 ORDER BY used_by",
     )
@@ -167,21 +319,21 @@ pub(crate) fn secret_refs<Q: Statement>(tenant: &str, version: i32) -> Q {
     .arg(version)
 }
 
-pub(crate) fn pointer<Q: Statement>(tenant: &str) -> Q {
+fn pointer<Q: Statement>(tenant: &str) -> Q {
     Q::new(AssertSqlSafe(format!(
         "SELECT {POINTER_COLUMNS} FROM config_pointers WHERE tenant_id = $1"
     )))
     .arg(tenant)
 }
 
-pub(crate) fn pointers<Q: Statement>() -> Q {
+fn pointers<Q: Statement>() -> Q {
     Q::new(AssertSqlSafe(format!(
         "SELECT {POINTER_COLUMNS} FROM config_pointers ORDER BY tenant_id"
     )))
 }
 
 /// Points the tenant at `version_id`, returning the pointer row.
-pub(crate) fn upsert_pointer<Q: Statement>(mv: &PointerMove, version_id: Uuid) -> Q {
+fn upsert_pointer<Q: Statement>(mv: &PointerMove, version_id: Uuid) -> Q {
     Q::new(AssertSqlSafe(format!(
         "INSERT INTO config_pointers (tenant_id, config_version_id, active_version, generation, updated_by, reason, updated_at) \
          VALUES ($1, $2, $3, 1, $4, $5, $6) \
@@ -198,7 +350,7 @@ pub(crate) fn upsert_pointer<Q: Statement>(mv: &PointerMove, version_id: Uuid) -
     .arg(mv.created_at)
 }
 
-pub(crate) fn insert_move<Q: Statement>(mv: &PointerMove) -> Q {
+fn insert_move<Q: Statement>(mv: &PointerMove) -> Q {
     Q::new(
         "INSERT INTO config_pointer_history (id, tenant_id, action, from_version, to_version, operator_id, \
          operator_name, reason, request_id, trace_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -216,7 +368,7 @@ pub(crate) fn insert_move<Q: Statement>(mv: &PointerMove) -> Q {
     .arg(mv.created_at)
 }
 
-pub(crate) fn history<Q: Statement>(tenant: &str, limit: u32) -> Q {
+fn history<Q: Statement>(tenant: &str, limit: u32) -> Q {
     Q::new(AssertSqlSafe(format!(
         "SELECT {MOVE_COLUMNS} FROM config_pointer_history WHERE tenant_id = $1 \
          ORDER BY created_at DESC, id DESC LIMIT $2"
@@ -225,7 +377,7 @@ pub(crate) fn history<Q: Statement>(tenant: &str, limit: u32) -> Q {
     .arg(rows_limit(limit))
 }
 
-pub(crate) fn decode_version(row: &impl StoreRow) -> Result<ConfigVersionRecord, StoreError> {
+fn decode_version(row: &impl StoreRow) -> Result<ConfigVersionRecord, StoreError> {
     Ok(ConfigVersionRecord {
         id: row.get("id")?,
         tenant_id: row.get("tenant_id")?,
@@ -243,14 +395,14 @@ pub(crate) fn decode_version(row: &impl StoreRow) -> Result<ConfigVersionRecord,
     })
 }
 
-pub(crate) fn decode_policy(row: &impl StoreRow) -> Result<PolicyRow, StoreError> {
+fn decode_policy(row: &impl StoreRow) -> Result<PolicyRow, StoreError> {
     Ok(PolicyRow {
         name: row.get("name")?,
         spec: row.get("spec")?,
     })
 }
 
-pub(crate) fn decode_connector(row: &impl StoreRow) -> Result<ConnectorRow, StoreError> {
+fn decode_connector(row: &impl StoreRow) -> Result<ConnectorRow, StoreError> {
     Ok(ConnectorRow {
         name: row.get("name")?,
         base_url: row.get("base_url")?,
@@ -260,7 +412,7 @@ pub(crate) fn decode_connector(row: &impl StoreRow) -> Result<ConnectorRow, Stor
     })
 }
 
-pub(crate) fn decode_secret_ref(row: &impl StoreRow) -> Result<SecretRefRow, StoreError> {
+fn decode_secret_ref(row: &impl StoreRow) -> Result<SecretRefRow, StoreError> {
     Ok(SecretRefRow {
         reference: row.get("reference")?,
         scheme: row.get("scheme")?,
@@ -268,7 +420,7 @@ pub(crate) fn decode_secret_ref(row: &impl StoreRow) -> Result<SecretRefRow, Sto
     })
 }
 
-pub(crate) fn decode_pointer(row: &impl StoreRow) -> Result<ConfigPointer, StoreError> {
+fn decode_pointer(row: &impl StoreRow) -> Result<ConfigPointer, StoreError> {
     Ok(ConfigPointer {
         tenant_id: row.get("tenant_id")?,
         config_version_id: row.get("config_version_id")?,
@@ -280,7 +432,7 @@ pub(crate) fn decode_pointer(row: &impl StoreRow) -> Result<ConfigPointer, Store
     })
 }
 
-pub(crate) fn decode_move(row: &impl StoreRow) -> Result<PointerMove, StoreError> {
+fn decode_move(row: &impl StoreRow) -> Result<PointerMove, StoreError> {
     Ok(PointerMove {
         id: row.get("id")?,
         tenant_id: row.get("tenant_id")?,

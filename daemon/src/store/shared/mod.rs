@@ -1,17 +1,22 @@
-//! What the two SQL backends share for the resources whose statements read the same in both
-//! dialects (configs, tenant clients and impersonations, operators, audit): the SQL text, the
-//! binding of a record's fields and the decoding of a row into a record. Each backend still
-//! runs the statements, in its own transactions and with its own locking (Postgres row and
-//! advisory locks, SQLite `BEGIN IMMEDIATE`), so only those parts stay per backend.
+//! What the two SQL backends share: every resource whose statements read the same in both
+//! dialects (configs, tenant clients and impersonations, operators, audit, request log,
+//! events) is implemented once, for every `SqlBackend` (`backend.rs`), with its SQL, binding
+//! and row decoding in its file here. What differs per dialect is a `Dialect` hook: how a
+//! write transaction begins, the row locks only Postgres has, the advisory lock that
+//! serialises appends. Jobs, inbox, idempotency and quotas stay per backend.
 //!
 //! Statements use `$n` parameters, which sqlx's SQLite driver accepts as well. The dialects
 //! differ in column types (ids, times, JSON); `Param` and `Column` (in `codec.rs`) hide that.
 
-pub(super) mod audit;
-pub(super) mod configs;
-pub(super) mod operators;
-pub(super) mod tenants;
-
+mod audit;
+mod backend;
 mod codec;
+mod configs;
+mod events;
+mod operators;
+mod request_log;
+mod tenants;
 
-pub(super) use codec::{Filter, PgQuery, SqliteQuery, Statement, StoreRow};
+pub(super) use audit::append_in_tx;
+pub(super) use backend::{Conn, Dialect, Filter, SqlBackend, Statement, Tuple, Tx};
+pub(super) use codec::{Param, StoreRow};

@@ -4,7 +4,6 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::audit::append_in_tx;
 use super::job_rows::{JOB_COLUMNS, decode_job, follow_job, insert_job};
 use super::{SqliteStore, from_micros, parse_opt_uuid, parse_uuid, to_micros};
 use crate::model::dispatch::DispatchTicket;
@@ -12,6 +11,7 @@ use crate::model::jobs::{
     Claim, DlqBatchAudit, DlqQueueStats, FinishedAttempt, JobQuery, JobRecord, JobRowChange,
     JobStatus, Next, QueueStats, RunRecord,
 };
+use crate::store::shared::append_in_tx;
 use crate::store::{JobStore, StoreError, rows_limit};
 
 const RUN_COLUMNS: &str = "id, job_id, attempt, worker_id, started_at, finished_at, duration_ms, outcome, \

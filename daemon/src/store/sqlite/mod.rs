@@ -9,28 +9,24 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use orch_core::audit::AuditKey;
-use sqlx::Row;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    Sqlite, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool,
+    SqlitePoolOptions, SqliteQueryResult, SqliteSynchronous,
 };
+use sqlx::{Encode, Executor, Type};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::migrations::{self, SQLITE};
+use super::shared::{Dialect, Param, SqlBackend};
 use super::{Backend, MigrationStatus, Store, StoreError, StoreOptions};
 use crate::model::connection_url::ConnectionUrl;
 
-mod audit;
-mod configs;
-mod events;
 mod idempotency;
 mod inbox;
 mod job_rows;
 mod jobs;
-mod operators;
 mod quotas;
-mod request_log;
-mod tenants;
 
 /// Storage in an SQLite file.
 #[derive(Clone)]
@@ -104,12 +100,48 @@ impl SqliteStore {
         &self.pool
     }
 
-    /// A write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so writers
-    /// queue (busy timeout) instead of failing when a read transaction upgrades.
+    /// A write transaction (see `Dialect::BEGIN_WRITE`).
     pub(crate) async fn begin_write(
         &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    ) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.pool.begin_with(Sqlite::BEGIN_WRITE).await?)
+    }
+}
+
+impl Dialect for Sqlite {
+    /// Takes the write lock up front, so writers queue (busy timeout) instead of failing
+    /// when a read transaction upgrades. One writer at a time: no row locks are needed.
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    const FOR_UPDATE: &'static str = "";
+    const FOR_SHARE: &'static str = "";
+
+    fn encode<'q, P: Param<'q>>(value: P) -> impl Encode<'q, Self> + Type<Self> {
+        value.sqlite()
+    }
+
+    fn on(conn: &mut SqliteConnection) -> impl Executor<'_, Database = Self> {
+        conn
+    }
+
+    fn rows_affected(done: &SqliteQueryResult) -> u64 {
+        done.rows_affected()
+    }
+
+    /// Nothing to take: the write transaction already excludes every other writer.
+    async fn lock_appends(_conn: &mut SqliteConnection, _key: i64) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+impl SqlBackend for SqliteStore {
+    type Db = Sqlite;
+
+    fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    fn audit_key(&self) -> Result<&AuditKey, StoreError> {
+        SqliteStore::audit_key(self)
     }
 }
 
@@ -138,28 +170,10 @@ impl Store for SqliteStore {
     }
 
     async fn migration_status(&self) -> Result<MigrationStatus, StoreError> {
-        let exists: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        let applied = if exists > 0 {
-            sqlx::query("SELECT version, checksum, success FROM _sqlx_migrations ORDER BY version")
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|row| {
-                    Ok((
-                        row.try_get::<i64, _>("version")?,
-                        row.try_get::<Vec<u8>, _>("checksum")?,
-                        row.try_get::<bool, _>("success")?,
-                    ))
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()?
-        } else {
-            Vec::new()
-        };
-        migrations::status(SQLITE, &applied)
+        let table_exists = "SELECT count(*) > 0 AS present FROM sqlite_master \
+             WHERE type = 'table' AND name = '_sqlx_migrations'";
+        let mut conn = self.pool.acquire().await?;
+        migrations::read_status::<Sqlite>(&mut conn, SQLITE, table_exists).await
     }
 
     async fn close(&self) {

@@ -779,6 +779,47 @@ async fn dead_jobs_replay_and_purge(kind: Kind) {
     );
 }
 
+/// The console's DLQ page shows each queue's depth and how long its oldest dead job has
+/// waited: the stats name the earliest `dead_at` of the queue, not any.
+async fn dlq_stats_name_each_queues_oldest_dead_job(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let base = job("acme", "low", None).run_at + Duration::seconds(1);
+    // Out of order on purpose: the first to die is not the first enqueued.
+    for (queue, died_after_s) in [("low", 20), ("low", 0), ("low", 10), ("default", 5)] {
+        let mut j = job("acme", queue, None);
+        j.max_attempts = 1;
+        store.enqueue_job(&j).await.unwrap();
+        let at = base + Duration::seconds(died_after_s);
+        let c = store
+            .claim_jobs(queue, "w", at, at + Duration::seconds(30), 1)
+            .await
+            .unwrap()
+            .remove(0);
+        assert!(
+            store
+                .finish_job(j.id, c.fencing_token, &finish("failed", Next::Dead), at)
+                .await
+                .unwrap()
+        );
+    }
+    let stats = store.dlq_stats().await.unwrap();
+    let rows: Vec<_> = stats
+        .iter()
+        .map(|s| (s.queue.as_str(), s.depth, s.oldest_dead_at))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("webhook", 0, None),
+            ("critical", 0, None),
+            ("default", 1, Some(base + Duration::seconds(5))),
+            ("low", 3, Some(base)),
+        ]
+    );
+}
+
 async fn replay_drops_a_dedupe_key_a_live_job_holds(kind: Kind) {
     let Some((_db, store)) = migrated(kind).await else {
         return;
@@ -1036,5 +1077,6 @@ both_backends!(
     a_stale_fencing_token_cannot_finish_or_heartbeat,
     retries_throttles_and_dead_letters,
     dead_jobs_replay_and_purge,
+    dlq_stats_name_each_queues_oldest_dead_job,
     replay_drops_a_dedupe_key_a_live_job_holds
 );

@@ -16,6 +16,7 @@ mod hardening;
 mod health;
 mod idempotency;
 mod impersonation;
+mod inbox;
 mod jobs;
 mod metrics;
 mod operators;

@@ -25,6 +25,7 @@ mod rbac;
 mod request_log;
 mod resilience;
 mod tenant_auth;
+mod traces;
 
 pub(crate) mod webhooks;
 mod workers;

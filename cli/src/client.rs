@@ -37,6 +37,7 @@ use orch_core::api::operators::{
     CreateOperatorRequest, IssuedOperatorKey, OperatorView, ReasonRequest,
 };
 use orch_core::api::sse::{SseMessage, SseParser};
+use orch_core::api::traces::TraceView;
 use orch_core::audit::AuditRecord;
 use orch_core::problem::Problem;
 use orch_core::request_id::generate_request_id;
@@ -510,6 +511,13 @@ impl Client {
             Vec::new()
         };
         self.send(Method::GET, &path, &query, None::<&()>).await
+    }
+
+    /// `GET /v1/admin/traces/{trace_id}`: the trace's deliveries, jobs with their runs, and
+    /// events, as orchd assembles them (bounded; `truncated` says when it was cut).
+    pub async fn get_trace(&self, trace_id: &str) -> Result<TraceView, ClientError> {
+        let path = format!("v1/admin/traces/{trace_id}");
+        self.send(Method::GET, &path, &[], None::<&()>).await
     }
 
     /// `POST /v1/admin/inbox/{id}/replay`: a new webhook job for the row.

@@ -171,6 +171,10 @@ async fn bench(n: usize, postgres: bool) -> anyhow::Result<()> {
                 .receive_stripe(&Delivery {
                     tenant: TENANT,
                     signature: Some(&sig),
+                    headers: &[
+                        ("content-type", "application/json"),
+                        ("stripe-signature", &sig),
+                    ],
                     body: &body,
                     request_id: "bench",
                     trace: &trace,

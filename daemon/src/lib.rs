@@ -25,4 +25,5 @@ pub mod store;
 pub mod telemetry;
 pub mod tenant_config;
 pub mod tls;
+pub mod traces;
 pub mod webhooks;

@@ -275,6 +275,7 @@ impl Application {
             audit.clone(),
         );
         let event_log = crate::events::log::EventLog::new(store.clone());
+        let traces = crate::traces::TraceService::new(store.clone());
         let execute = crate::executor::service::ExecuteService::new(
             configs.active_configs().clone(),
             executor.clone(),
@@ -307,6 +308,7 @@ impl Application {
             inbox,
             quotas,
             jobs,
+            traces,
             execute,
         };
         Ok(Self {

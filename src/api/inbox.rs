@@ -1,6 +1,8 @@
 //! The webhook ingress answer (`POST /webhooks/stripe[/{tenant}]`) and the inbox admin API
 //! (`/v1/admin/inbox*`).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -42,6 +44,11 @@ pub struct InboxView {
     /// E.g. that no route matched the event type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The request headers kept of the delivery, by lower-case name: content type and
+    /// length, user agent, and `stripe-signature` with every signature value redacted (only
+    /// `t=` is kept). Absent for rows received before orchd kept them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<BTreeMap<String, String>>,
     /// With `?payload=true` only: the raw body as received, byte-identical.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,

@@ -15,3 +15,4 @@ pub mod jobs;
 pub mod list;
 pub mod operators;
 pub mod sse;
+pub mod traces;

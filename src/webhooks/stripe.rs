@@ -183,6 +183,49 @@ pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     )
 }
 
+/// What stands in for a signature value wherever a `Stripe-Signature` header is kept.
+pub const REDACTED: &str = "[redacted]";
+
+/// Longest scheme name kept by [`redact_header`]; longer keys are not Stripe's.
+const MAX_KEPT_KEY: usize = 16;
+/// Elements kept by [`redact_header`]; Stripe sends a handful.
+const MAX_KEPT_ELEMENTS: usize = 16;
+
+/// The `Stripe-Signature` header as it may be stored and shown to operators: `t=` (when
+/// it is a timestamp) is kept, every other element's value becomes [`REDACTED`], so one sees
+/// when and with which schemes a delivery was signed but never a signature, which would be
+/// an oracle for the secret. Keys that are not short alphanumeric names, elements without
+/// `=` and anything past the first 16 elements are redacted whole; nothing of the input's
+/// values survives but a numeric `t`.
+pub fn redact_header(header: &str) -> String {
+    let mut kept: Vec<String> = Vec::new();
+    for item in header.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        if kept.len() == MAX_KEPT_ELEMENTS {
+            kept.push(REDACTED.to_owned());
+            break;
+        }
+        let element = match item.split_once('=') {
+            Some(("t", value))
+                if !value.is_empty()
+                    && value.len() <= 20
+                    && value.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                format!("t={value}")
+            }
+            Some((key, _))
+                if !key.is_empty()
+                    && key.len() <= MAX_KEPT_KEY
+                    && key.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+            {
+                format!("{key}={REDACTED}")
+            }
+            _ => REDACTED.to_owned(),
+        };
+        kept.push(element);
+    }
+    kept.join(",")
+}
+
 /// The HMAC state after absorbing `"{t}.{body}"`.
 fn signed_mac(secret: &[u8], timestamp: i64, body: &[u8]) -> HmacSha256 {
     // HMAC accepts keys of any length; this cannot fail.
@@ -374,5 +417,27 @@ mod tests {
         let err = check(Some(&header), BODY, &[SECRET], T).unwrap_err();
         let shown = format!("{err} {err:?}");
         assert!(!shown.contains(V1) && !shown.contains(SECRET));
+    }
+
+    #[test]
+    fn redacted_headers_keep_the_timestamp_and_no_signature() {
+        let header = format!("t={T},v1={V1},v0={}", "ab".repeat(32));
+        let redacted = redact_header(&header);
+        assert_eq!(redacted, format!("t={T},v1=[redacted],v0=[redacted]"));
+        assert!(!redacted.contains(V1) && !redacted.contains("abab"));
+        // Whatever arrives, only a numeric t survives.
+        for (input, want) in [
+            ("", ""),
+            (" t=12 , v1=aa ", "t=12,v1=[redacted]"),
+            ("t=12x,v1=aa", "t=[redacted],v1=[redacted]"),
+            ("v1aa,=bb", "[redacted],[redacted]"),
+            ("weird key=aa,t=", "[redacted],t=[redacted]"),
+            ("v1=aa=bb", "v1=[redacted]"),
+        ] {
+            assert_eq!(redact_header(input), want, "{input}");
+        }
+        let many = vec!["v1=aa"; 40].join(",");
+        assert_eq!(redact_header(&many).split(',').count(), 17);
+        assert!(!redact_header(&many).contains("aa"));
     }
 }

@@ -200,10 +200,26 @@ fn print_row(ctx: &mut Ctx<'_, '_>, row: &InboxView) -> Result<(), CliError> {
                 ("trace", output::or_dash(row.trace_id.as_deref())),
                 ("payload", format!("{} bytes", row.payload_size)),
                 ("note", output::or_dash(row.note.as_deref())),
+                ("request headers", request_headers(row)),
             ]);
             output::write_table(ctx.io.stdout, &table)
         }
         format => output::write_data(ctx.io.stdout, format, row),
+    }
+}
+
+/// The kept request headers, one `name: value` per line (signature values arrive redacted).
+fn request_headers(row: &InboxView) -> String {
+    let lines: Vec<String> = row
+        .request_headers
+        .iter()
+        .flatten()
+        .map(|(name, value)| format!("{name}: {value}"))
+        .collect();
+    if lines.is_empty() {
+        "-".to_owned()
+    } else {
+        lines.join("\n")
     }
 }
 

@@ -1,17 +1,14 @@
 //! `orchctl trace TRACE_ID`: everything recorded for one trace, as a tree — webhook
 //! deliveries (inbox rows), the jobs they or the request made, each job's runs (its calls
-//! upstream), then the trace's events in order. Built from the event log's `trace_id`
-//! filter, then each inbox row and job read by id (`read`).
+//! upstream), then the trace's events in order. orchd assembles it
+//! (`GET /v1/admin/traces/{trace_id}`, `read`); a trace longer than orchd shows is cut, and
+//! the tree says so on stderr.
 
 use clap::Args;
-use orch_core::api::events::{EventListQuery, EventView};
-use orch_core::api::inbox::InboxView;
 use orch_core::api::jobs::{JobView, RunView};
-use orch_core::api::list::MAX_LIMIT;
-use serde::Serialize;
-use uuid::Uuid;
+use orch_core::api::traces::{JobNode, TraceView};
+use orch_core::trace::TraceId;
 
-use crate::commands::args::collect_pages;
 use crate::error::CliError;
 use crate::output::{self, OutputFormat};
 use crate::session::Ctx;
@@ -25,111 +22,45 @@ pub struct TraceArgs {
 }
 
 fn parse_trace_id(s: &str) -> Result<String, String> {
-    let id = s.trim().to_ascii_lowercase();
-    if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) && id != "0".repeat(32) {
-        Ok(id)
-    } else {
-        Err("a trace id is 32 hex digits, not all zero".to_owned())
-    }
-}
-
-/// The trace as `-o json|yaml` prints it.
-#[derive(Debug, Serialize)]
-pub struct TraceView {
-    pub trace_id: String,
-    pub inbox: Vec<InboxView>,
-    pub jobs: Vec<JobView>,
-    pub events: Vec<EventView>,
+    TraceId::from_hex(&s.trim().to_ascii_lowercase())
+        .map(|id| id.to_hex())
+        .ok_or_else(|| "a trace id is 32 hex digits, not all zero".to_owned())
 }
 
 pub async fn run(args: &TraceArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliError> {
     let session = ctx.session().await?;
-    let query = EventListQuery {
-        trace_id: Some(args.trace_id.clone()),
-        limit: Some(MAX_LIMIT),
-        ..EventListQuery::default()
-    };
-    let mut events = collect_pages(
-        true,
-        None,
-        ctx.io.is_terminal.then_some(&mut *ctx.io.stderr),
-        |cursor| {
-            let query = EventListQuery {
-                cursor,
-                ..query.clone()
-            };
-            let client = session.client.clone();
-            async move { client.list_events(&query).await }
-        },
-    )
-    .await?
-    .items;
-    if events.is_empty() {
-        return Err(CliError::NotFound(format!(
-            "nothing is recorded for trace {}",
-            args.trace_id
-        )));
-    }
-    events.sort_by_key(|e| e.id);
-    let mut inbox = Vec::new();
-    for id in first_seen(events.iter().filter_map(|e| e.inbox_id)) {
-        inbox.push(session.client.get_inbox(id, false).await?);
-    }
-    // Jobs named by events, and those of the inbox rows (a replay's job may have no event
-    // of this trace yet).
-    let job_ids = first_seen(
-        events
-            .iter()
-            .filter_map(|e| e.job_id)
-            .chain(inbox.iter().flat_map(|row| row.job_ids.iter().copied())),
-    );
-    let mut jobs = Vec::new();
-    for id in job_ids {
-        jobs.push(session.client.get_job(id).await?);
-    }
-    let trace = TraceView {
-        trace_id: args.trace_id.clone(),
-        inbox,
-        jobs,
-        events,
-    };
+    let trace = session.client.get_trace(&args.trace_id).await?;
     match ctx.format() {
-        OutputFormat::Table => output::write_line(ctx.io.stdout, &render_tree(&trace)),
+        OutputFormat::Table => {
+            output::write_line(ctx.io.stdout, &render_tree(&trace))?;
+            if trace.truncated {
+                output::write_line(
+                    ctx.io.stderr,
+                    "The trace holds more than orchd shows at once: the oldest deliveries, \
+                     jobs and events and the newest runs of each job are listed.",
+                )?;
+            }
+            Ok(())
+        }
         format => output::write_data(ctx.io.stdout, format, &trace),
     }
 }
 
-/// The ids in the order they first appear, each once.
-fn first_seen(ids: impl Iterator<Item = Uuid>) -> Vec<Uuid> {
-    let mut out: Vec<Uuid> = Vec::new();
-    for id in ids {
-        if !out.contains(&id) {
-            out.push(id);
-        }
-    }
-    out
-}
-
 /// The tree: inbox rows with their jobs, jobs of no inbox row, then the events.
 pub fn render_tree(t: &TraceView) -> String {
+    let tree = t.tree();
     let mut lines = vec![format!("trace {}", t.trace_id)];
-    let linked: Vec<Uuid> = t.inbox.iter().flat_map(|r| r.job_ids.clone()).collect();
-    let loose: Vec<&JobView> = t.jobs.iter().filter(|j| !linked.contains(&j.id)).collect();
     let mut roots: Vec<Vec<String>> = Vec::new();
-    for row in &t.inbox {
+    for delivery in &tree.deliveries {
+        let row = delivery.inbox;
         let mut node = vec![format!(
             "webhook {} {} {} · {} · {} · inbox {}",
             row.provider, row.event_id, row.event_type, row.tenant, row.status, row.id
         )];
-        let jobs: Vec<&JobView> = t
-            .jobs
-            .iter()
-            .filter(|j| row.job_ids.contains(&j.id))
-            .collect();
-        node.extend(children(jobs.iter().map(|j| job_node(j)).collect()));
+        node.extend(children(delivery.jobs.iter().map(job_node).collect()));
         roots.push(node);
     }
-    for job in loose {
+    for job in &tree.jobs {
         roots.push(job_node(job));
     }
     let mut events = vec![format!("events ({})", t.events.len())];
@@ -149,7 +80,8 @@ pub fn render_tree(t: &TraceView) -> String {
     lines.join("\n")
 }
 
-fn job_node(job: &JobView) -> Vec<String> {
+fn job_node(node: &JobNode<'_>) -> Vec<String> {
+    let job: &JobView = node.job;
     let what = match (&job.connector, &job.operation) {
         (Some(c), Some(o)) => format!(" {c}.{o}"),
         _ => String::new(),

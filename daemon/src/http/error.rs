@@ -20,6 +20,7 @@ use crate::quotas::QuotaError;
 use crate::resilience::reset::ResetError;
 use crate::store::StoreError;
 use crate::tenant_config::service::ConfigError;
+use crate::traces::TraceError;
 use crate::webhooks::inbox::InboxError;
 use crate::webhooks::ingress::IngressError;
 
@@ -357,6 +358,18 @@ impl From<InboxError> for AppError {
             InboxError::NotFound(id) => AppError::not_found(format!("no inbox row {id}")),
             busy @ InboxError::Busy(_) => AppError::new(ErrorCode::Conflict, busy.to_string()),
             InboxError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<TraceError> for AppError {
+    fn from(err: TraceError) -> Self {
+        match err {
+            invalid @ TraceError::InvalidId => {
+                AppError::invalid_field("trace_id", invalid.to_string())
+            }
+            missing @ TraceError::NotFound(_) => AppError::not_found(missing.to_string()),
+            TraceError::Store(e) => e.into(),
         }
     }
 }

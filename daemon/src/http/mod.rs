@@ -77,6 +77,8 @@ pub struct AppState {
     pub execute: crate::executor::service::ExecuteService,
     /// Jobs: enqueue, read, cancel, the DLQ.
     pub jobs: crate::jobs::service::JobService,
+    /// One trace's deliveries, jobs, runs and events.
+    pub traces: crate::traces::TraceService,
 }
 
 /// The whole application router. Every node serves the probes; the tenant, admin and

@@ -1,6 +1,8 @@
 //! The webhook inbox as stored: one row per delivery, what storing a delivery takes and
 //! gives back, list filters, and how a job's status moves its row.
 
+use std::collections::BTreeMap;
+
 use orch_core::api::inbox::InboxView;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -27,6 +29,9 @@ pub struct InboxRecord {
     pub note: Option<String>,
     pub trace_id: Option<String>,
     pub request_id: Option<String>,
+    /// The delivery's request headers as ingress kept them (allow-listed and redacted, see
+    /// `webhooks::ingress`); `None` for rows from before they were kept.
+    pub request_headers: Option<BTreeMap<String, String>>,
     pub received_at: OffsetDateTime,
     pub processed_at: Option<OffsetDateTime>,
     pub updated_at: OffsetDateTime,
@@ -49,6 +54,7 @@ impl InboxRecord {
             trace_id: self.trace_id.clone(),
             payload_size: self.payload_size,
             note: self.note.clone(),
+            request_headers: self.request_headers.clone(),
             payload,
         }
     }
@@ -92,6 +98,10 @@ pub struct InboxQuery {
     pub since: Option<OffsetDateTime>,
     /// Received before.
     pub until: Option<OffsetDateTime>,
+    /// Only rows of this trace (their delivery's request).
+    pub trace_id: Option<String>,
+    /// Only these rows (empty: no restriction).
+    pub ids: Vec<Uuid>,
     pub before: Option<Uuid>,
     pub limit: u32,
 }

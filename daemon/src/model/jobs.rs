@@ -185,6 +185,8 @@ pub struct JobQuery {
     pub dead_since: Option<OffsetDateTime>,
     /// Dead before.
     pub dead_until: Option<OffsetDateTime>,
+    /// Only jobs of this trace (the request that made them).
+    pub trace_id: Option<String>,
     /// Only these jobs (empty: no restriction).
     pub ids: Vec<Uuid>,
     pub before: Option<Uuid>,

@@ -35,6 +35,7 @@ pub const POSTGRES: &[EmbeddedMigration] = embed!(
         (1, "schema v0", "0001_schema_v0.sql"),
         (2, "job indexes", "0002_job_indexes.sql"),
         (3, "live job counts", "0003_live_job_counts.sql"),
+        (4, "inbox request headers", "0004_inbox_request_headers.sql"),
     ]
 );
 
@@ -44,6 +45,7 @@ pub const SQLITE: &[EmbeddedMigration] = embed!(
         (1, "schema v0", "0001_schema_v0.sql"),
         (2, "job indexes", "0002_job_indexes.sql"),
         (3, "live job counts", "0003_live_job_counts.sql"),
+        (4, "inbox request headers", "0004_inbox_request_headers.sql"),
     ]
 );
 
@@ -162,11 +164,12 @@ mod tests {
             .iter()
             .map(|x| (x.version, x.checksum.to_vec(), true))
             .collect();
+        let versions: Vec<i64> = POSTGRES.iter().map(|m| m.version).collect();
         let s = status(POSTGRES, &[]).unwrap();
-        assert_eq!(s.pending, vec![1, 2, 3]);
+        assert_eq!(s.pending, versions);
         assert!(!s.is_current());
         let s = status(POSTGRES, &all[..1]).unwrap();
-        assert_eq!(s.pending, vec![2, 3]);
+        assert_eq!(s.pending, versions[1..]);
         let s = status(POSTGRES, &all).unwrap();
         assert!(s.is_current());
         let mut changed = all.clone();

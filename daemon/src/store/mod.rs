@@ -389,6 +389,13 @@ pub trait JobStore {
     async fn list_jobs(&self, query: &JobQuery) -> Result<Vec<JobRecord>, StoreError>;
     /// In attempt order.
     async fn job_runs(&self, job_id: Uuid) -> Result<Vec<RunRecord>, StoreError>;
+    /// The runs of each of `job_ids`: the newest `per_job` of a job (one throttled for hours
+    /// has a run per try), in job id then attempt order. Unknown ids have none.
+    async fn runs_of_jobs(
+        &self,
+        job_ids: &[Uuid],
+        per_job: u32,
+    ) -> Result<Vec<RunRecord>, StoreError>;
     /// `queued` → `cancelled` for the tenant's job: `NotFound` if there is none, `Conflict`
     /// if it is not queued.
     async fn cancel_job(

@@ -4,8 +4,10 @@
 //! store transaction (inbox row + body + `webhook` job) → dispatch. Every
 //! outcome is counted in `orch_webhooks_total{provider,tenant,outcome}` and recorded as a
 //! `webhook.*` event (never with the payload). The caller answers 2xx only for `Ok`, which
-//! comes after the commit.
+//! comes after the commit. The row keeps a few of the request's headers for operators
+//! ([`kept_headers`]): an allow-list, with the signature values redacted.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,6 +31,17 @@ use crate::tenant_config::active::ActiveConfigs;
 pub const WEBHOOK_MAX_ATTEMPTS: i32 = 5;
 /// Longest accepted event id and type.
 const MAX_EVENT_FIELD: usize = 255;
+/// The request headers an inbox row keeps (lower-case names): enough to tell who sent a
+/// delivery, what and how big, and when and with which schemes it was signed — never a
+/// credential. Everything else (cookies, `Authorization`, proxies' headers) is dropped.
+const KEPT_HEADERS: [&str; 4] = [
+    "content-type",
+    "content-length",
+    "user-agent",
+    "stripe-signature",
+];
+/// Longest header value kept (a user agent can be anything the sender likes).
+const MAX_KEPT_HEADER_CHARS: usize = 256;
 /// The `tenant` metric label of deliveries for tenants orchd does not serve (bounded, so
 /// guessed tenant names cannot grow the label set).
 const UNKNOWN_TENANT_LABEL: &str = "_unknown";
@@ -96,6 +109,9 @@ pub struct Delivery<'a> {
     pub tenant: &'a str,
     /// The `Stripe-Signature` header, if sent.
     pub signature: Option<&'a str>,
+    /// Every request header that is text, in the order received (the row keeps only
+    /// [`kept_headers`] of them).
+    pub headers: &'a [(&'a str, &'a str)],
     /// The raw body, exactly as received.
     pub body: &'a [u8],
     pub request_id: &'a str,
@@ -226,6 +242,7 @@ impl Ingress {
             note: None,
             trace_id: Some(d.trace.trace_id.to_hex()),
             request_id: Some(d.request_id.to_owned()),
+            request_headers: Some(kept_headers(d.headers)),
             received_at: now,
             processed_at: None,
             updated_at: now,
@@ -358,6 +375,30 @@ impl Ingress {
     }
 }
 
+/// The headers of [`KEPT_HEADERS`] that were sent (the first of a repeated one), by
+/// lower-case name, values cut to [`MAX_KEPT_HEADER_CHARS`]; `stripe-signature` with every
+/// signature value redacted ([`stripe::redact_header`]).
+pub fn kept_headers(sent: &[(&str, &str)]) -> BTreeMap<String, String> {
+    let mut kept = BTreeMap::new();
+    for (name, value) in sent {
+        let name = name.to_ascii_lowercase();
+        if !KEPT_HEADERS.contains(&name.as_str()) || kept.contains_key(&name) {
+            continue;
+        }
+        let value = if name == "stripe-signature" {
+            stripe::redact_header(value)
+        } else {
+            value
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(MAX_KEPT_HEADER_CHARS)
+                .collect()
+        };
+        kept.insert(name, value);
+    }
+    kept
+}
+
 fn bytes(value: &SecretValue) -> Vec<u8> {
     value.expose().as_bytes().to_vec()
 }
@@ -413,6 +454,43 @@ mod tests {
         }
         let long = format!(r#"{{"id":"{}","type":"x"}}"#, "e".repeat(256));
         assert!(event_head(long.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn only_allow_listed_headers_are_kept_and_signatures_are_redacted() {
+        let signature = format!("t=1492774577,v1={},v0={}", "a1".repeat(32), "b2".repeat(32));
+        let long_agent = "x".repeat(1000);
+        let sent = [
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("stripe-signature", signature.as_str()),
+            ("Stripe-Signature", "t=1,v1=second"),
+            ("user-agent", long_agent.as_str()),
+            ("authorization", "Bearer secret-token"),
+            ("cookie", "session=secret"),
+            ("x-forwarded-for", "10.0.0.1"),
+            ("content-length", "42"),
+        ];
+        let kept = kept_headers(&sent);
+        assert_eq!(
+            kept.keys().map(String::as_str).collect::<Vec<_>>(),
+            [
+                "content-length",
+                "content-type",
+                "stripe-signature",
+                "user-agent"
+            ]
+        );
+        assert_eq!(
+            kept["stripe-signature"],
+            "t=1492774577,v1=[redacted],v0=[redacted]"
+        );
+        assert_eq!(kept["content-type"], "application/json; charset=utf-8");
+        assert_eq!(kept["user-agent"].len(), MAX_KEPT_HEADER_CHARS);
+        let text = format!("{kept:?}");
+        for secret in ["a1a1", "b2b2", "second", "secret", "10.0.0.1"] {
+            assert!(!text.contains(secret), "{secret} kept: {text}");
+        }
+        assert!(kept_headers(&[]).is_empty());
     }
 
     #[test]

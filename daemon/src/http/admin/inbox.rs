@@ -44,6 +44,7 @@ pub async fn list(
         until: parse_time("until", p.until.as_deref())?,
         before,
         limit: effective_limit(p.limit),
+        ..InboxQuery::default()
     };
     Ok(Json(state.inbox.list(&query).await?))
 }

@@ -21,6 +21,7 @@ mod impersonations;
 mod inbox;
 mod jobs;
 mod operators;
+mod traces;
 mod whoami;
 
 macro_rules! admin_routes {
@@ -92,4 +93,5 @@ admin_routes! {
     GET  "/v1/admin/inbox"                    "inbox.list"         => Read,            inbox::list;
     GET  "/v1/admin/inbox/{id}"               "inbox.get"          => Read,            inbox::get;
     POST "/v1/admin/inbox/{id}/replay"        "inbox.replay"       => InboxReplay,     inbox::replay;
+    GET  "/v1/admin/traces/{trace_id}"       "traces.get"         => Read,            traces::get;
 }

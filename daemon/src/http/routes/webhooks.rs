@@ -54,12 +54,18 @@ async fn receive(
         .get(stripe::HEADER)
         // A header that is not text cannot match any signature.
         .map(|v| v.to_str().unwrap_or("\u{fffd}"));
+    // The headers that are text; ingress keeps an allow-listed, redacted few on the row.
+    let sent: Vec<(&str, &str)> = headers
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+        .collect();
     let tenant_name = tenant.clone().unwrap_or_default();
     let refuse = |error: IngressError, size: &[u8]| {
         state.ingress.refuse(
             &Delivery {
                 tenant: &tenant_name,
                 signature,
+                headers: &sent,
                 body: size,
                 request_id: &ctx.request_id,
                 trace: &ctx.trace,
@@ -87,6 +93,7 @@ async fn receive(
         .receive_stripe(&Delivery {
             tenant: &tenant,
             signature,
+            headers: &sent,
             body: &bytes,
             request_id: &ctx.request_id,
             trace: &ctx.trace,

@@ -1,6 +1,9 @@
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use orch_core::audit::AuditDraft;
 use sqlx::postgres::PgRow;
+use sqlx::types::Json;
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -14,7 +17,7 @@ use crate::store::{InboxStore, StoreError, rows_limit};
 
 const COLUMNS: &str = "w.id, w.provider, w.tenant_id, w.event_id, w.event_type, w.status, w.payload_ref, \
      w.payload_size, w.payload_sha256, w.signature_timestamp, w.note, w.trace_id, w.request_id, \
-     w.received_at, w.processed_at, w.updated_at";
+     w.request_headers, w.received_at, w.processed_at, w.updated_at";
 /// The row's jobs, oldest first (UUIDv7 ids order by creation).
 const JOB_IDS: &str =
     "ARRAY(SELECT j.id FROM jobs j WHERE j.inbox_id = w.id ORDER BY j.id) AS job_ids";
@@ -34,8 +37,8 @@ impl InboxStore for PgStore {
             let inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO webhook_inbox AS w (id, provider, tenant_id, event_id, event_type, status, payload, \
                  payload_ref, payload_size, payload_sha256, signature_timestamp, note, trace_id, request_id, \
-                 received_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, 'received', $6, $7, $8, $9, $10, NULL, $11, $12, $13, $13) \
+                 request_headers, received_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, 'received', $6, $7, $8, $9, $10, NULL, $11, $12, $13, $14, $14) \
                  ON CONFLICT (provider, tenant_id, event_id) DO NOTHING RETURNING {COLUMNS}"
             )))
             .bind(r.id)
@@ -50,6 +53,7 @@ impl InboxStore for PgStore {
             .bind(r.signature_timestamp)
             .bind(&r.trace_id)
             .bind(&r.request_id)
+            .bind(r.request_headers.as_ref().map(Json))
             .bind(r.received_at)
             .fetch_optional(&mut *tx)
             .await?;
@@ -157,6 +161,14 @@ impl InboxStore for PgStore {
         if let Some(v) = q.until {
             b.push(" AND w.received_at < ").push_bind(v);
         }
+        if let Some(v) = &q.trace_id {
+            b.push(" AND w.trace_id = ").push_bind(v);
+        }
+        if !q.ids.is_empty() {
+            b.push(" AND w.id = ANY(")
+                .push_bind(q.ids.clone())
+                .push(")");
+        }
         if let Some(v) = q.before {
             b.push(" AND w.id < ").push_bind(v);
         }
@@ -253,6 +265,9 @@ fn decode(row: &PgRow, with_jobs: bool) -> Result<InboxRecord, StoreError> {
         note: row.try_get("note")?,
         trace_id: row.try_get("trace_id")?,
         request_id: row.try_get("request_id")?,
+        request_headers: row
+            .try_get::<Option<Json<BTreeMap<String, String>>>, _>("request_headers")?
+            .map(|Json(headers)| headers),
         received_at: row.try_get("received_at")?,
         processed_at: row.try_get("processed_at")?,
         updated_at: row.try_get("updated_at")?,

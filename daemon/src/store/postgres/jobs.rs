@@ -82,6 +82,9 @@ impl JobStore for PgStore {
         if let Some(v) = q.dead_until {
             b.push(" AND dead_at < ").push_bind(v);
         }
+        if let Some(v) = &q.trace_id {
+            b.push(" AND trace_id = ").push_bind(v);
+        }
         if !q.ids.is_empty() {
             b.push(" AND id = ANY(").push_bind(q.ids.clone()).push(")");
         }
@@ -100,6 +103,27 @@ impl JobStore for PgStore {
             "SELECT {RUN_COLUMNS} FROM runs WHERE job_id = $1 ORDER BY attempt, started_at"
         )))
         .bind(job_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(decode_run).collect()
+    }
+
+    async fn runs_of_jobs(
+        &self,
+        job_ids: &[Uuid],
+        per_job: u32,
+    ) -> Result<Vec<RunRecord>, StoreError> {
+        if job_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RUN_COLUMNS} FROM (SELECT {RUN_COLUMNS}, row_number() OVER \
+             (PARTITION BY job_id ORDER BY started_at DESC, id DESC) AS newest \
+             FROM runs WHERE job_id = ANY($1)) r \
+             WHERE newest <= $2 ORDER BY job_id, attempt, started_at"
+        )))
+        .bind(job_ids)
+        .bind(i64::from(per_job))
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(decode_run).collect()

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use orch_core::audit::AuditDraft;
 use sqlx::sqlite::SqliteRow;
@@ -14,7 +16,7 @@ use crate::store::{InboxStore, StoreError, rows_limit};
 
 const COLUMNS: &str = "w.id, w.provider, w.tenant_id, w.event_id, w.event_type, w.status, w.payload_ref, \
      w.payload_size, w.payload_sha256, w.signature_timestamp, w.note, w.trace_id, w.request_id, \
-     w.received_at, w.processed_at, w.updated_at";
+     w.request_headers, w.received_at, w.processed_at, w.updated_at";
 /// The row's jobs, oldest first (UUIDv7 ids order by creation), comma-separated.
 const JOB_IDS: &str = "(SELECT group_concat(id, ',') FROM (SELECT j.id FROM jobs j \
      WHERE j.inbox_id = w.id ORDER BY j.id)) AS job_ids";
@@ -59,8 +61,8 @@ impl InboxStore for SqliteStore {
         sqlx::query(
             "INSERT INTO webhook_inbox (id, provider, tenant_id, event_id, event_type, status, payload, \
              payload_ref, payload_size, payload_sha256, signature_timestamp, note, trace_id, request_id, \
-             received_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+             request_headers, received_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
         )
         .bind(r.id.to_string())
         .bind(&r.provider)
@@ -74,6 +76,7 @@ impl InboxStore for SqliteStore {
         .bind(r.signature_timestamp)
         .bind(&r.trace_id)
         .bind(&r.request_id)
+        .bind(headers_text(r.request_headers.as_ref())?)
         .bind(to_micros(r.received_at))
         .bind(to_micros(r.received_at))
         .execute(&mut *tx)
@@ -139,6 +142,17 @@ impl InboxStore for SqliteStore {
         }
         if let Some(v) = q.until {
             b.push(" AND w.received_at < ").push_bind(to_micros(v));
+        }
+        if let Some(v) = &q.trace_id {
+            b.push(" AND w.trace_id = ").push_bind(v.clone());
+        }
+        if !q.ids.is_empty() {
+            b.push(" AND w.id IN (");
+            let mut ids = b.separated(", ");
+            for id in &q.ids {
+                ids.push_bind(id.to_string());
+            }
+            b.push(")");
         }
         if let Some(v) = q.before {
             b.push(" AND w.id < ").push_bind(v.to_string());
@@ -212,6 +226,13 @@ async fn get(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<InboxRecord
     row.as_ref().map(decode).transpose()
 }
 
+/// The headers as the JSON text the column holds.
+fn headers_text(headers: Option<&BTreeMap<String, String>>) -> Result<Option<String>, StoreError> {
+    headers
+        .map(|h| serde_json::to_string(h).map_err(|e| StoreError::Other(e.to_string())))
+        .transpose()
+}
+
 fn blob_id(reference: &str) -> Result<Uuid, StoreError> {
     reference
         .strip_prefix(BLOB_REF_PREFIX)
@@ -246,6 +267,13 @@ fn decode(row: &SqliteRow) -> Result<InboxRecord, StoreError> {
         note: row.try_get("note")?,
         trace_id: row.try_get("trace_id")?,
         request_id: row.try_get("request_id")?,
+        request_headers: row
+            .try_get::<Option<String>, _>("request_headers")?
+            .map(|text| {
+                serde_json::from_str(&text)
+                    .map_err(|e| StoreError::Corrupt(format!("webhook_inbox.request_headers: {e}")))
+            })
+            .transpose()?,
         received_at: from_micros(row.try_get("received_at")?)?,
         processed_at: time("processed_at")?,
         updated_at: from_micros(row.try_get("updated_at")?)?,

@@ -73,6 +73,9 @@ impl JobStore for SqliteStore {
         if let Some(v) = q.dead_until {
             b.push(" AND dead_at < ").push_bind(to_micros(v));
         }
+        if let Some(v) = &q.trace_id {
+            b.push(" AND trace_id = ").push_bind(v.clone());
+        }
         if !q.ids.is_empty() {
             b.push(" AND id IN (");
             let mut ids = b.separated(", ");
@@ -97,6 +100,30 @@ impl JobStore for SqliteStore {
         .bind(job_id.to_string())
         .fetch_all(self.pool())
         .await?;
+        rows.iter().map(decode_run).collect()
+    }
+
+    async fn runs_of_jobs(
+        &self,
+        job_ids: &[Uuid],
+        per_job: u32,
+    ) -> Result<Vec<RunRecord>, StoreError> {
+        if job_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {RUN_COLUMNS} FROM (SELECT {RUN_COLUMNS}, row_number() OVER \
+             (PARTITION BY job_id ORDER BY started_at DESC, id DESC) AS newest \
+             FROM runs WHERE job_id IN ("
+        ));
+        let mut ids = b.separated(", ");
+        for id in job_ids {
+            ids.push_bind(id.to_string());
+        }
+        b.push(")) r WHERE newest <= ")
+            .push_bind(i64::from(per_job))
+            .push(" ORDER BY job_id, attempt, started_at");
+        let rows = b.build().fetch_all(self.pool()).await?;
         rows.iter().map(decode_run).collect()
     }
 

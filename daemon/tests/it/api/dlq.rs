@@ -6,6 +6,8 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use crate::both_backends;
 use crate::helpers::upstream::Upstream;
@@ -123,6 +125,31 @@ async fn dead_jobs_are_listed_replayed_and_purged(kind: Kind) {
         ),
         (Some(1), Some(3), Some(1), Some(0))
     );
+    // Each queue's oldest dead job, as a time and an age; an empty queue has neither.
+    let row = |q: &str| {
+        stats["queues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["queue"] == q)
+            .cloned()
+            .unwrap()
+    };
+    let low = row("low");
+    let oldest = OffsetDateTime::parse(low["oldest_dead_at"].as_str().unwrap(), &Rfc3339).unwrap();
+    let age = low["oldest_age_seconds"].as_i64().unwrap();
+    let since = (OffsetDateTime::now_utc() - oldest).whole_seconds();
+    assert!((0..=since + 1).contains(&age), "{low}");
+    let dead_at: Vec<OffsetDateTime> = dlq["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| OffsetDateTime::parse(j["updated_at"].as_str().unwrap(), &Rfc3339).unwrap())
+        .collect();
+    assert!(dead_at.iter().all(|t| *t >= oldest), "{low} {dlq}");
+    let empty = row("critical");
+    assert!(empty["oldest_dead_at"].is_null(), "{empty}");
+    assert_eq!(empty["oldest_age_seconds"], 0, "{empty}");
 
     // The reconciler keeps the DLQ gauges current.
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -16,6 +16,7 @@ mod hardening;
 mod health;
 mod idempotency;
 mod impersonation;
+mod inbox;
 mod jobs;
 mod metrics;
 mod operators;
@@ -24,6 +25,7 @@ mod rbac;
 mod request_log;
 mod resilience;
 mod tenant_auth;
+mod traces;
 
 pub(crate) mod webhooks;
 mod workers;

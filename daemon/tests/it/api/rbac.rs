@@ -93,6 +93,7 @@ const EXPECTED: &[(&str, [bool; 4])] = &[
         "POST /v1/admin/inbox/{id}/replay",
         [false, true, true, true],
     ),
+    ("GET /v1/admin/traces/{trace_id}", [true, true, true, true]),
 ];
 
 #[test]
@@ -121,6 +122,7 @@ fn concrete(path: &str) -> String {
     path.replace("{id}", &uuid::Uuid::now_v7().to_string())
         .replace("{t}", "acme")
         .replace("{n}", "1")
+        .replace("{trace_id}", "4bf92f3577b34da6a3ce929d0e0e4736")
 }
 
 async fn every_route_and_role_gives_the_documented_answer(kind: Kind) {

@@ -163,7 +163,7 @@ async fn webhooks_total(app: &TestApp, tenant: &str, outcome: &str) -> u64 {
         .map_or(0, |v| v.trim().parse::<f64>().unwrap() as u64)
 }
 
-async fn admin_get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+pub(crate) async fn admin_get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
     app.client
         .get(app.url(path))
         .bearer_auth(token)

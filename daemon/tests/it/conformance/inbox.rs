@@ -47,6 +47,7 @@ fn delivery(tenant: &str, event_id: &str, event_type: &str, body: Vec<u8>) -> Ne
         note: None,
         trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
         request_id: Some("req-1".into()),
+        request_headers: None,
         received_at: now,
         processed_at: None,
         updated_at: now,
@@ -308,6 +309,111 @@ async fn inbox_lists_filter_and_page(kind: Kind) {
     assert_eq!(earlier.len(), 3);
 }
 
+/// The kept request headers come back as stored (and absent where none were kept); lists
+/// take a received-at range, a trace and a set of ids.
+async fn headers_round_trip_and_lists_take_a_time_range_a_trace_and_ids(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let t = now_us();
+    let mut rows = Vec::new();
+    for (i, hours_ago) in [3, 2, 1].into_iter().enumerate() {
+        let id = format!("evt_{i}");
+        let mut d = delivery("acme", &id, "invoice.paid", body(&id, "invoice.paid"));
+        d.record.received_at = t - Duration::hours(hours_ago);
+        d.record.trace_id = Some(format!("{:032x}", i + 1));
+        d.job.trace_id = d.record.trace_id.clone();
+        if i == 0 {
+            d.record.request_headers = Some(
+                [
+                    ("content-type", "application/json"),
+                    ("stripe-signature", "t=1492774577,v1=[redacted]"),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            );
+        }
+        store.receive_delivery(&d).await.unwrap();
+        rows.push(d.record);
+    }
+    let got = store.get_inbox(rows[0].id).await.unwrap().unwrap();
+    assert_eq!(got.request_headers, rows[0].request_headers);
+    assert_eq!(got.received_at, rows[0].received_at);
+    let plain = store.get_inbox(rows[1].id).await.unwrap().unwrap();
+    assert_eq!(plain.request_headers, None);
+
+    let list = |q: InboxQuery| {
+        let store = store.clone();
+        async move {
+            store
+                .list_inbox(&InboxQuery { limit: 10, ..q })
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let (a, b, c) = (rows[0].id, rows[1].id, rows[2].id);
+    // since is inclusive, until exclusive.
+    let at = |hours: i64| Some(t - Duration::hours(hours));
+    assert_eq!(
+        list(InboxQuery {
+            since: at(2),
+            ..Default::default()
+        })
+        .await,
+        vec![c, b]
+    );
+    assert_eq!(
+        list(InboxQuery {
+            until: at(2),
+            ..Default::default()
+        })
+        .await,
+        vec![a]
+    );
+    assert_eq!(
+        list(InboxQuery {
+            since: at(3),
+            until: at(1),
+            ..Default::default()
+        })
+        .await,
+        vec![b, a]
+    );
+    let trace = rows[1].trace_id.clone();
+    assert_eq!(
+        list(InboxQuery {
+            trace_id: trace,
+            ..Default::default()
+        })
+        .await,
+        vec![b]
+    );
+    assert_eq!(
+        list(InboxQuery {
+            ids: vec![a, c, Uuid::now_v7()],
+            ..Default::default()
+        })
+        .await,
+        vec![c, a]
+    );
+    let listed = store
+        .list_inbox(&InboxQuery {
+            ids: vec![a],
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        listed[0].request_headers, rows[0].request_headers,
+        "lists carry them too"
+    );
+}
+
 async fn inbox_status_follows_its_job(kind: Kind) {
     let Some((_db, store)) = migrated(kind).await else {
         return;
@@ -483,5 +589,6 @@ both_backends!(
     concurrent_duplicates_make_one_row_and_one_job,
     large_bodies_are_stored_out_of_row,
     inbox_lists_filter_and_page,
+    headers_round_trip_and_lists_take_a_time_range_a_trace_and_ids,
     inbox_status_follows_its_job,
 );

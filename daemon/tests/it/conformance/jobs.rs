@@ -779,6 +779,118 @@ async fn dead_jobs_replay_and_purge(kind: Kind) {
     );
 }
 
+/// The console's DLQ page shows each queue's depth and how long its oldest dead job has
+/// waited: the stats name the earliest `dead_at` of the queue, not any.
+async fn dlq_stats_name_each_queues_oldest_dead_job(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let base = job("acme", "low", None).run_at + Duration::seconds(1);
+    // Out of order on purpose: the first to die is not the first enqueued.
+    for (queue, died_after_s) in [("low", 20), ("low", 0), ("low", 10), ("default", 5)] {
+        let mut j = job("acme", queue, None);
+        j.max_attempts = 1;
+        store.enqueue_job(&j).await.unwrap();
+        let at = base + Duration::seconds(died_after_s);
+        let c = store
+            .claim_jobs(queue, "w", at, at + Duration::seconds(30), 1)
+            .await
+            .unwrap()
+            .remove(0);
+        assert!(
+            store
+                .finish_job(j.id, c.fencing_token, &finish("failed", Next::Dead), at)
+                .await
+                .unwrap()
+        );
+    }
+    let stats = store.dlq_stats().await.unwrap();
+    let rows: Vec<_> = stats
+        .iter()
+        .map(|s| (s.queue.as_str(), s.depth, s.oldest_dead_at))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("webhook", 0, None),
+            ("critical", 0, None),
+            ("default", 1, Some(base + Duration::seconds(5))),
+            ("low", 3, Some(base)),
+        ]
+    );
+}
+
+/// What a trace reads: its jobs by trace id, and the newest runs of each of them.
+async fn jobs_of_a_trace_and_their_newest_runs(kind: Kind) {
+    let Some((_db, store)) = migrated(kind).await else {
+        return;
+    };
+    let t = job("acme", "low", None).run_at + Duration::seconds(1);
+    let a = job("acme", "low", None);
+    let b = job("acme", "default", None);
+    let mut other = job("acme", "low", None);
+    other.trace_id = Some("0af7651916cd43dd8448eb211c80319c".into());
+    for j in [&a, &b, &other] {
+        store.enqueue_job(j).await.unwrap();
+    }
+    // a: three attempts, each retried; b: one that succeeds.
+    for i in 0..3 {
+        let at = t + Duration::seconds(i);
+        let c = store
+            .claim_jobs_by_id(&[a.id], "w", at, at + Duration::seconds(30))
+            .await
+            .unwrap()
+            .remove(0);
+        let retry = finish("failed", Next::Retry { run_at: at });
+        assert!(
+            store
+                .finish_job(a.id, c.fencing_token, &retry, at)
+                .await
+                .unwrap()
+        );
+    }
+    let c = store
+        .claim_jobs_by_id(&[b.id], "w", t, t + Duration::seconds(30))
+        .await
+        .unwrap()
+        .remove(0);
+    let done = finish("succeeded", Next::Succeeded);
+    assert!(
+        store
+            .finish_job(b.id, c.fencing_token, &done, t)
+            .await
+            .unwrap()
+    );
+
+    let traced = store
+        .list_jobs(&JobQuery {
+            trace_id: other.trace_id.clone(),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        traced.iter().map(|j| j.id).collect::<Vec<_>>(),
+        vec![other.id]
+    );
+
+    let runs = store
+        .runs_of_jobs(&[b.id, a.id, other.id, Uuid::now_v7()], 2)
+        .await
+        .unwrap();
+    let mut want = vec![(a.id, 2), (a.id, 3), (b.id, 1)];
+    want.sort_by_key(|(id, attempt)| (*id, *attempt));
+    let got: Vec<(Uuid, i32)> = runs.iter().map(|r| (r.job_id, r.attempt)).collect();
+    assert_eq!(
+        got, want,
+        "the newest two of a, b's one, none of the others"
+    );
+    let first = runs.iter().find(|r| r.job_id == b.id).unwrap();
+    assert_eq!(first, &store.job_runs(b.id).await.unwrap()[0]);
+    assert!(store.runs_of_jobs(&[], 2).await.unwrap().is_empty());
+}
+
 async fn replay_drops_a_dedupe_key_a_live_job_holds(kind: Kind) {
     let Some((_db, store)) = migrated(kind).await else {
         return;
@@ -1036,5 +1148,7 @@ both_backends!(
     a_stale_fencing_token_cannot_finish_or_heartbeat,
     retries_throttles_and_dead_letters,
     dead_jobs_replay_and_purge,
+    dlq_stats_name_each_queues_oldest_dead_job,
+    jobs_of_a_trace_and_their_newest_runs,
     replay_drops_a_dedupe_key_a_live_job_holds
 );

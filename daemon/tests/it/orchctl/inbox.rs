@@ -93,6 +93,13 @@ async fn a_sent_event_is_listed_shown_byte_identical_and_replayed(kind: Kind) {
     );
     let fields = admin.run(&["inbox", "show", &id, "-o", "table"]).await.ok();
     assert!(fields.stdout.contains("1048576 bytes"), "{fields:?}");
+    // The request headers orchctl sent, the signature's values redacted.
+    assert!(
+        fields.stdout.contains("stripe-signature: t=")
+            && fields.stdout.contains("v1=[redacted]")
+            && fields.stdout.contains("content-type: application/json"),
+        "{fields:?}"
+    );
 
     // Readonly operators see the row, not the body.
     let key = app.create_operator("viewer", "readonly").await;

@@ -34,6 +34,7 @@ pub const POSTGRES: &[EmbeddedMigration] = embed!(
         (1, "schema v0", "0001_schema_v0.sql"),
         (2, "job indexes", "0002_job_indexes.sql"),
         (3, "live job counts", "0003_live_job_counts.sql"),
+        (5, "console sessions", "0005_console_sessions.sql"),
     ]
 );
 
@@ -43,6 +44,7 @@ pub const SQLITE: &[EmbeddedMigration] = embed!(
         (1, "schema v0", "0001_schema_v0.sql"),
         (2, "job indexes", "0002_job_indexes.sql"),
         (3, "live job counts", "0003_live_job_counts.sql"),
+        (5, "console sessions", "0005_console_sessions.sql"),
     ]
 );
 

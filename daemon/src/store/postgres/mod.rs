@@ -13,6 +13,7 @@ use crate::model::connection_url::ConnectionUrl;
 
 mod audit;
 mod configs;
+mod console_sessions;
 mod events;
 mod idempotency;
 mod inbox;

@@ -9,6 +9,7 @@
 
 pub(super) mod audit;
 pub(super) mod configs;
+pub(super) mod console_sessions;
 pub(super) mod operators;
 pub(super) mod tenants;
 

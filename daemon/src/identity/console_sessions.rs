@@ -31,8 +31,9 @@ const ID_BYTES: usize = 32;
 const HASH_DOMAIN: &[u8] = b"orch-console-session-v1:";
 /// The label the CSRF token is the HMAC of, under the session id.
 const CSRF_LABEL: &[u8] = b"orch-console-csrf-v1";
-/// `last_seen_at` is written at most this often per session: a page load and its stream
-/// must not each cost a write. The idle timeout is therefore exact to within this.
+/// `last_seen_at` is written at most this often per session (or a quarter of the idle
+/// timeout, if shorter): a page load and its stream must not each cost a write. The idle
+/// timeout is exact to within this.
 pub const TOUCH_EVERY: Duration = Duration::from_secs(30);
 
 /// The session id the browser holds: 64 lower-case hex digits. Secret: never logged, never
@@ -47,7 +48,8 @@ impl fmt::Debug for SessionId {
 }
 
 impl SessionId {
-    fn generate() -> Result<Self, IdentityError> {
+    /// A new random id (also the seed of the sign-in form's token, before there is a session).
+    pub fn generate() -> Result<Self, IdentityError> {
         let mut bytes = [0u8; ID_BYTES];
         getrandom::fill(&mut bytes).map_err(|e| IdentityError::Hash(e.to_string()))?;
         Ok(Self(hex::encode(bytes)))
@@ -218,7 +220,7 @@ impl ConsoleSessionService {
         if !self.limits.admits(&record, now) {
             return Ok(None);
         }
-        if now - record.last_seen_at >= TOUCH_EVERY {
+        if now - record.last_seen_at >= TOUCH_EVERY.min(self.limits.idle_timeout / 4) {
             self.store.touch_console_session(&id_hash, now).await?;
         }
         Ok(Some(ConsoleSession {
@@ -252,6 +254,30 @@ impl ConsoleSessionService {
             .store
             .delete_ended_console_sessions(now, now - self.limits.idle_timeout)
             .await?)
+    }
+}
+
+impl ConsoleSessionService {
+    /// Deletes ended sessions every `every` until `stop` (the table would otherwise keep a
+    /// row per sign-in forever).
+    pub fn spawn_purge(
+        self,
+        every: Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tokio::select! {
+                    _ = stop.changed() => return,
+                    _ = tick.tick() => match self.purge_ended(OffsetDateTime::now_utc()).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(deleted = n, "ended console sessions deleted"),
+                        Err(err) => tracing::warn!(error = %err, "deleting ended console sessions failed"),
+                    },
+                }
+            }
+        })
     }
 }
 

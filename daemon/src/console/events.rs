@@ -84,11 +84,13 @@ pub async fn page(
         .await?
         .items;
     rows.reverse();
-    let stream = format!(
-        "/console/events/stream?{}",
-        serde_urlencoded::to_string(EventStreamQuery::new(filter.clone()))
-            .map_err(|e| crate::http::AppError::Internal(e.to_string()))?
-    );
+    let filters = serde_urlencoded::to_string(EventStreamQuery::new(filter.clone()))
+        .map_err(|e| crate::http::AppError::Internal(e.to_string()))?;
+    let stream = if filters.is_empty() {
+        "/console/events/stream".to_owned()
+    } else {
+        format!("/console/events/stream?{filters}")
+    };
     let tail = Tail {
         rows: &rows,
         stream: &stream,

@@ -2,6 +2,7 @@
 //! escaping and the live tail. `support.rs` is the browser the tests (and later page
 //! tests) drive.
 
+mod authorize;
 mod csrf;
 mod pages;
 mod sessions;

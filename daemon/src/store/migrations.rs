@@ -138,11 +138,12 @@ mod tests {
             .iter()
             .map(|x| (x.version, x.checksum.to_vec(), true))
             .collect();
+        let versions: Vec<i64> = POSTGRES.iter().map(|m| m.version).collect();
         let s = status(POSTGRES, &[]).unwrap();
-        assert_eq!(s.pending, vec![1, 2, 3]);
+        assert_eq!(s.pending, versions);
         assert!(!s.is_current());
         let s = status(POSTGRES, &all[..1]).unwrap();
-        assert_eq!(s.pending, vec![2, 3]);
+        assert_eq!(s.pending, versions[1..]);
         let s = status(POSTGRES, &all).unwrap();
         assert!(s.is_current());
         let mut changed = all.clone();

@@ -330,7 +330,8 @@ async fn the_migration_counts_jobs_that_already_exist(kind: Kind) {
     let done = job("acme", "default", None);
     store.enqueue_job(&done).await.unwrap();
     store.cancel_job("acme", done.id, t).await.unwrap();
-    assert_eq!(store.migrate().await.unwrap(), vec![3]);
+    let later: Vec<i64> = list.iter().map(|m| m.version).filter(|v| *v >= 3).collect();
+    assert_eq!(store.migrate().await.unwrap(), later);
     assert_eq!(
         live(&store, "acme", "execute").await,
         (3, vec![("default".into(), 2), ("low".into(), 1)])

@@ -62,7 +62,14 @@ async fn migrate_then_serve_on_an_empty_postgres_database() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("applied migrations [1, 2, 3]"), "{stdout}");
+    let versions: Vec<i64> = orchd::store::migrations::POSTGRES
+        .iter()
+        .map(|m| m.version)
+        .collect();
+    assert!(
+        stdout.contains(&format!("applied migrations {versions:?}")),
+        "{stdout}"
+    );
 
     let again = orchd_command(cwd.path())
         .env("ORCHD_DATABASE_URL", &db.url)

@@ -190,6 +190,9 @@ impl AuditResult {
     }
 }
 
+/// The member of an audit row's diff that names the channel of the action ([`AuditDraft::via`]).
+pub const VIA_KEY: &str = "via";
+
 /// What a caller knows about an action; the store seals it into a row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditDraft {
@@ -201,7 +204,8 @@ pub struct AuditDraft {
     pub target_id: Option<String>,
     pub tenant_id: Option<String>,
     pub reason: String,
-    /// `{"before": …, "after": …}` (either side may be null).
+    /// `{"before": …, "after": …}` (either side may be null), and `"via"` when the action
+    /// came through another channel than the API (see [`AuditDraft::via`]).
     pub diff: Option<Value>,
     pub result: AuditResult,
     pub required_permission: Option<String>,
@@ -272,10 +276,34 @@ impl AuditDraft {
         self
     }
 
-    /// Records the change as `{"before": …, "after": …}`.
+    /// Records the change as `{"before": …, "after": …}` (keeping a [`AuditDraft::via`]).
     pub fn diff(mut self, before: Value, after: Value) -> Self {
+        let via = self.via_channel().map(str::to_owned);
         self.diff = Some(json!({ "before": before, "after": after }));
+        match via {
+            Some(channel) => self.via(&channel),
+            None => self,
+        }
+    }
+
+    /// Marks the action as taken through `channel` (`"console"` for the web console): the
+    /// diff object gets `"via": channel`, which a later [`AuditDraft::diff`] keeps. Rows
+    /// without it came through the API (`orchctl` included). The one place a row says where
+    /// the action came from, so the same service writes the same row from either side.
+    pub fn via(mut self, channel: &str) -> Self {
+        let mut object = match self.diff.take() {
+            Some(Value::Object(object)) => object,
+            Some(other) => serde_json::Map::from_iter([("value".to_owned(), other)]),
+            None => serde_json::Map::new(),
+        };
+        object.insert(VIA_KEY.to_owned(), Value::String(channel.to_owned()));
+        self.diff = Some(Value::Object(object));
         self
+    }
+
+    /// The channel recorded by [`AuditDraft::via`], if any.
+    pub fn via_channel(&self) -> Option<&str> {
+        self.diff.as_ref()?.get(VIA_KEY)?.as_str()
     }
 
     pub fn result(mut self, result: AuditResult) -> Self {
@@ -644,6 +672,29 @@ impl ChainVerifier {
 fn truncate_to_micros(ts: OffsetDateTime) -> OffsetDateTime {
     let nanos = ts.nanosecond();
     ts.replace_nanosecond(nanos - nanos % 1000).unwrap_or(ts)
+}
+
+#[cfg(test)]
+mod via_tests {
+    use super::*;
+
+    #[test]
+    fn via_survives_a_later_diff_and_keeps_an_earlier_one() {
+        let draft = AuditDraft::new("alice", "admin", "dlq.replay", "r").via("console");
+        assert_eq!(draft.via_channel(), Some("console"));
+        assert_eq!(draft.diff, Some(json!({"via": "console"})));
+        let draft = draft.diff(json!({"n": 1}), json!({"n": 2}));
+        assert_eq!(
+            draft.diff,
+            Some(json!({"before": {"n": 1}, "after": {"n": 2}, "via": "console"}))
+        );
+        let plain = AuditDraft::new("alice", "admin", "dlq.replay", "r").diff(json!(1), json!(2));
+        assert_eq!(plain.via_channel(), None);
+        assert_eq!(
+            plain.via("console").diff,
+            Some(json!({"before": 1, "after": 2, "via": "console"}))
+        );
+    }
 }
 
 #[cfg(test)]

@@ -81,6 +81,8 @@ pub struct Settings {
     pub audit: AuditSettings,
     /// Per-tenant queue quotas (max live jobs, enqueue rate).
     pub quotas: QuotaSettings,
+    /// The operator web console under `/console`.
+    pub console: ConsoleSettings,
     /// How long in-flight requests get to finish after SIGTERM / Ctrl-C.
     pub shutdown_grace: HumanDuration,
 }
@@ -107,9 +109,84 @@ impl Default for Settings {
             config: ConfigReloadSettings::default(),
             audit: AuditSettings::default(),
             quotas: QuotaSettings::default(),
+            console: ConsoleSettings::default(),
             shutdown_grace: HumanDuration(Duration::from_secs(30)),
         }
     }
+}
+
+/// The operator web console (`console/`): served under `/console` on nodes with the `api`
+/// role, signed in with an operator API key, kept in a server-side session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsoleSettings {
+    pub enabled: bool,
+    /// The origin (`scheme://host[:port]`, no path) browsers reach the console at; every
+    /// console POST must come from it (`Origin`). Unset: `http://` + `listen`.
+    pub public_origin: Option<String>,
+    /// A session unused this long ends.
+    pub session_idle_timeout: HumanDuration,
+    /// A session ends this long after sign-in, however active.
+    pub session_max_age: HumanDuration,
+}
+
+impl Default for ConsoleSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            public_origin: None,
+            session_idle_timeout: HumanDuration(Duration::from_secs(30 * 60)),
+            session_max_age: HumanDuration(Duration::from_secs(8 * 3600)),
+        }
+    }
+}
+
+impl ConsoleSettings {
+    fn validate(&self) -> Result<(), SettingsError> {
+        let invalid = |key: &'static str, message: String| SettingsError::Invalid { key, message };
+        if let Some(origin) = &self.public_origin {
+            check_origin(origin).map_err(|m| invalid("console.public_origin", m))?;
+        }
+        let (idle, max) = (
+            self.session_idle_timeout.as_duration(),
+            self.session_max_age.as_duration(),
+        );
+        if !(Duration::from_secs(1)..=Duration::from_secs(24 * 3600)).contains(&idle) {
+            return Err(invalid(
+                "console.session_idle_timeout",
+                "must be 1s–24h".to_owned(),
+            ));
+        }
+        if max < idle || max > Duration::from_secs(30 * 86_400) {
+            return Err(invalid(
+                "console.session_max_age",
+                "must be between console.session_idle_timeout and 30d".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// An origin as browsers send it in `Origin`: `http(s)://host[:port]`, lower-case, nothing
+/// after the authority.
+fn check_origin(origin: &str) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(origin).map_err(|e| format!("not a URL: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err("must be http:// or https://".to_owned());
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("has no host".to_owned());
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("must not carry credentials".to_owned());
+    }
+    if parsed.origin().ascii_serialization() != origin {
+        return Err(format!(
+            "must be only scheme, host and port as a browser sends them (e.g. {})",
+            parsed.origin().ascii_serialization()
+        ));
+    }
+    Ok(())
 }
 
 /// The operator audit log's key and checkpoints (`identity/audit.rs`).
@@ -1021,7 +1098,22 @@ impl Settings {
             return Err(invalid("audit.checkpoint_interval", "must be at least 1s"));
         }
         self.quotas.validate()?;
+        self.console.validate()?;
         Ok(())
+    }
+
+    /// The origin console POSTs must come from: `console.public_origin`, else `http://` and
+    /// the address the server is bound to (`bound`, so port 0 resolves to the real port; an
+    /// unspecified address such as `0.0.0.0` becomes `localhost`, which a browser can send).
+    pub fn console_origin(&self, bound: SocketAddr) -> String {
+        if let Some(origin) = &self.console.public_origin {
+            return origin.clone();
+        }
+        if bound.ip().is_unspecified() {
+            format!("http://localhost:{}", bound.port())
+        } else {
+            format!("http://{bound}")
+        }
     }
 
     pub fn listen_addr(&self) -> Result<SocketAddr, SettingsError> {
@@ -1322,6 +1414,71 @@ mod tests {
             ),
             ("http:\n  request_timeout: 0s\n", "http.request_timeout"),
             ("http:\n  max_connections: 0\n", "http.max_connections"),
+        ] {
+            let err = Settings::from_yaml(bad).unwrap().validate().unwrap_err();
+            assert!(err.to_string().contains(key), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn console_settings_have_defaults_bounds_and_an_example() {
+        let d = ConsoleSettings::default();
+        assert!(d.enabled);
+        assert_eq!(d.public_origin, None);
+        assert_eq!(
+            d.session_idle_timeout.as_duration(),
+            Duration::from_secs(1800)
+        );
+        assert_eq!(
+            d.session_max_age.as_duration(),
+            Duration::from_secs(8 * 3600)
+        );
+        let example = Settings::from_yaml(include_str!("../../examples/orchd.yaml")).unwrap();
+        assert_eq!(
+            (
+                example.console.enabled,
+                example.console.session_idle_timeout,
+                example.console.session_max_age
+            ),
+            (d.enabled, d.session_idle_timeout, d.session_max_age)
+        );
+        let s = Settings::from_yaml(
+            "console:\n  public_origin: https://orch.example.com\n  session_idle_timeout: 5m\n",
+        )
+        .unwrap();
+        s.validate().unwrap();
+        let any: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        assert_eq!(s.console_origin(any), "https://orch.example.com");
+        let unset = Settings::default();
+        assert_eq!(
+            unset.console_origin("127.0.0.1:8080".parse().unwrap()),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            unset.console_origin("0.0.0.0:9000".parse().unwrap()),
+            "http://localhost:9000"
+        );
+        for (bad, key) in [
+            (
+                "console:\n  public_origin: https://orch.example.com/console\n",
+                "console.public_origin",
+            ),
+            (
+                "console:\n  public_origin: ftp://orch.example.com\n",
+                "console.public_origin",
+            ),
+            (
+                "console:\n  public_origin: https://u:p@orch.example.com\n",
+                "console.public_origin",
+            ),
+            (
+                "console:\n  session_idle_timeout: 0s\n",
+                "console.session_idle_timeout",
+            ),
+            (
+                "console:\n  session_idle_timeout: 1h\n  session_max_age: 30m\n",
+                "console.session_max_age",
+            ),
         ] {
             let err = Settings::from_yaml(bad).unwrap().validate().unwrap_err();
             assert!(err.to_string().contains(key), "{bad}: {err}");

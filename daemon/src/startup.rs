@@ -21,6 +21,7 @@ use crate::identity::IdentityError;
 use crate::identity::audit::AuditService;
 use crate::identity::bootstrap;
 use crate::identity::clients::ClientService;
+use crate::identity::console_sessions::{ConsoleSessionService, SessionLimits};
 use crate::identity::impersonations::ImpersonationService;
 use crate::identity::limiter::CredentialLimiter;
 use crate::identity::operators::OperatorService;
@@ -61,6 +62,9 @@ pub enum StartupError {
         source: std::io::Error,
     },
 }
+
+/// How often the reconciler deletes console sessions that ended.
+const CONSOLE_SESSION_PURGE: Duration = Duration::from_secs(600);
 
 /// How often each node re-reads the newest event id, in case an announcement was lost.
 const EVENT_FEED_REREAD: Duration = Duration::from_secs(2);
@@ -130,6 +134,14 @@ impl Application {
             signing_key,
             Duration::from_secs(settings.auth.operator_token_ttl_s),
             limiter,
+        );
+        let console_sessions = ConsoleSessionService::new(
+            store.clone(),
+            operators.clone(),
+            SessionLimits {
+                idle_timeout: settings.console.session_idle_timeout.as_duration(),
+                max_age: settings.console.session_max_age.as_duration(),
+            },
         );
         crate::identity::audit::announce_key(
             &audit_key,
@@ -238,6 +250,11 @@ impl Application {
             &settings.quotas,
         );
         if settings.roles.reconciler {
+            background.push(
+                console_sessions
+                    .clone()
+                    .spawn_purge(CONSOLE_SESSION_PURGE, stop_tx.subscribe()),
+            );
             background.push(quotas.spawn_folder(crate::quotas::FOLD_INTERVAL, stop_tx.subscribe()));
             background.push(audit.clone().spawn_checkpoints(
                 settings.audit.checkpoint_interval.as_duration(),
@@ -284,6 +301,7 @@ impl Application {
             crate::events::Sampler::default(),
         );
         let streams = http::event_stream::StreamSlots::new(settings.api.max_streams_per_caller);
+        let console_origin = Arc::from(settings.console_origin(local_addr));
         let state = AppState {
             settings: Arc::new(settings),
             store,
@@ -310,6 +328,8 @@ impl Application {
             jobs,
             traces,
             execute,
+            console_sessions,
+            console_origin,
         };
         Ok(Self {
             listener,
@@ -352,7 +372,8 @@ impl Application {
             header_read_timeout: state.settings.http.header_read_timeout.as_duration(),
             max_connections: state.settings.http.max_connections,
         };
-        let app = http::router(state);
+        let console = crate::console::router(&state.settings);
+        let app = http::router(state, console);
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let mut server = tokio::spawn(http::server::serve(listener, app, limits, async {
             let _ = stop_rx.await;

@@ -19,6 +19,12 @@ impl EventLog {
         Self { store }
     }
 
+    /// The newest event id (0 for an empty log): where a live view that shows a page first
+    /// resumes, so nothing between the page and the stream is missed.
+    pub async fn newest_id(&self) -> Result<i64, StoreError> {
+        super::feed::newest_id(self.store.as_ref()).await
+    }
+
     /// A page of events. Newest-first pages continue below the last id; resumes
     /// (`after_id`) have no cursor, the caller resumes after the last id instead.
     pub async fn list(&self, query: &EventQuery) -> Result<Page<EventView>, StoreError> {

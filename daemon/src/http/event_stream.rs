@@ -155,6 +155,16 @@ fn last_event_id(headers: &HeaderMap) -> Result<Option<i64>, AppError> {
     }
 }
 
+/// How events are framed for a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// `event:` is the kind (API.md), for clients that dispatch on it.
+    Named,
+    /// No `event:` field, so a browser's `EventSource` hands every event to `onmessage`
+    /// (it only dispatches named events to listeners registered for that exact name).
+    Unnamed,
+}
+
 /// Opens the stream: reads the log after the start point, then follows it live. A stream
 /// that starts at "now" first sends a message with only `id:` (the newest id), which moves a
 /// client's `Last-Event-ID` without being an event, so a reconnect misses nothing.
@@ -165,10 +175,32 @@ pub async fn respond(
     start: Start,
     slot: StreamSlot,
 ) -> Result<Response, AppError> {
+    respond_until(
+        state,
+        query,
+        start,
+        slot,
+        Framing::Named,
+        futures_util::future::pending(),
+    )
+    .await
+}
+
+/// [`respond`], framed as `framing` says, and ended as soon as `end` resolves (the console
+/// ends a stream whose session is no longer valid).
+pub async fn respond_until(
+    state: &AppState,
+    query: EventQuery,
+    start: Start,
+    slot: StreamSlot,
+    framing: Framing,
+    end: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<Response, AppError> {
     let (start_id, events) = follow(state.store.clone(), &state.event_feed, query, start).await?;
     let marker = (start == Start::Now).then(|| Event::default().id(start_id.to_string()));
     let events = futures_util::stream::iter(marker)
-        .chain(events.map(|record| sse_event(&record.view())))
+        .chain(events.map(move |record| sse_event(&record.view(), framing)))
+        .take_until(Box::pin(end))
         .map(move |event| {
             // The closure owns the slot, so it lives exactly as long as the stream: axum
             // drops the body when the client disconnects or the stream ends.
@@ -187,9 +219,9 @@ pub async fn respond(
 
 /// One SSE event. Each field is set once (axum panics on a repeated field) and only with
 /// values that cannot break the framing.
-fn sse_event(view: &EventView) -> Event {
+fn sse_event(view: &EventView, framing: Framing) -> Event {
     let mut event = Event::default().id(view.id.to_string());
-    if !view.kind.is_empty() && !view.kind.contains(['\n', '\r']) {
+    if framing == Framing::Named && !view.kind.is_empty() && !view.kind.contains(['\n', '\r']) {
         event = event.event(&view.kind);
     }
     // Compact JSON has no raw newlines (they are escaped inside strings).

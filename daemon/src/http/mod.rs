@@ -79,11 +79,17 @@ pub struct AppState {
     pub jobs: crate::jobs::service::JobService,
     /// One trace's deliveries, jobs, runs and events.
     pub traces: crate::traces::TraceService,
+    /// Operator console sign-in and sessions.
+    pub console_sessions: crate::identity::console_sessions::ConsoleSessionService,
+    /// The origin console POSTs must come from (`Settings::console_origin`).
+    pub console_origin: Arc<str>,
 }
 
 /// The whole application router. Every node serves the probes; the tenant, admin and
-/// webhook routes are mounted only on nodes with the `api` role.
-pub fn router(state: AppState) -> Router {
+/// webhook routes, and `pages` (the operator console, built above this module so `http/`
+/// does not depend on it), are mounted only on nodes with the `api` role, under the same
+/// request context, limits and deadline.
+pub fn router(state: AppState, pages: Router<AppState>) -> Router {
     let api_limit = state.settings.api.max_body_bytes;
     let mut app = Router::new()
         .route("/healthz", get(routes::health::healthz))
@@ -105,7 +111,8 @@ pub fn router(state: AppState) -> Router {
             .route("/v1/jobs/{id}", get(routes::jobs::get))
             .route("/v1/jobs/{id}/cancel", post(routes::jobs::cancel))
             .route("/v1/events/stream", get(routes::events::stream))
-            .merge(admin::router(&state));
+            .merge(admin::router(&state))
+            .merge(pages);
     }
     // The API's size guard covers the routes above and the fallbacks; webhooks, added after
     // it, read their raw body under their own, larger limit (`webhooks.max_body_bytes`).

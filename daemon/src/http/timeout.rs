@@ -21,7 +21,11 @@ use orch_core::units::ByteSize;
 use super::error::AppError;
 
 /// Paths that stream for as long as the client listens.
-pub const STREAM_PATHS: [&str; 2] = ["/v1/admin/events/stream", "/v1/events/stream"];
+pub const STREAM_PATHS: [&str; 3] = [
+    "/v1/admin/events/stream",
+    "/v1/events/stream",
+    "/console/events/stream",
+];
 
 /// Paths whose handler enforces its own deadline once the body is in.
 const OWN_DEADLINE_PATHS: [&str; 1] = ["/v1/execute"];

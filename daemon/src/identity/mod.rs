@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod bootstrap;
 pub mod clients;
+pub mod console_sessions;
 pub mod impersonations;
 pub mod jwks;
 pub mod limiter;

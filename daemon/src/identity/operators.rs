@@ -122,6 +122,29 @@ impl OperatorService {
         api_key: &str,
         client_ip: Option<IpAddr>,
     ) -> Result<OperatorTokenResponse, OperatorAuthError> {
+        let (key, operator) = self.verify_key(api_key, client_ip).await?;
+        let (token, expires_at) = tokens::issue_operator_token(
+            &self.key,
+            operator.id,
+            &operator.name,
+            operator.role,
+            key.id,
+            self.token_ttl,
+        )?;
+        Ok(OperatorTokenResponse {
+            token,
+            expires_at,
+            operator: operator.summary(),
+        })
+    }
+
+    /// Checks an API key (the one check behind both the token exchange and the console
+    /// sign-in): the key and its enabled operator, within `client_ip`'s failure budget.
+    pub async fn verify_key(
+        &self,
+        api_key: &str,
+        client_ip: Option<IpAddr>,
+    ) -> Result<(ApiKeyRecord, OperatorRecord), OperatorAuthError> {
         let mut attempt = self.limiter.begin(client_ip)?;
         let lookup =
             api_keys::lookup_id(OPERATOR_KEY_PREFIX, api_key).ok_or(OperatorAuthError::BadKey)?;
@@ -145,7 +168,7 @@ impl OperatorService {
         attempt.succeeded();
         if let Some(new_hash) = rehashed {
             // The key was right; failing to store the new hash only means Argon2 again next
-            // time, so it does not fail the exchange.
+            // time, so it does not fail the check.
             match self
                 .store
                 .replace_operator_key_hash(key.id, &key.key_hash, &new_hash)
@@ -157,19 +180,7 @@ impl OperatorService {
                 }
             }
         }
-        let (token, expires_at) = tokens::issue_operator_token(
-            &self.key,
-            operator.id,
-            &operator.name,
-            operator.role,
-            key.id,
-            self.token_ttl,
-        )?;
-        Ok(OperatorTokenResponse {
-            token,
-            expires_at,
-            operator: operator.summary(),
-        })
+        Ok((key, operator))
     }
 
     /// Verifies an operator token and that its operator and key are still active, so

@@ -6,6 +6,7 @@
 //! `orch_core`, std and external crates), so the store sits at the bottom of the module graph.
 
 pub mod connection_url;
+pub mod console_sessions;
 pub mod dispatch;
 pub mod events;
 pub mod idempotency;

@@ -36,6 +36,7 @@ pub const POSTGRES: &[EmbeddedMigration] = embed!(
         (2, "job indexes", "0002_job_indexes.sql"),
         (3, "live job counts", "0003_live_job_counts.sql"),
         (4, "inbox request headers", "0004_inbox_request_headers.sql"),
+        (5, "console sessions", "0005_console_sessions.sql"),
     ]
 );
 
@@ -46,6 +47,7 @@ pub const SQLITE: &[EmbeddedMigration] = embed!(
         (2, "job indexes", "0002_job_indexes.sql"),
         (3, "live job counts", "0003_live_job_counts.sql"),
         (4, "inbox request headers", "0004_inbox_request_headers.sql"),
+        (5, "console sessions", "0005_console_sessions.sql"),
     ]
 );
 

@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::model::connection_url::ConnectionUrl;
+use crate::model::console_sessions::ConsoleSessionRecord;
 use crate::model::events::{EventQuery, EventRecord, NewEvent};
 use crate::model::idempotency::{ClaimOutcome, IdempotencyClaim, StoredResponse};
 use crate::model::identity::{
@@ -203,6 +204,47 @@ pub trait OperatorStore {
         key: &ApiKeyRecord,
         audit: AuditDraft,
     ) -> Result<AuditRecord, StoreError>;
+}
+
+/// Operator console sessions (`identity/console_sessions.rs`). Sign-in and sign-out are
+/// audited in the same transaction.
+#[async_trait]
+pub trait ConsoleSessionStore {
+    /// Inserts a session and its audit row (`console.login`). `Conflict` if the id hash is
+    /// taken.
+    async fn create_console_session(
+        &self,
+        session: &ConsoleSessionRecord,
+        audit: AuditDraft,
+    ) -> Result<AuditRecord, StoreError>;
+    /// The unrevoked session with this id hash and its operator — `None` as well when the
+    /// operator is disabled or the session's key revoked (rotated), so either ends every
+    /// session of it at once. Expiry is the caller's check.
+    async fn find_console_session(
+        &self,
+        id_hash: &str,
+    ) -> Result<Option<(ConsoleSessionRecord, OperatorRecord)>, StoreError>;
+    /// Moves an unrevoked session's `last_seen_at` forward to `at` (never back).
+    async fn touch_console_session(
+        &self,
+        id_hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Revokes an unrevoked session with its audit row (`console.logout`). `NotFound` if
+    /// there is none.
+    async fn revoke_console_session(
+        &self,
+        id_hash: &str,
+        at: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<AuditRecord, StoreError>;
+    /// Deletes sessions that can never be valid again (revoked, past `expires_at` at `now`,
+    /// or unused since `idle_before`); returns how many.
+    async fn delete_ended_console_sessions(
+        &self,
+        now: OffsetDateTime,
+        idle_before: OffsetDateTime,
+    ) -> Result<u64, StoreError>;
 }
 
 /// The hash-chained operator audit log. Appends are serialised so the chain never forks.
@@ -543,6 +585,7 @@ pub trait QuotaStore {
 pub trait Store:
     RequestLogStore
     + OperatorStore
+    + ConsoleSessionStore
     + AuditStore
     + TenantClientStore
     + ImpersonationStore

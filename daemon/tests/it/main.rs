@@ -7,6 +7,7 @@
 
 mod api;
 mod conformance;
+mod console;
 mod dispatch;
 mod helpers;
 mod orchctl;

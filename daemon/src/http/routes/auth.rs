@@ -23,7 +23,7 @@ use crate::identity::operators::OperatorAuthError;
 
 /// The peer's address (the TCP connection's: orchd trusts no forwarding header), for the
 /// failure budget; `None` when the server was built without connect info.
-pub struct PeerIp(Option<IpAddr>);
+pub struct PeerIp(pub Option<IpAddr>);
 
 impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
     type Rejection = Infallible;

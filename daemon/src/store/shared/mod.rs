@@ -12,6 +12,7 @@ mod audit;
 mod backend;
 mod codec;
 mod configs;
+mod console_sessions;
 mod events;
 mod operators;
 mod request_log;

@@ -225,7 +225,7 @@ fn stop_impersonations_of<Q: Statement>(
     .arg(reason)
 }
 
-fn decode_operator(row: &impl StoreRow) -> Result<OperatorRecord, StoreError> {
+pub(super) fn decode_operator(row: &impl StoreRow) -> Result<OperatorRecord, StoreError> {
     let role: String = row.get("role")?;
     Ok(OperatorRecord {
         id: row.get("id")?,

@@ -4,6 +4,7 @@
 
 mod audit;
 mod configs;
+mod console_sessions;
 mod events;
 mod idempotency;
 mod identity;

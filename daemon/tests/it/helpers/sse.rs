@@ -40,6 +40,12 @@ impl SseStream {
         if let Some(id) = last_event_id {
             req = req.header("last-event-id", id);
         }
+        Self::send(req).await
+    }
+
+    /// Sends a prepared request (other credentials, e.g. the console's cookie); answers
+    /// that are not a 200 `text/event-stream` are handed back.
+    pub async fn send(req: reqwest::RequestBuilder) -> Result<SseStream, reqwest::Response> {
         let res = req.send().await.expect("request reaches orchd");
         let is_stream = res
             .headers()

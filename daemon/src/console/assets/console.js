@@ -1,0 +1,193 @@
+// orch operator console: the one script of every page. It is served from /console/assets
+// (CSP script-src 'self'), reads what it needs from data-* attributes, and writes text only
+// through textContent, never as HTML.
+"use strict";
+
+(function () {
+  // Same classes as the server renders (console/events.rs `kind_class`).
+  function kindClasses(kind) {
+    var first = kind.split(".")[0].replace(/[^a-z0-9_-]/g, "");
+    var classes = ["k-" + first];
+    if (/\.(failed|dead|opened|refused|rejected|error)$/.test(kind)) {
+      classes.push("bad");
+    }
+    return classes;
+  }
+
+  function span(cls, text) {
+    var el = document.createElement("span");
+    el.className = cls;
+    el.textContent = text;
+    return el;
+  }
+
+  // One row of the tail, built like the server's (console/events.rs `event_row`).
+  function eventRow(ev) {
+    var li = document.createElement("li");
+    li.className = kindClasses(ev.kind || "").join(" ");
+    li.dataset.id = String(ev.id);
+    li.appendChild(span("ts", (ev.ts || "").replace("T", " ").replace(/\.\d+/, "").replace("Z", "")));
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(span("kind", ev.kind || ""));
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(span("tenant", ev.tenant || "-"));
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(span("connector", ev.connector || "-"));
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(span("msg", ev.message || ""));
+    if (ev.trace_id && /^[0-9a-f]{32}$/.test(ev.trace_id)) {
+      li.appendChild(document.createTextNode(" "));
+      var a = document.createElement("a");
+      a.className = "trace";
+      a.href = "/console/traces/" + ev.trace_id;
+      a.textContent = "trace " + ev.trace_id.slice(0, 8);
+      li.appendChild(a);
+    }
+    return li;
+  }
+
+  function startTail(tail) {
+    var max = parseInt(tail.dataset.max, 10) || 2000;
+    var streamBase = tail.dataset.stream;
+    var lastId = parseInt(tail.dataset.afterId, 10) || 0;
+    var pauseBtn = document.getElementById("tail-pause");
+    var badge = document.getElementById("tail-badge");
+    var status = document.getElementById("tail-status");
+    var paused = false;
+    var autoPaused = false;
+    var pending = [];
+    var source = null;
+    var retryMs = 1000;
+    var retryTimer = null;
+
+    function setStatus(text, cls) {
+      status.textContent = text;
+      status.className = "status " + cls;
+    }
+
+    function atBottom() {
+      return tail.scrollTop + tail.clientHeight >= tail.scrollHeight - 8;
+    }
+
+    function trim() {
+      while (tail.children.length > max) {
+        tail.removeChild(tail.firstElementChild);
+      }
+    }
+
+    function showBadge() {
+      if (pending.length > 0) {
+        badge.textContent = pending.length + " new";
+        badge.classList.remove("hidden");
+      } else {
+        badge.classList.add("hidden");
+      }
+    }
+
+    function append(rows) {
+      var empty = tail.querySelector("li.empty");
+      if (empty) {
+        tail.removeChild(empty);
+      }
+      rows.forEach(function (row) { tail.appendChild(row); });
+      trim();
+      tail.scrollTop = tail.scrollHeight;
+    }
+
+    function setPaused(on, auto) {
+      paused = on;
+      autoPaused = on && auto;
+      pauseBtn.textContent = on ? "Resume" : "Pause";
+      pauseBtn.setAttribute("aria-pressed", on ? "true" : "false");
+      if (!on) {
+        var rows = pending;
+        pending = [];
+        append(rows);
+      }
+      showBadge();
+    }
+
+    function onEvent(msg) {
+      var ev;
+      try {
+        ev = JSON.parse(msg.data);
+      } catch (e) {
+        return;
+      }
+      if (typeof ev.id !== "number" || ev.id <= lastId) {
+        return;
+      }
+      lastId = ev.id;
+      var row = eventRow(ev);
+      if (paused) {
+        pending.push(row);
+        // The ring buffer bounds what waits as well as what is shown.
+        if (pending.length > max) {
+          pending.splice(0, pending.length - max);
+        }
+        showBadge();
+      } else {
+        append([row]);
+      }
+    }
+
+    function streamUrl() {
+      var sep = streamBase.indexOf("?") >= 0 ? "&" : "?";
+      return streamBase + sep + "after_id=" + lastId;
+    }
+
+    function open() {
+      retryTimer = null;
+      source = new EventSource(streamUrl());
+      source.onopen = function () {
+        retryMs = 1000;
+        setStatus("live", "live");
+      };
+      // The console's stream sends every event unnamed, so they all arrive here.
+      source.onmessage = onEvent;
+      source.addEventListener("error", function () {
+        if (source.readyState === EventSource.CLOSED) {
+          // A fatal error (the session ended, the server went away): reopen from the last
+          // id ourselves, backing off, since the browser will not.
+          setStatus("disconnected; retrying", "down");
+          source.close();
+          if (retryTimer === null) {
+            retryTimer = setTimeout(open, retryMs);
+            retryMs = Math.min(retryMs * 2, 30000);
+          }
+        } else {
+          setStatus("reconnecting", "down");
+        }
+      });
+    }
+
+    pauseBtn.addEventListener("click", function () {
+      setPaused(!paused, false);
+    });
+    tail.addEventListener("scroll", function () {
+      if (!paused && !atBottom()) {
+        setPaused(true, true);
+      } else if (paused && autoPaused && atBottom()) {
+        setPaused(false, false);
+      }
+    });
+    // One stream per tab (HTTP/1.1 allows few connections per origin): closed on leaving.
+    window.addEventListener("pagehide", function () {
+      if (source) {
+        source.close();
+      }
+      if (retryTimer !== null) {
+        clearTimeout(retryTimer);
+      }
+    });
+    tail.scrollTop = tail.scrollHeight;
+    open();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var tail = document.getElementById("tail");
+    if (tail && tail.dataset.stream) {
+      startTail(tail);
+    }
+  });
+})();

@@ -12,7 +12,7 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use maud::Markup;
-use orch_core::audit::{AuditDraft, AuditResult};
+use orch_core::audit::AuditDraft;
 use orch_core::rbac::Permission;
 use time::OffsetDateTime;
 
@@ -20,6 +20,7 @@ use super::error::ConsoleError;
 use super::layout::{self, Nav, Viewer};
 use crate::http::AppState;
 use crate::http::admin::ADMIN_ROUTES;
+use crate::http::auth::record_denial;
 use crate::http::context::{Principal, RequestContext};
 use crate::identity::console_sessions::{ConsoleSession, SessionId};
 use crate::identity::operators::OperatorRecord;
@@ -115,18 +116,9 @@ impl ConsoleOperator {
 
     /// An audit draft for `action`, attributed, correlated and marked `via: console`.
     pub fn audit(&self, action: &str, reason: &str) -> AuditDraft {
-        AuditDraft::new(
-            &self.session.operator.name,
-            self.session.operator.role.as_str(),
-            action,
-            reason,
-        )
-        .operator(self.session.operator.id)
-        .correlation(
-            Some(self.ctx.request_id.clone()),
-            Some(self.ctx.trace.trace_id.to_hex()),
-        )
-        .via(VIA)
+        self.ctx
+            .operator_audit(&self.session.operator, action, reason)
+            .via(VIA)
     }
 
     /// Before a mutation: the admin API's route for `action` (its name in `ADMIN_ROUTES`,
@@ -152,16 +144,8 @@ impl ConsoleOperator {
         if self.can(route.permission) {
             return Ok(authorized);
         }
-        tracing::warn!(
-            role = %self.session.operator.role,
-            required_permission = %route.permission,
-            action,
-            "operator denied in the console"
-        );
-        let denied = authorized.audit("").result(AuditResult::Denied);
-        if let Err(err) = state.audit.append(denied).await {
-            tracing::error!(error = %err, "could not record a denied console action in the audit log");
-        }
+        let draft = authorized.audit("");
+        record_denial(state, &self.session.operator, route.permission, draft).await;
         Err(ConsoleError::Forbidden(route.permission))
     }
 }

@@ -48,18 +48,9 @@ impl Actor {
 
     /// An audit draft for this request's action, attributed and correlated.
     pub fn audit(&self, reason: &str) -> AuditDraft {
-        AuditDraft::new(
-            &self.operator.name,
-            self.operator.role.as_str(),
-            self.route.action,
-            reason,
-        )
-        .operator(self.operator.id)
-        .permission(self.route.permission.as_str())
-        .correlation(
-            Some(self.ctx.request_id.clone()),
-            Some(self.ctx.trace.trace_id.to_hex()),
-        )
+        self.ctx
+            .operator_audit(&self.operator, self.route.action, reason)
+            .permission(self.route.permission.as_str())
     }
 }
 
@@ -72,6 +63,25 @@ impl<S: Send + Sync> FromRequestParts<S> for Actor {
             .get::<Actor>()
             .cloned()
             .ok_or_else(|| AppError::Internal("admin handler mounted without its guard".into()))
+    }
+}
+
+/// Logs and audits an operator's call its role does not allow (`draft`: the call's
+/// attributed audit draft); a failure to audit is only logged, the caller answers 403.
+pub async fn record_denial(
+    state: &AppState,
+    operator: &OperatorRecord,
+    required: Permission,
+    draft: AuditDraft,
+) {
+    tracing::warn!(
+        role = %operator.role,
+        required_permission = %required,
+        action = %draft.action,
+        "operator denied"
+    );
+    if let Err(err) = state.audit.append(draft.result(AuditResult::Denied)).await {
+        tracing::error!(error = %err, "could not record a denied operator call in the audit log");
     }
 }
 
@@ -125,16 +135,7 @@ pub async fn operator_guard(
     };
     let required = actor.route.permission;
     if !actor.operator.role.allows(required) {
-        tracing::warn!(
-            role = %actor.operator.role,
-            required_permission = %required,
-            action = actor.route.action,
-            "operator denied"
-        );
-        let denied = actor.audit("").result(AuditResult::Denied);
-        if let Err(err) = state.audit.append(denied).await {
-            tracing::error!(error = %err, "could not record a denied operator call in the audit log");
-        }
+        record_denial(&state, &actor.operator, required, actor.audit("")).await;
         return AppError::new(
             ErrorCode::Forbidden,
             format!("role {} lacks permission {required}", actor.operator.role),

@@ -36,6 +36,21 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
+    /// An audit draft for `action` by `operator`, correlated with this request.
+    pub fn operator_audit(
+        &self,
+        operator: &crate::identity::operators::OperatorRecord,
+        action: &str,
+        reason: &str,
+    ) -> orch_core::audit::AuditDraft {
+        orch_core::audit::AuditDraft::new(&operator.name, operator.role.as_str(), action, reason)
+            .operator(operator.id)
+            .correlation(
+                Some(self.request_id.clone()),
+                Some(self.trace.trace_id.to_hex()),
+            )
+    }
+
     /// An event correlated with this request (its request id and trace id).
     pub fn event(&self, kind: &str, message: impl Into<String>) -> crate::events::NewEvent {
         crate::events::NewEvent::new(kind, message)

@@ -392,7 +392,12 @@ async fn api_only(kind: Kind) -> Option<TestApp> {
 }
 
 /// `n` dead jobs on `queue`, made through the store as a worker would, oldest first.
-async fn kill_jobs(app: &TestApp, tenant: &str, queue: &str, n: usize) -> Vec<uuid::Uuid> {
+pub(crate) async fn kill_jobs(
+    app: &TestApp,
+    tenant: &str,
+    queue: &str,
+    n: usize,
+) -> Vec<uuid::Uuid> {
     let mut ids = Vec::new();
     for _ in 0..n {
         let mut job = crate::conformance::jobs::job(tenant, queue, None);

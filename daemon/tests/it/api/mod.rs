@@ -6,7 +6,7 @@ mod config;
 mod connections;
 mod correlation;
 mod dispatch;
-mod dlq;
+pub(crate) mod dlq;
 mod errors;
 mod event_stream;
 mod events;

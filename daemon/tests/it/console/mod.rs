@@ -3,6 +3,7 @@
 //! tests) drive.
 
 mod authorize;
+mod browser;
 mod csrf;
 mod pages;
 mod sessions;

@@ -7,6 +7,7 @@ pub mod proxy;
 pub mod sse;
 pub mod tokens;
 pub mod upstream;
+pub mod webdriver;
 
 pub use app::TestApp;
 pub use db::{Kind, TestDb, test_audit_key};

@@ -290,3 +290,58 @@ fn parse_time(
         })
         .transpose()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn billing_replays_the_stripe_inbox_only() {
+        assert!(may_replay(Role::Billing, STRIPE));
+        assert!(!may_replay(Role::Billing, "github"));
+        assert!(may_replay(Role::Support, "github") && may_replay(Role::Admin, "github"));
+        assert!(!may_replay(Role::Readonly, STRIPE));
+        assert!(!may_read_payloads(Role::Readonly) && may_read_payloads(Role::Billing));
+    }
+
+    #[test]
+    fn list_filters_are_checked_once_for_both_callers() {
+        let ok = InboxService::query(&InboxListQuery {
+            status: Some("failed".into()),
+            since: Some("2026-01-01T00:00:00Z".into()),
+            limit: Some(10_000),
+            ..InboxListQuery::default()
+        })
+        .unwrap();
+        assert_eq!(ok.status.as_deref(), Some("failed"));
+        assert!(ok.since.is_some() && ok.limit == orch_core::api::list::MAX_LIMIT);
+        for (bad, field) in [
+            (
+                InboxListQuery {
+                    status: Some("lost".into()),
+                    ..InboxListQuery::default()
+                },
+                "status",
+            ),
+            (
+                InboxListQuery {
+                    until: Some("tomorrow".into()),
+                    ..InboxListQuery::default()
+                },
+                "until",
+            ),
+            (
+                InboxListQuery {
+                    cursor: Some(Cursor::from("nope")),
+                    ..InboxListQuery::default()
+                },
+                "cursor",
+            ),
+        ] {
+            match InboxService::query(&bad) {
+                Err(InboxError::Invalid { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+    }
+}

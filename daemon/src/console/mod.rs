@@ -32,6 +32,7 @@ pub mod error;
 pub mod events;
 pub mod forms;
 pub mod headers;
+pub mod inbox;
 pub mod layout;
 pub mod login;
 pub mod session;
@@ -50,6 +51,9 @@ pub fn router(settings: &Settings) -> Router<AppState> {
         .route("/console/logout", post(login::sign_out))
         .route("/console/events", get(events::page))
         .route("/console/events/stream", get(events::stream))
+        .route("/console/inbox", get(inbox::list))
+        .route("/console/inbox/{id}", get(inbox::detail))
+        .route("/console/inbox/{id}/replay", post(inbox::replay))
         .route("/console/assets/{file}", get(assets::serve))
         .route("/console/{*rest}", any(not_found))
         .layer(middleware::from_fn(headers::security_headers))

@@ -357,6 +357,11 @@ impl From<InboxError> for AppError {
         match err {
             InboxError::NotFound(id) => AppError::not_found(format!("no inbox row {id}")),
             busy @ InboxError::Busy(_) => AppError::new(ErrorCode::Conflict, busy.to_string()),
+            InboxError::Invalid { field, message } => AppError::invalid_field(field, message),
+            denied @ InboxError::Forbidden { permission, .. } => {
+                AppError::new(ErrorCode::Forbidden, denied.to_string())
+                    .with("required_permission", permission.as_str())
+            }
             InboxError::Store(e) => e.into(),
         }
     }

@@ -1,20 +1,29 @@
 //! The operator side of the inbox: list rows, show one (with its raw body for roles that may
-//! read payloads; the HTTP layer decides who), and replay one: a new `webhook` job, the row
-//! back to `received`, and the audit row, in one store transaction.
+//! read payloads), and replay one: a new `webhook` job, the row back to `received`, and the
+//! audit row, in one store transaction.
+//!
+//! The admin API and the console are thin callers of the same functions here: the list
+//! filters ([`InboxService::query`]), the payload gate ([`InboxService::require_payloads`],
+//! [`may_read_payloads`]) and the replay rule ([`InboxService::replay_by`], [`may_replay`]),
+//! so both write the same audit rows (a denial included); only the draft's `via` differs.
 
 use std::sync::Arc;
 
-use orch_core::api::inbox::{InboxReplayResponse, InboxView};
-use orch_core::api::list::{Cursor, Page};
-use orch_core::audit::AuditDraft;
+use orch_core::api::inbox::{INBOX_STATUSES, InboxListQuery, InboxReplayResponse, InboxView};
+use orch_core::api::list::{Cursor, Page, effective_limit};
+use orch_core::audit::{AuditDraft, AuditResult};
+use orch_core::rbac::{Permission, Role};
 use orch_core::trace::TraceContext;
+use serde_json::json;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use super::ingress::WEBHOOK_MAX_ATTEMPTS;
-use super::{InboxQuery, InboxRecord, webhook_job};
+use super::{InboxQuery, InboxRecord, STRIPE, webhook_job};
 use crate::dispatch::{DispatchTicket, Dispatcher};
 use crate::events::{EventWriter, NewEvent};
+use crate::identity::operators::OperatorRecord;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -23,8 +32,37 @@ pub enum InboxError {
     NotFound(Uuid),
     #[error("inbox row {0} still has a queued or running job; replay it when that ends")]
     Busy(Uuid),
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    /// The role lacks `permission` for this row (the denial is audited).
+    #[error("role {role} lacks permission {permission}")]
+    Forbidden { role: Role, permission: Permission },
     #[error(transparent)]
     Store(StoreError),
+}
+
+impl InboxError {
+    fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// Whether `role` may read raw payloads (`payloads.read`): the API refuses `?payload=true`
+/// without it, the console leaves the payload out of the page.
+pub fn may_read_payloads(role: Role) -> bool {
+    role.allows(Permission::PayloadsRead)
+}
+
+/// Whether `role` may replay a row of `provider`: `inbox.replay`, and billing operators
+/// the Stripe inbox only.
+pub fn may_replay(role: Role, provider: &str) -> bool {
+    role.allows(Permission::InboxReplay) && (role != Role::Billing || provider == STRIPE)
 }
 
 impl From<StoreError> for InboxError {
@@ -33,10 +71,14 @@ impl From<StoreError> for InboxError {
     }
 }
 
-/// Who replays, and why (for the audit row and the event).
-pub struct Replay<'a> {
+/// Who replays, and why (for the rule, the audit row and the event).
+pub struct ReplayBy<'a> {
+    /// Their role decides which rows they may replay.
+    pub operator: &'a OperatorRecord,
+    /// The call's attributed draft (action `inbox.replay`, the reason; the console's marked
+    /// `via: console`); the service adds the target, tenant and diff.
     pub audit: AuditDraft,
-    pub operator: &'a str,
+    /// Already checked by the caller (`http::extract::require_reason`).
     pub reason: &'a str,
     pub request_id: &'a str,
     pub trace: &'a TraceContext,
@@ -56,6 +98,34 @@ impl InboxService {
             events,
             dispatch,
         }
+    }
+
+    /// The store query for the list filters as the API and the console take them (an
+    /// empty text is a filter like any other: callers drop blank form fields).
+    pub fn query(p: &InboxListQuery) -> Result<InboxQuery, InboxError> {
+        if let Some(s) = p.status.as_deref().filter(|s| !INBOX_STATUSES.contains(s)) {
+            return Err(InboxError::invalid(
+                "status",
+                format!("{s:?} is not one of {}", INBOX_STATUSES.join(", ")),
+            ));
+        }
+        let before = p
+            .cursor
+            .as_ref()
+            .map(|c| c.parse::<Uuid>())
+            .transpose()
+            .map_err(|e| InboxError::invalid("cursor", e.to_string()))?;
+        Ok(InboxQuery {
+            tenant: p.tenant.clone(),
+            provider: p.provider.clone(),
+            status: p.status.clone(),
+            event_type: p.event_type.clone(),
+            since: parse_time("since", p.since.as_deref())?,
+            until: parse_time("until", p.until.as_deref())?,
+            before,
+            limit: effective_limit(p.limit),
+            ..InboxQuery::default()
+        })
     }
 
     /// A page of rows, newest first, with the cursor of the next page.
@@ -92,12 +162,79 @@ impl InboxService {
         Ok(row.view(payload))
     }
 
+    /// The payload gate: `by` may read payloads, or the refusal is audited as denied (from
+    /// `audit`, the call's attributed draft, on inbox row `target`) and the answer is
+    /// [`InboxError::Forbidden`].
+    pub async fn require_payloads(
+        &self,
+        by: &OperatorRecord,
+        audit: AuditDraft,
+        target: &str,
+    ) -> Result<(), InboxError> {
+        if may_read_payloads(by.role) {
+            return Ok(());
+        }
+        Err(self.deny(by, Permission::PayloadsRead, audit, target).await)
+    }
+
+    /// Replays row `id` for `by` if their role may ([`may_replay`]; a refusal is audited as
+    /// denied), with the audit row of `by.audit`: target the row, its tenant, the diff.
+    pub async fn replay_by(
+        &self,
+        id: Uuid,
+        by: ReplayBy<'_>,
+    ) -> Result<InboxReplayResponse, InboxError> {
+        let row = self.get(id).await?;
+        if !may_replay(by.operator.role, &row.provider) {
+            return Err(self
+                .deny(
+                    by.operator,
+                    Permission::InboxReplay,
+                    by.audit,
+                    &id.to_string(),
+                )
+                .await);
+        }
+        let audit = by
+            .audit
+            .target("inbox", row.id)
+            .tenant(&row.tenant_id)
+            .diff(
+                json!({"status": row.status, "job_ids": row.job_ids}),
+                json!({"status": "received"}),
+            );
+        self.replay(&row, ReplayBy { audit, ..by }).await
+    }
+
+    /// Logs and audits a refusal (`permission` lacking for row `target`); a failure to
+    /// audit is only logged, the caller answers 403.
+    async fn deny(
+        &self,
+        by: &OperatorRecord,
+        permission: Permission,
+        audit: AuditDraft,
+        target: &str,
+    ) -> InboxError {
+        tracing::warn!(role = %by.role, required_permission = %permission, "operator denied");
+        let denied = audit
+            .permission(permission.as_str())
+            .target("inbox", target)
+            .result(AuditResult::Denied);
+        if let Err(err) = self.store.append_audit(denied).await {
+            tracing::error!(error = %err, "could not record a denied inbox call in the audit log");
+        }
+        InboxError::Forbidden {
+            role: by.role,
+            permission,
+        }
+    }
+
     /// Puts the row back to `received` with a new job (audited in the same transaction),
     /// then hands the job to dispatch.
-    pub async fn replay(
+    async fn replay(
         &self,
         row: &InboxRecord,
-        by: Replay<'_>,
+        by: ReplayBy<'_>,
     ) -> Result<InboxReplayResponse, InboxError> {
         let now = OffsetDateTime::now_utc();
         let job = webhook_job(
@@ -118,9 +255,10 @@ impl InboxService {
         self.dispatch
             .push_committed(&[DispatchTicket::of(&job)])
             .await;
-        tracing::warn!(inbox_id = %row.id, job_id = %job.id, operator = by.operator, "inbox row replayed");
+        let operator = by.operator.name.as_str();
+        tracing::warn!(inbox_id = %row.id, job_id = %job.id, operator, "inbox row replayed");
         self.events.record(
-            NewEvent::new("webhook.replayed", format!("replayed by {}", by.operator))
+            NewEvent::new("webhook.replayed", format!("replayed by {operator}"))
                 .tenant(&row.tenant_id)
                 .correlation(Some(by.request_id), Some(&by.trace.trace_id.to_hex()))
                 .job(job.id)
@@ -129,7 +267,7 @@ impl InboxService {
                     "provider": row.provider,
                     "event_id": row.event_id,
                     "event_type": row.event_type,
-                    "operator": by.operator,
+                    "operator": operator,
                     "reason": by.reason,
                 })),
         );
@@ -137,5 +275,73 @@ impl InboxService {
             inbox: row.view(None),
             job_id: job.id,
         })
+    }
+}
+
+/// An RFC 3339 time from a filter.
+fn parse_time(
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<OffsetDateTime>, InboxError> {
+    value
+        .map(|v| {
+            OffsetDateTime::parse(v, &Rfc3339)
+                .map_err(|_| InboxError::invalid(field, format!("{v:?} is not an RFC 3339 time")))
+        })
+        .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn billing_replays_the_stripe_inbox_only() {
+        assert!(may_replay(Role::Billing, STRIPE));
+        assert!(!may_replay(Role::Billing, "github"));
+        assert!(may_replay(Role::Support, "github") && may_replay(Role::Admin, "github"));
+        assert!(!may_replay(Role::Readonly, STRIPE));
+        assert!(!may_read_payloads(Role::Readonly) && may_read_payloads(Role::Billing));
+    }
+
+    #[test]
+    fn list_filters_are_checked_once_for_both_callers() {
+        let ok = InboxService::query(&InboxListQuery {
+            status: Some("failed".into()),
+            since: Some("2026-01-01T00:00:00Z".into()),
+            limit: Some(10_000),
+            ..InboxListQuery::default()
+        })
+        .unwrap();
+        assert_eq!(ok.status.as_deref(), Some("failed"));
+        assert!(ok.since.is_some() && ok.limit == orch_core::api::list::MAX_LIMIT);
+        for (bad, field) in [
+            (
+                InboxListQuery {
+                    status: Some("lost".into()),
+                    ..InboxListQuery::default()
+                },
+                "status",
+            ),
+            (
+                InboxListQuery {
+                    until: Some("tomorrow".into()),
+                    ..InboxListQuery::default()
+                },
+                "until",
+            ),
+            (
+                InboxListQuery {
+                    cursor: Some(Cursor::from("nope")),
+                    ..InboxListQuery::default()
+                },
+                "cursor",
+            ),
+        ] {
+            match InboxService::query(&bad) {
+                Err(InboxError::Invalid { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{field}: {other:?}"),
+            }
+        }
     }
 }

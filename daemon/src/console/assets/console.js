@@ -191,3 +191,43 @@
     }
   });
 })();
+
+// --- inbox: copy buttons ---
+// A `button.copy` copies the text of the element its data-copy-target names (the payload
+// <pre>s of /console/inbox/{id}) and says so on the button, as text.
+(function () {
+  function copyButton(button) {
+    var label = button.textContent;
+    var timer = null;
+    function flash(text) {
+      button.textContent = text;
+      if (timer !== null) {
+        clearTimeout(timer);
+      }
+      timer = setTimeout(function () {
+        button.textContent = label;
+        timer = null;
+      }, 1500);
+    }
+    button.addEventListener("click", function () {
+      var target = document.getElementById(button.dataset.copyTarget);
+      if (!target || !navigator.clipboard) {
+        flash("Copy failed");
+        return;
+      }
+      navigator.clipboard.writeText(target.textContent).then(
+        function () {
+          flash("Copied");
+        },
+        function () {
+          flash("Copy failed");
+        }
+      );
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var buttons = document.querySelectorAll("button.copy[data-copy-target]");
+    Array.prototype.forEach.call(buttons, copyButton);
+  });
+})();

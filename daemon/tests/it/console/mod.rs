@@ -5,6 +5,7 @@
 mod authorize;
 mod browser;
 mod csrf;
+mod inbox;
 mod pages;
 mod sessions;
 pub(crate) mod support;

@@ -4,6 +4,7 @@
 
 mod authorize;
 mod csrf;
+mod dlq;
 mod pages;
 mod sessions;
 pub(crate) mod support;

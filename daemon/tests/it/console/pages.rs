@@ -17,14 +17,14 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; conn
                    img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 const XSS: &str = "</script><img src=x onerror=alert(1)>";
 
-fn assert_secured(res: &reqwest::Response, what: &str) {
+pub(super) fn assert_secured(res: &reqwest::Response, what: &str) {
     let h = res.headers();
     assert_eq!(h["content-security-policy"], CSP, "{what}");
     assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
     assert_eq!(h["referrer-policy"], "same-origin", "{what}");
 }
 
-fn assert_no_store(res: &reqwest::Response, what: &str) {
+pub(super) fn assert_no_store(res: &reqwest::Response, what: &str) {
     assert_eq!(res.headers()["cache-control"], "no-store", "{what}");
 }
 

@@ -12,6 +12,7 @@
 //! Filters are GET parameters, so a filtered DLQ is a bookmark. The selection travels as
 //! repeated `id` fields, which a struct cannot collect, so the POSTs read the raw pairs.
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -165,8 +166,11 @@ impl PageParams {
 pub async fn page(
     State(state): State<AppState>,
     operator: ConsoleOperator,
-    Query(mut params): Query<PageParams>,
+    params: Result<Query<PageParams>, QueryRejection>,
 ) -> ConsoleResult<Response> {
+    // A malformed query (a repeated filter) is a console page too, not axum's plain text.
+    let Query(mut params) =
+        params.map_err(|e| AppError::invalid_field("(query)", e.body_text()))?;
     let filter = params.filter();
     let done = params.done();
     let stats = state.jobs.dlq_stats().await.map_err(AppError::from)?;
@@ -316,7 +320,7 @@ fn jobs_table(page: &Page<JobView>, pick: bool) -> Markup {
                 tr {
                     @if pick { th {} }
                     th { "Job" } th { "Tenant" } th { "Queue" } th { "Connector" }
-                    th { "Error" } th { "Dead at" } th { "Attempts" }
+                    th { "Error" } th { "Dead at (UTC)" } th { "Attempts" }
                 }
             }
             tbody {

@@ -202,6 +202,7 @@
     var picks = Array.prototype.slice.call(form.querySelectorAll("input.pick[type=checkbox]"));
     var all = document.getElementById("pick-all");
     var count = document.getElementById("pick-count");
+    var scope = document.getElementById("scope-all");
     var last = null;
 
     function update() {
@@ -209,7 +210,8 @@
         return p.checked;
       }).length;
       if (count) {
-        count.textContent = n + " selected";
+        // With "every job matching the filter" ticked, the server ignores the ticked rows.
+        count.textContent = scope && scope.checked ? "every matching job" : n + " selected";
       }
       if (all) {
         all.checked = n > 0 && n === picks.length;
@@ -239,6 +241,9 @@
         last = null;
         update();
       });
+    }
+    if (scope) {
+      scope.addEventListener("change", update);
     }
     // The browser may restore ticks on back/forward: count what is there.
     update();

@@ -244,7 +244,11 @@ async fn stats_filters_and_paging(kind: Kind) {
         .await;
     assert_eq!(row_ids(&earlier).len(), 5);
     // Bad values are a 400 page naming them.
-    for (query, named) in [("queue=nope", "nope"), ("since=yesterday", "since")] {
+    for (query, named) in [
+        ("queue=nope", "nope"),
+        ("since=yesterday", "since"),
+        ("queue=low&queue=webhook", "queue"),
+    ] {
         let res = browser.get(&format!("/console/dlq?{query}")).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{query}");
         assert_secured(&res, query);
@@ -252,6 +256,17 @@ async fn stats_filters_and_paging(kind: Kind) {
         assert!(body.contains(named), "{query}: {body}");
         assert!(row_ids(&body).is_empty());
     }
+
+    // What a job says reaches the page escaped.
+    let xss = "</script><img src=x onerror=alert(1)>";
+    kill_jobs(&app, "acme", "default", "stripe", xss, 1).await;
+    let escaped = browser.page("/console/dlq?queue=default").await;
+    assert_eq!(row_ids(&escaped).len(), 1);
+    assert!(
+        !escaped.contains(xss) && !escaped.contains("<img"),
+        "{escaped}"
+    );
+    assert!(escaped.contains("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"));
 
     // Paging: 100 a page, then "Older" (keeping the filter) to the rest.
     let many = kill_jobs(&app, "acme", "critical", "stripe", "upstream_error", 101).await;

@@ -28,6 +28,7 @@ use crate::settings::Settings;
 
 pub mod assets;
 pub mod csrf;
+pub mod dlq;
 pub mod error;
 pub mod events;
 pub mod forms;
@@ -49,6 +50,10 @@ pub fn router(settings: &Settings) -> Router<AppState> {
         .route("/console/", get(login::home))
         .route("/console/login", get(login::form).post(login::sign_in))
         .route("/console/logout", post(login::sign_out))
+        .route("/console/dlq", get(dlq::page))
+        .route("/console/dlq/preview", post(dlq::preview))
+        .route("/console/dlq/replay", post(dlq::replay))
+        .route("/console/dlq/purge", post(dlq::purge))
         .route("/console/events", get(events::page))
         .route("/console/events/stream", get(events::stream))
         .route("/console/inbox", get(inbox::list))

@@ -28,6 +28,7 @@ use orch_core::api::list::{Cursor, MAX_LIMIT, Page, effective_limit};
 use orch_core::audit::{AuditDraft, AuditResult};
 use orch_core::config::model::QUEUES;
 use orch_core::rbac::Role;
+use orch_core::trace::TraceContext;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -37,6 +38,7 @@ use crate::events::EventWriter;
 use crate::events::origin::Origin;
 use crate::idempotency::{Begun, IdempotencyError, IdempotencyService, KeyScope, Keyed};
 use crate::identity::audit::AuditService;
+use crate::identity::operators::OperatorRecord;
 use crate::model::jobs::{JobKind, JobQuery, JobRecord, JobStatus};
 use crate::quotas::{QuotaError, QuotaService};
 use crate::store::{Store, StoreError};
@@ -52,8 +54,8 @@ const DEFAULT_MAX_ATTEMPTS: u32 = 5;
 const MAX_DEDUPE_KEY_LEN: usize = 200;
 /// Rows changed per DLQ statement.
 pub const BATCH: usize = 500;
-/// The most jobs one bulk action selects.
-const MAX_SELECTED: usize = 100_000;
+/// The most jobs one bulk action selects (a larger selection is cut to it).
+pub const MAX_SELECTED: usize = 100_000;
 /// Ids listed in a response or an audit row.
 const MAX_LISTED_IDS: usize = 1_000;
 
@@ -116,6 +118,27 @@ pub struct DlqOperator<'a> {
     pub audit: AuditDraft,
     pub request_id: &'a str,
     pub trace_id: String,
+}
+
+impl<'a> DlqOperator<'a> {
+    /// `operator` acting with `reason` (already checked) under `audit`, correlated with the
+    /// request: the one way the admin API and the console build it, so both act alike.
+    pub fn new(
+        operator: &'a OperatorRecord,
+        reason: &'a str,
+        audit: AuditDraft,
+        request_id: &'a str,
+        trace: &TraceContext,
+    ) -> Self {
+        Self {
+            name: &operator.name,
+            role: operator.role,
+            reason,
+            audit,
+            request_id,
+            trace_id: trace.trace_id.to_hex(),
+        }
+    }
 }
 
 /// The jobs service; cheap to clone.

@@ -229,5 +229,67 @@
   document.addEventListener("DOMContentLoaded", function () {
     var buttons = document.querySelectorAll("button.copy[data-copy-target]");
     Array.prototype.forEach.call(buttons, copyButton);
+// --- dlq: selection ---
+// The DLQ page's checkboxes: Shift-click ticks (or unticks) the whole range since the last
+// box clicked, `#pick-all` ticks the page, `#pick-count` says how many are ticked.
+(function () {
+  "use strict";
+
+  function setup(form) {
+    var picks = Array.prototype.slice.call(form.querySelectorAll("input.pick[type=checkbox]"));
+    var all = document.getElementById("pick-all");
+    var count = document.getElementById("pick-count");
+    var scope = document.getElementById("scope-all");
+    var last = null;
+
+    function update() {
+      var n = picks.filter(function (p) {
+        return p.checked;
+      }).length;
+      if (count) {
+        // With "every job matching the filter" ticked, the server ignores the ticked rows.
+        count.textContent = scope && scope.checked ? "every matching job" : n + " selected";
+      }
+      if (all) {
+        all.checked = n > 0 && n === picks.length;
+        all.indeterminate = n > 0 && n < picks.length;
+      }
+    }
+
+    picks.forEach(function (pick) {
+      pick.addEventListener("click", function (ev) {
+        if (ev.shiftKey && last !== null && last !== pick) {
+          var a = picks.indexOf(last);
+          var b = picks.indexOf(pick);
+          for (var i = Math.min(a, b); i <= Math.max(a, b); i++) {
+            // The range takes the state this click gave the box.
+            picks[i].checked = pick.checked;
+          }
+        }
+        last = pick;
+        update();
+      });
+    });
+    if (all) {
+      all.addEventListener("change", function () {
+        picks.forEach(function (p) {
+          p.checked = all.checked;
+        });
+        last = null;
+        update();
+      });
+    }
+    if (scope) {
+      scope.addEventListener("change", update);
+    }
+    // The browser may restore ticks on back/forward: count what is there.
+    update();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("dlq-form");
+    if (form) {
+      setup(form);
+    }
   });
 })();

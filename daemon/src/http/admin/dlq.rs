@@ -48,12 +48,11 @@ pub async fn purge(
 }
 
 fn operator<'a>(actor: &'a Actor, reason: &'a str) -> DlqOperator<'a> {
-    DlqOperator {
-        name: &actor.operator.name,
-        role: actor.operator.role,
+    DlqOperator::new(
+        &actor.operator,
         reason,
-        audit: actor.audit(reason),
-        request_id: &actor.ctx.request_id,
-        trace_id: actor.ctx.trace.trace_id.to_hex(),
-    }
+        actor.audit(reason),
+        &actor.ctx.request_id,
+        &actor.ctx.trace,
+    )
 }

@@ -168,7 +168,7 @@ async fn the_console_works_in_a_real_browser(kind: Kind) {
         .await;
     chrome.find("form.replay").await;
     assert!(
-        chrome.exists("pre.payload").await,
+        chrome.exists("#payload-raw").await,
         "an admin sees the payload"
     );
     chrome.screenshot("inbox-detail").await;
@@ -186,7 +186,7 @@ async fn the_console_works_in_a_real_browser(kind: Kind) {
         .fill("form.replay [name=reason]", "browser test")
         .await;
     chrome.click_on("form.replay button[type=submit]").await;
-    chrome.find("#replay-result").await;
+    chrome.find("#replayed").await;
     chrome.assert_clean("the inbox replay").await;
     let row = admin_json(&app, &admin, &format!("/v1/admin/inbox/{inbox_id}")).await;
     assert_eq!(
@@ -253,7 +253,7 @@ async fn the_console_works_in_a_real_browser(kind: Kind) {
         .await;
     chrome.find("main h1").await;
     assert!(!chrome.exists("form.replay").await, "no replay form");
-    assert!(!chrome.exists("pre.payload").await, "no payload");
+    assert!(!chrome.exists("#payload-raw").await, "no payload");
     chrome.goto(&app.url("/console/dlq")).await;
     chrome.find("tr.dead-job").await;
     assert!(!chrome.exists("input.pick").await, "no selection");

@@ -6,6 +6,7 @@ mod authorize;
 mod browser;
 mod csrf;
 mod inbox;
+mod dlq;
 mod pages;
 mod sessions;
 pub(crate) mod support;

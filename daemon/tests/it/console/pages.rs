@@ -24,7 +24,7 @@ pub(super) fn assert_secured(res: &reqwest::Response, what: &str) {
     assert_eq!(h["referrer-policy"], "same-origin", "{what}");
 }
 
-fn assert_no_store(res: &reqwest::Response, what: &str) {
+pub(super) fn assert_no_store(res: &reqwest::Response, what: &str) {
     assert_eq!(res.headers()["cache-control"], "no-store", "{what}");
 }
 

@@ -229,6 +229,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     var buttons = document.querySelectorAll("button.copy[data-copy-target]");
     Array.prototype.forEach.call(buttons, copyButton);
+  });
+})();
+
 // --- dlq: selection ---
 // The DLQ page's checkboxes: Shift-click ticks (or unticks) the whole range since the last
 // box clicked, `#pick-all` ticks the page, `#pick-count` says how many are ticked.

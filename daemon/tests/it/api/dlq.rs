@@ -398,10 +398,23 @@ pub(crate) async fn kill_jobs(
     queue: &str,
     n: usize,
 ) -> Vec<uuid::Uuid> {
+    kill_jobs_with(app, tenant, queue, n, |_| {}).await
+}
+
+/// Like [`kill_jobs`], each job first adjusted by `adjust` (say, to a connector that
+/// succeeds once replayed).
+pub(crate) async fn kill_jobs_with(
+    app: &TestApp,
+    tenant: &str,
+    queue: &str,
+    n: usize,
+    adjust: impl Fn(&mut orchd::jobs::JobRecord),
+) -> Vec<uuid::Uuid> {
     let mut ids = Vec::new();
     for _ in 0..n {
         let mut job = crate::conformance::jobs::job(tenant, queue, None);
         job.max_attempts = 1;
+        adjust(&mut job);
         app.store.enqueue_job(&job).await.unwrap();
         ids.push(job.id);
     }

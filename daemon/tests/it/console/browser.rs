@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use orch_core::webhooks::stripe;
 use serde_json::Value;
 
-use crate::api::dlq::kill_jobs;
+use crate::api::dlq::kill_jobs_with;
 use crate::api::webhooks::{Hooks, NEW_SECRET, event, row_becomes, start};
 use crate::both_backends;
 use crate::helpers::webdriver::{Chrome, WAIT};
@@ -90,8 +90,14 @@ async fn the_console_works_in_a_real_browser(kind: Kind) {
     };
     let admin = app.admin_token().await;
     let viewer_key = app.create_operator("viewer", "readonly").await;
-    // Three dead jobs on the low queue (made through the store, as a worker would).
-    kill_jobs(&app, "acme", "low", 3).await;
+    // Three dead jobs on the low queue (made through the store, as a worker would), of an
+    // operation that succeeds once replayed, so they do not die again while looked at.
+    kill_jobs_with(&app, "acme", "low", 3, |job| {
+        job.connector = Some("billing".into());
+        job.operation = Some("on_invoice".into());
+        job.params = None;
+    })
+    .await;
 
     // Sign in: the form, then the live tail.
     chrome.goto(&app.url("/console/login")).await;

@@ -27,14 +27,17 @@ use crate::http::{AppError, AppState};
 use crate::settings::Settings;
 
 pub mod assets;
+pub mod audit;
 pub mod csrf;
 pub mod error;
 pub mod events;
 pub mod forms;
 pub mod headers;
+pub mod jobs;
 pub mod layout;
 pub mod login;
 pub mod session;
+pub mod traces;
 
 /// The console's routes (none when `console.enabled` is off), each response under the
 /// security headers. Mounted by `startup.rs` into `http::router`, inside its request
@@ -50,6 +53,9 @@ pub fn router(settings: &Settings) -> Router<AppState> {
         .route("/console/logout", post(login::sign_out))
         .route("/console/events", get(events::page))
         .route("/console/events/stream", get(events::stream))
+        .route("/console/traces/{trace_id}", get(traces::page))
+        .route("/console/jobs/{id}", get(jobs::page))
+        .route("/console/audit", get(audit::page))
         .route("/console/assets/{file}", get(assets::serve))
         .route("/console/{*rest}", any(not_found))
         .layer(middleware::from_fn(headers::security_headers))

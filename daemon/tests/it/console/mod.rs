@@ -7,3 +7,4 @@ mod csrf;
 mod pages;
 mod sessions;
 pub(crate) mod support;
+mod trace_pages;

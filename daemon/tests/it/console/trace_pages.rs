@@ -40,6 +40,19 @@ fn at(html: &str, needle: &str) -> usize {
         .unwrap_or_else(|| panic!("no {needle:?} in {html}"))
 }
 
+/// Nothing the CSP would block: no inline script, style or handler.
+fn assert_no_inline(html: &str) {
+    // The escaped test markup is text, not a handler.
+    let html = html.replace(ESCAPED, "");
+    assert!(!html.contains("<script>"), "inline script");
+    assert!(!html.contains("<style"), "inline style");
+    assert!(!html.contains("style=\""), "inline style attribute");
+    assert!(
+        !html.contains(" onerror=") && !html.contains(" onclick="),
+        "inline handler"
+    );
+}
+
 /// Without a session each page redirects to sign-in (returning to it afterwards).
 async fn asks_to_sign_in(app: &TestApp, path: &str) {
     let res = Browser::new(app).get(path).await;
@@ -115,6 +128,7 @@ async fn a_failed_delivery_reads_as_delivery_job_runs_and_events(kind: Kind) {
     let page = res.text().await.unwrap();
     assert!(!page.contains("<img"), "raw markup reached the page");
     assert!(!page.contains(XSS));
+    assert_no_inline(&page);
     // Delivery, then its job, then the job's first run, nested in that order.
     let delivery = at(
         &page,
@@ -155,6 +169,7 @@ async fn a_failed_delivery_reads_as_delivery_job_runs_and_events(kind: Kind) {
     assert_eq!(res.status(), StatusCode::OK);
     assert_secured(&res, "job page");
     let page = res.text().await.unwrap();
+    assert_no_inline(&page);
     assert!(page.contains("<dd class=\"tenant\">acme</dd>"), "{page}");
     assert!(
         page.contains("<span class=\"status-dead\">dead</span>"),
@@ -341,6 +356,7 @@ async fn the_audit_page_lists_filters_and_pages(kind: Kind) {
     }
     let page = browser.page("/console/audit?action=test.bulk").await;
     assert!(!page.contains("<img"), "raw markup reached the page");
+    assert_no_inline(&page);
     assert!(page.contains(&format!("bulk 54 {ESCAPED}")), "{page}");
     let shown = seqs(&page);
     assert_eq!(shown.len(), 50);

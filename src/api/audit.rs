@@ -71,6 +71,8 @@ query_type! {
         pub since: Option<String>,
         /// RFC 3339; before.
         pub until: Option<String>,
+        /// Only rows written by this request (its `x-request-id`): what one action wrote.
+        pub request_id: Option<String>,
     }
 }
 
@@ -89,13 +91,14 @@ mod tests {
             tenant: Some("acme".into()),
             since: Some("2026-01-01T00:00:00Z".into()),
             until: Some("2026-02-01T00:00:00Z".into()),
+            request_id: Some("req_01".into()),
             cursor: Some(Cursor::of(41)),
             limit: Some(10),
         };
         assert_eq!(
             wire(&query),
             "operator=alice&action=operator.create&tenant=acme&since=2026-01-01T00:00:00Z\
-             &until=2026-02-01T00:00:00Z&limit=10&cursor=41"
+             &until=2026-02-01T00:00:00Z&request_id=req_01&limit=10&cursor=41"
         );
     }
 }

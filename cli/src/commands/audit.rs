@@ -57,6 +57,9 @@ pub struct ListArgs {
     /// Only rows about this tenant
     #[arg(long, value_name = "TENANT")]
     pub tenant: Option<String>,
+    /// Only rows written by this request (its x-request-id)
+    #[arg(long, value_name = "ID")]
+    pub request_id: Option<String>,
     #[command(flatten)]
     pub time: TimeRangeArgs,
     #[command(flatten)]
@@ -79,6 +82,7 @@ async fn list_rows(args: &ListArgs, ctx: &mut Ctx<'_, '_>) -> Result<(), CliErro
         tenant: args.tenant.clone(),
         since,
         until,
+        request_id: args.request_id.clone(),
         limit: args.page.limit,
         cursor: None,
     };

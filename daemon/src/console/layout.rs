@@ -13,14 +13,16 @@ pub enum Nav {
     Events,
     Inbox,
     Dlq,
+    Audit,
     /// A page outside the sections (a trace, a job).
     None,
 }
 
-const SECTIONS: [(Nav, &str, &str); 3] = [
+const SECTIONS: [(Nav, &str, &str); 4] = [
     (Nav::Events, "/console/events", "Events"),
     (Nav::Inbox, "/console/inbox", "Inbox"),
     (Nav::Dlq, "/console/dlq", "DLQ"),
+    (Nav::Audit, "/console/audit", "Audit"),
 ];
 
 /// Who the page is shown to, as the top bar shows them (`ConsoleOperator::viewer`).

@@ -27,6 +27,7 @@ use crate::http::{AppError, AppState};
 use crate::settings::Settings;
 
 pub mod assets;
+pub mod audit;
 pub mod csrf;
 pub mod dlq;
 pub mod error;
@@ -34,9 +35,11 @@ pub mod events;
 pub mod forms;
 pub mod headers;
 pub mod inbox;
+pub mod jobs;
 pub mod layout;
 pub mod login;
 pub mod session;
+pub mod traces;
 
 /// The console's routes (none when `console.enabled` is off), each response under the
 /// security headers. Mounted by `startup.rs` into `http::router`, inside its request
@@ -59,6 +62,9 @@ pub fn router(settings: &Settings) -> Router<AppState> {
         .route("/console/inbox", get(inbox::list))
         .route("/console/inbox/{id}", get(inbox::detail))
         .route("/console/inbox/{id}/replay", post(inbox::replay))
+        .route("/console/traces/{trace_id}", get(traces::page))
+        .route("/console/jobs/{id}", get(jobs::page))
+        .route("/console/audit", get(audit::page))
         .route("/console/assets/{file}", get(assets::serve))
         .route("/console/{*rest}", any(not_found))
         .layer(middleware::from_fn(headers::security_headers))

@@ -211,6 +211,7 @@ mod tests {
             tenant: some("acme"),
             since: since.clone(),
             until: some("2026-02-01T00:00:00Z"),
+            request_id: some("req 01"),
             cursor: Some(Cursor::of(41)),
             limit: Some(10),
         });

@@ -155,6 +155,8 @@ pub struct AuditQuery {
     pub tenant: Option<String>,
     pub since: Option<OffsetDateTime>,
     pub until: Option<OffsetDateTime>,
+    /// Only rows of this request id (what one request wrote).
+    pub request_id: Option<String>,
     /// Only rows older than this chain position (the page cursor).
     pub before_seq: Option<i64>,
     pub limit: u32,

@@ -24,6 +24,7 @@ pub async fn list(
         operator: params.operator,
         action: params.action,
         tenant: params.tenant,
+        request_id: params.request_id,
         limit,
     };
     let items = state.audit.list(&query).await?;

@@ -152,6 +152,9 @@ fn list<B: Filter>(query: &AuditQuery) -> B {
     if let Some(v) = query.until {
         q.sql(" AND ts < ").arg(v);
     }
+    if let Some(v) = &query.request_id {
+        q.sql(" AND request_id = ").arg(v);
+    }
     if let Some(v) = query.before_seq {
         q.sql(" AND seq < ").arg(v);
     }

@@ -10,3 +10,4 @@ mod dlq;
 mod pages;
 mod sessions;
 pub(crate) mod support;
+mod trace_pages;

@@ -15,7 +15,7 @@ use crate::helpers::{Kind, TestApp};
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
                    img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-const XSS: &str = "</script><img src=x onerror=alert(1)>";
+pub(super) const XSS: &str = "</script><img src=x onerror=alert(1)>";
 
 pub(super) fn assert_secured(res: &reqwest::Response, what: &str) {
     let h = res.headers();

@@ -69,6 +69,9 @@ pub struct RunView {
     pub duration_ms: Option<i64>,
     /// `succeeded`, `failed`, `timeout` or `crashed`.
     pub outcome: Option<String>,
+    /// The upstream's HTTP status of this attempt, when it answered (also on success).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_status: Option<u16>,
     pub error: Option<JobError>,
 }
 

@@ -101,12 +101,14 @@ fn run_line(run: &RunView) -> String {
         format!("run {}", run.attempt),
         run.outcome.clone().unwrap_or_else(|| "running".to_owned()),
     ];
-    if let Some(e) = &run.error {
-        let status = e.upstream_status.map(|s| s.to_string());
-        let detail: Vec<String> = [status, e.code.clone()].into_iter().flatten().collect();
-        if !detail.is_empty() {
-            parts.push(detail.join(" "));
-        }
+    let status = run
+        .upstream_status
+        .or_else(|| run.error.as_ref().and_then(|e| e.upstream_status))
+        .map(|s| format!("HTTP {s}"));
+    let code = run.error.as_ref().and_then(|e| e.code.clone());
+    let detail: Vec<String> = [status, code].into_iter().flatten().collect();
+    if !detail.is_empty() {
+        parts.push(detail.join(" "));
     }
     if let Some(ms) = run.duration_ms {
         parts.push(format!("{ms} ms"));

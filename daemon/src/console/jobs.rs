@@ -86,7 +86,8 @@ pub fn runs_table(runs: &[RunView]) -> Markup {
                             td.attempt { (run.attempt) }
                             td.outcome { (run.outcome.as_deref().unwrap_or("running")) }
                             td.upstream {
-                                (run.error.as_ref().and_then(|e| e.upstream_status)
+                                (run.upstream_status
+                                    .or_else(|| run.error.as_ref().and_then(|e| e.upstream_status))
                                     .map_or_else(|| "-".to_owned(), |s| s.to_string()))
                             }
                             td.duration {
@@ -134,6 +135,7 @@ mod tests {
             finished_at: None,
             duration_ms: Some(12),
             outcome: Some("failed".into()),
+            upstream_status: None,
             error,
         }
     }

@@ -353,6 +353,7 @@ impl RunRecord {
             finished_at: self.finished_at,
             duration_ms: self.duration_ms,
             outcome: self.outcome.map(|o| o.as_str().to_owned()),
+            upstream_status: self.upstream_status.and_then(|s| u16::try_from(s).ok()),
             error: (self.error_code.is_some() || self.error_message.is_some()).then(|| JobError {
                 code: self.error_code.clone(),
                 message: self.error_message.clone(),

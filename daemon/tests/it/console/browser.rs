@@ -149,6 +149,13 @@ async fn the_console_works_in_a_real_browser(kind: Kind) {
     // A row's trace link: delivery → job → run.
     chrome.click_on(&trace_link(&trace)).await;
     chrome.find("section.delivery .job tr.run").await;
+    assert_eq!(
+        chrome
+            .text_of("section.delivery .job tr.run td.upstream")
+            .await,
+        "200",
+        "the run's upstream status"
+    );
     assert!(chrome.current_url().await.ends_with(&trace));
     let delivery = chrome.text_of("section.delivery").await;
     assert!(delivery.contains("evt_browser_1"), "{delivery}");
@@ -204,7 +211,7 @@ async fn the_console_works_in_a_real_browser(kind: Kind) {
     let rows = audit["items"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "{audit}");
     assert_eq!(rows[0]["reason"], "browser test");
-    assert_eq!(rows[0]["via"], "console");
+    assert_eq!(rows[0]["diff_json"]["via"], "console");
 
     // DLQ: shift-click a range, narrow it, preview 2, confirm with a reason.
     chrome.goto(&app.url("/console/dlq")).await;
@@ -237,7 +244,7 @@ async fn the_console_works_in_a_real_browser(kind: Kind) {
     let audit = admin_json(&app, &admin, "/v1/admin/audit?action=dlq.replay").await;
     let rows = audit["items"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "{audit}");
-    assert_eq!(rows[0]["via"], "console");
+    assert_eq!(rows[0]["diff_json"]["via"], "console");
 
     // The audit page the result links to.
     chrome

@@ -5,8 +5,8 @@
 mod authorize;
 mod browser;
 mod csrf;
-mod inbox;
 mod dlq;
+mod inbox;
 mod pages;
 mod sessions;
 pub(crate) mod support;

@@ -1037,6 +1037,7 @@ Register-ArgumentCompleter -Native -CommandName 'orchctl' -ScriptBlock {
             [CompletionResult]::new('--operator', '--operator', [CompletionResultType]::ParameterName, 'Only rows of this operator (name)')
             [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'Only rows of this action, e.g. operators.create')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Only rows about this tenant')
+            [CompletionResult]::new('--request-id', '--request-id', [CompletionResultType]::ParameterName, 'Only rows written by this request (its x-request-id)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only rows at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only rows before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows per page (1–500; the server''s default is 50)')

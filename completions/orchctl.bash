@@ -717,7 +717,7 @@ _orchctl() {
             return 0
             ;;
         orchctl__subcmd__audit__subcmd__list)
-            opts="-o -y -v -h --operator --action --tenant --since --until --limit --cursor --all --server --context --config --output --no-color --yes --verbose --help"
+            opts="-o -y -v -h --operator --action --tenant --request-id --since --until --limit --cursor --all --server --context --config --output --no-color --yes --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -732,6 +732,10 @@ _orchctl() {
                     return 0
                     ;;
                 --tenant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

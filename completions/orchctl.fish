@@ -692,6 +692,7 @@ complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and not __fish_se
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l operator -d 'Only rows of this operator (name)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l action -d 'Only rows of this action, e.g. operators.create' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l tenant -d 'Only rows about this tenant' -r
+complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l request-id -d 'Only rows written by this request (its x-request-id)' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l since -d 'Only rows at or after this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l until -d 'Only rows before this time: RFC 3339, or a duration ago such as 10m, 24h, 7d' -r
 complete -c orchctl -n "__fish_orchctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l limit -d 'Rows per page (1–500; the server\'s default is 50)' -r

@@ -398,7 +398,7 @@ pub(crate) async fn kill_jobs(
     queue: &str,
     n: usize,
 ) -> Vec<uuid::Uuid> {
-    kill_jobs_with(app, tenant, queue, n, |_| {}).await
+    kill_jobs_with(app, tenant, queue, n, "upstream_error", |_| {}).await
 }
 
 /// Like [`kill_jobs`], each job first adjusted by `adjust` (say, to a connector that
@@ -408,6 +408,7 @@ pub(crate) async fn kill_jobs_with(
     tenant: &str,
     queue: &str,
     n: usize,
+    code: &str,
     adjust: impl Fn(&mut orchd::jobs::JobRecord),
 ) -> Vec<uuid::Uuid> {
     let mut ids = Vec::new();
@@ -435,7 +436,7 @@ pub(crate) async fn kill_jobs_with(
             finish: orchd::jobs::Finish {
                 outcome: orchd::jobs::RunOutcome::Failed,
                 next: orchd::jobs::Next::Dead,
-                error_code: Some("upstream_error".into()),
+                error_code: Some(code.to_owned()),
                 error_message: Some("upstream answered 500".into()),
                 upstream_status: Some(500),
                 duration_ms: 1,

@@ -92,7 +92,7 @@ async fn the_console_works_in_a_real_browser(kind: Kind) {
     let viewer_key = app.create_operator("viewer", "readonly").await;
     // Three dead jobs on the low queue (made through the store, as a worker would), of an
     // operation that succeeds once replayed, so they do not die again while looked at.
-    kill_jobs_with(&app, "acme", "low", 3, |job| {
+    kill_jobs_with(&app, "acme", "low", 3, "upstream_error", |job| {
         job.connector = Some("billing".into());
         job.operation = Some("on_invoice".into());
         job.params = None;

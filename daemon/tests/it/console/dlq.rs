@@ -22,8 +22,8 @@ async fn api_only(kind: Kind) -> Option<TestApp> {
     .await
 }
 
-/// `n` dead jobs of `tenant` on `queue` through `connector`, failed with `code`, made
-/// through the store as a worker would; oldest first.
+/// `n` dead jobs of `tenant` on `queue` through `connector`, failed with `code`
+/// (`api::dlq::kill_jobs_with`); oldest first.
 async fn kill_jobs(
     app: &TestApp,
     tenant: &str,
@@ -32,49 +32,10 @@ async fn kill_jobs(
     code: &str,
     n: usize,
 ) -> Vec<Uuid> {
-    let mut ids = Vec::new();
-    for _ in 0..n {
-        let mut job = crate::conformance::jobs::job(tenant, queue, None);
-        job.max_attempts = 1;
+    crate::api::dlq::kill_jobs_with(app, tenant, queue, n, code, |job| {
         job.connector = Some(connector.to_owned());
-        app.store.enqueue_job(&job).await.unwrap();
-        ids.push(job.id);
-    }
-    let now = time::OffsetDateTime::now_utc() + time::Duration::seconds(1);
-    let lease = now + time::Duration::seconds(60);
-    let claims = app
-        .store
-        .claim_jobs(queue, "test", now, lease, n as u32)
-        .await
-        .unwrap();
-    assert_eq!(claims.len(), n);
-    let finished: Vec<orchd::jobs::FinishedAttempt> = claims
-        .into_iter()
-        .map(|c| orchd::jobs::FinishedAttempt {
-            job_id: c.job.id,
-            token: c.fencing_token,
-            finish: orchd::jobs::Finish {
-                outcome: orchd::jobs::RunOutcome::Failed,
-                next: orchd::jobs::Next::Dead,
-                error_code: Some(code.to_owned()),
-                error_message: Some("upstream answered 500".into()),
-                upstream_status: Some(500),
-                duration_ms: 1,
-            },
-            at: now,
-        })
-        .collect();
-    for chunk in finished.chunks(100) {
-        assert!(
-            app.store
-                .finish_jobs(chunk)
-                .await
-                .unwrap()
-                .iter()
-                .all(|ok| *ok)
-        );
-    }
-    ids
+    })
+    .await
 }
 
 async fn status(app: &TestApp, id: Uuid) -> String {

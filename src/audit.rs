@@ -383,6 +383,16 @@ impl AuditDraft {
 }
 
 impl AuditRecord {
+    /// The channel the action came through ([`AuditDraft::via`]): `console`, or `api` when
+    /// the row names none (the API marks nothing).
+    pub fn via_channel(&self) -> &str {
+        self.diff_json
+            .as_ref()
+            .and_then(|d| d.get(VIA_KEY))
+            .and_then(Value::as_str)
+            .unwrap_or("api")
+    }
+
     /// The keyed seal this row should carry under `key`, given its content and `prev_hash`.
     pub fn keyed_seal(&self, key: &AuditKey) -> String {
         let content = self.canonical_content();

@@ -187,6 +187,32 @@ impl fmt::Display for Cursor {
 #[error("not a cursor from this list")]
 pub struct InvalidCursor;
 
+/// A list parameter the list cannot read: which one, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct InvalidParam {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// The RFC 3339 time of list parameter `field` (`since`, `until`), if given: the one parser
+/// of the times every list filters by.
+pub fn parse_time(
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<time::OffsetDateTime>, InvalidParam> {
+    value
+        .map(|v| {
+            time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339).map_err(
+                |_| InvalidParam {
+                    field,
+                    message: format!("{v:?} is not an RFC 3339 time"),
+                },
+            )
+        })
+        .transpose()
+}
+
 /// `?limit=&cursor=`: the query of lists that have no filters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,126 +1,55 @@
-//! `GET /console/audit`: the operator audit log, newest first, read like
-//! `GET /v1/admin/audit` (`state.audit.list`). Filters (operator, action, tenant and
-//! `request_id`) are GET parameters, so a filtered list is a link: pages that act link to
-//! `/console/audit?request_id=<their request's id>` to show the rows that action wrote.
-//! Paging is by cursor (the oldest shown row's `seq`): "Older" carries `cursor=`.
+//! `GET /console/audit`: the operator audit log, newest first, read as
+//! `GET /v1/admin/audit` reads it (`AuditService::page`, the same query type). Filters
+//! (operator, action, tenant, `request_id`, since/until) are GET parameters, so a filtered
+//! list is a link: pages that act link to `/console/audit?request_id=<their request's id>`
+//! ([`super::forms::audit_url`]) to show the rows that action wrote. "Older" carries the
+//! cursor with the filters.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use maud::{Markup, html};
-use orch_core::api::list::{Cursor, DEFAULT_LIMIT, Page};
-use orch_core::audit::{AuditRecord, VIA_KEY};
-use serde::Deserialize;
+use orch_core::api::audit::AuditListQuery;
+use orch_core::api::list::{Page, PagedQuery};
+use orch_core::audit::AuditRecord;
 
 use super::error::ConsoleResult;
-use super::jobs::when;
+use super::forms::{audit_url, filter_form, list_url};
 use super::layout::Nav;
+use super::query::ConsoleQuery;
 use super::session::ConsoleOperator;
+use super::view::{older_link, when};
 use crate::http::{AppError, AppState};
-use crate::identity::audit::AuditQuery;
 
-/// The filters and cursor as the form and links send them: an empty field means "any".
-#[derive(Debug, Default, Deserialize)]
-pub struct AuditParams {
-    operator: Option<String>,
-    action: Option<String>,
-    tenant: Option<String>,
-    request_id: Option<String>,
-    cursor: Option<String>,
-}
-
-fn given(value: &Option<String>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-}
-
-/// The filters in force (trimmed, empty ones dropped), without the cursor.
-#[derive(Debug, Default)]
-struct Filters {
-    operator: Option<String>,
-    action: Option<String>,
-    tenant: Option<String>,
-    request_id: Option<String>,
-}
-
-impl Filters {
-    fn of(params: &AuditParams) -> Self {
-        Self {
-            operator: given(&params.operator),
-            action: given(&params.action),
-            tenant: given(&params.tenant),
-            request_id: given(&params.request_id),
-        }
-    }
-
-    /// `/console/audit` with these filters and, if given, `cursor`.
-    fn url(&self, cursor: Option<&Cursor>) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in [
-            ("operator", &self.operator),
-            ("action", &self.action),
-            ("tenant", &self.tenant),
-            ("request_id", &self.request_id),
-        ] {
-            if let Some(value) = value {
-                query.append_pair(name, value);
-            }
-        }
-        if let Some(cursor) = cursor {
-            query.append_pair("cursor", cursor.as_str());
-        }
-        let query = query.finish();
-        if query.is_empty() {
-            "/console/audit".to_owned()
-        } else {
-            format!("/console/audit?{query}")
-        }
-    }
-}
-
-/// `GET /console/audit`: a cursor that is not one is a 400 page.
+/// `GET /console/audit`: a cursor or time that is not one is a 400 page.
 pub async fn page(
     State(state): State<AppState>,
     operator: ConsoleOperator,
-    Query(params): Query<AuditParams>,
+    ConsoleQuery(query): ConsoleQuery<AuditListQuery>,
 ) -> ConsoleResult<Markup> {
-    let filters = Filters::of(&params);
-    let before_seq = given(&params.cursor)
-        .map(|c| {
-            c.parse::<i64>()
-                .map_err(|_| AppError::invalid_field("cursor", "not a cursor of the audit list"))
-        })
+    let page = state.audit.page(&query).await.map_err(AppError::from)?;
+    let older = page
+        .next_cursor
+        .clone()
+        .map(|c| list_url("/console/audit", &query.at(Some(c))))
         .transpose()?;
-    let limit = DEFAULT_LIMIT;
-    let rows = state
-        .audit
-        .list(&AuditQuery {
-            operator: filters.operator.clone(),
-            action: filters.action.clone(),
-            tenant: filters.tenant.clone(),
-            request_id: filters.request_id.clone(),
-            before_seq,
-            limit,
-            ..AuditQuery::default()
-        })
-        .await?;
-    let page = Page::from_rows(rows, limit, |r| Cursor::of(r.seq));
-    Ok(operator.page(Nav::Audit, "Audit", audit_page(&filters, &page)))
+    Ok(operator.page(
+        Nav::Audit,
+        "Audit",
+        audit_page(&query, &page, older.as_deref()),
+    ))
 }
 
-fn audit_page(filters: &Filters, page: &Page<AuditRecord>) -> Markup {
+fn audit_page(query: &AuditListQuery, page: &Page<AuditRecord>, older: Option<&str>) -> Markup {
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     html! {
         h1 { "Audit" }
-        form.filters method="get" action="/console/audit" {
-            input name="operator" placeholder="operator" value=(value(&filters.operator));
-            input name="action" placeholder="action: dlq.replay" value=(value(&filters.action));
-            input name="tenant" placeholder="tenant" value=(value(&filters.tenant));
-            input.wide name="request_id" placeholder="request id" value=(value(&filters.request_id));
-            button type="submit" { "Filter" }
-            a href="/console/audit" { "Clear" }
-        }
+        (filter_form("/console/audit", "audit-filters", html! {
+            input name="operator" placeholder="operator" value=(value(&query.operator));
+            input name="action" placeholder="action: dlq.replay" value=(value(&query.action));
+            input name="tenant" placeholder="tenant" value=(value(&query.tenant));
+            input.wide name="request_id" placeholder="request id" value=(value(&query.request_id));
+            input name="since" placeholder="since (RFC 3339)" value=(value(&query.since));
+            input name="until" placeholder="until (RFC 3339)" value=(value(&query.until));
+        }))
         @if page.items.is_empty() {
             p.empty { "No matching audit rows." }
         } @else {
@@ -137,19 +66,11 @@ fn audit_page(filters: &Filters, page: &Page<AuditRecord>) -> Markup {
                 }
             }
         }
-        @if let Some(cursor) = &page.next_cursor {
-            p.paging { a.older href=(filters.url(Some(cursor))) { "Older" } }
-        }
+        (older_link(older))
     }
 }
 
 fn audit_row(row: &AuditRecord) -> Markup {
-    let via = row
-        .diff_json
-        .as_ref()
-        .and_then(|d| d.get(VIA_KEY))
-        .and_then(|v| v.as_str())
-        .unwrap_or("api");
     let target = match (&row.target_type, &row.target_id) {
         (Some(kind), Some(id)) => format!("{kind} {id}"),
         (Some(text), None) | (None, Some(text)) => text.clone(),
@@ -165,34 +86,12 @@ fn audit_row(row: &AuditRecord) -> Markup {
             td.tenant { (row.tenant_id.as_deref().unwrap_or("-")) }
             td.result { (result) }
             td.reason { (row.reason) }
-            td.via { (via) }
+            td.via { (row.via_channel()) }
             td.request {
                 @if let Some(id) = &row.request_id {
-                    a href=(Filters { request_id: Some(id.clone()), ..Filters::default() }.url(None)) {
-                        code { (id) }
-                    }
+                    a href=(audit_url(id)) { code { (id) } }
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_keep_the_filters_and_encode_them() {
-        let filters = Filters::of(&AuditParams {
-            operator: Some(" alice ".into()),
-            action: Some(String::new()),
-            request_id: Some("a&b".into()),
-            ..AuditParams::default()
-        });
-        assert_eq!(
-            filters.url(Some(&Cursor::of(41))),
-            "/console/audit?operator=alice&request_id=a%26b&cursor=41"
-        );
-        assert_eq!(Filters::default().url(None), "/console/audit");
     }
 }

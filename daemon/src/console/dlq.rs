@@ -3,36 +3,43 @@
 //! of the ticked jobs or of everything the filter matches.
 //!
 //! An action takes two POSTs. `/console/dlq/preview` runs the service's dry run (nothing
-//! changes, nothing is audited) and shows how many jobs match and what will happen; its
+//! changes; only a refusal, for a role without the permission, is audited) and shows how many jobs match and what will happen; its
 //! confirm form, with a required reason, posts to `/console/dlq/replay` or `/purge`, which
 //! call the service `POST /v1/admin/dlq/*` calls with the same [`DlqOperator`], audited
 //! `via: console`, then 303 back to the filtered page with the result and a link to the
 //! action's audit rows (by request id).
 //!
+//! "Every job matching the filter" is pinned at the preview: the confirm form carries the
+//! preview's time as the upper bound of the dead time (`pinned_until`, so a job dying
+//! after the preview is not swept in) and the count it showed (`expected`); when the
+//! confirm's dry run no longer matches that count, nothing is done and the answer is 409.
+//!
 //! Filters are GET parameters, so a filtered DLQ is a bookmark. The selection travels as
 //! repeated `id` fields, which a struct cannot collect, so the POSTs read the raw pairs.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use orch_core::api::dlq::{DlqActionRequest, DlqFilter, DlqListQuery, DlqStatsResponse};
 use orch_core::api::jobs::JobView;
-use orch_core::api::list::{Cursor, Page};
+use orch_core::api::list::{self, Cursor, Page};
 use orch_core::config::model::QUEUES;
 use orch_core::problem::ErrorCode;
 use orch_core::rbac::Permission;
 use serde::Deserialize;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use super::csrf::ConsolePost;
 use super::error::{ConsoleError, ConsoleResult};
-use super::forms::csrf_field;
+use super::forms::{audit_url, console_url, csrf_field, filter_form, reason};
 use super::layout::Nav;
+use super::query::ConsoleQuery;
 use super::session::{Authorized, ConsoleOperator};
-use crate::http::extract::require_reason;
+use super::view::{older_link, timestamp};
+use crate::http::extract::MIN_REASON_CHARS;
 use crate::http::{AppError, AppState};
 use crate::jobs::service::{DlqOperator, JobServiceError, MAX_SELECTED};
 
@@ -42,6 +49,7 @@ pub const PAGE: u32 = 100;
 /// The page's GET parameters: the filter (an empty field means "any"), the cursor, and the
 /// result of the action that redirected here.
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PageParams {
     queue: Option<String>,
     tenant: Option<String>,
@@ -55,8 +63,9 @@ pub struct PageParams {
     request_id: Option<String>,
 }
 
-fn given(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+/// A form value, trimmed; blank is absent ("any").
+fn given(value: &str) -> Option<String> {
+    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// The names of the filter fields, as the page's forms and links carry them.
@@ -100,24 +109,11 @@ fn filter_pairs(filter: &DlqFilter) -> Vec<(&'static str, &str)> {
 
 /// `/console/dlq` with `filter` and `extra` parameters.
 fn dlq_url(filter: &DlqFilter, extra: &[(&str, &str)]) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    query.extend_pairs(filter_pairs(filter));
-    query.extend_pairs(extra);
-    let query = query.finish();
-    if query.is_empty() {
-        "/console/dlq".to_owned()
-    } else {
-        format!("/console/dlq?{query}")
-    }
-}
-
-/// The audit rows of one request (the audit page's filter).
-fn audit_url(request_id: &str) -> String {
-    format!(
-        "/console/audit?{}",
-        form_urlencoded::Serializer::new(String::new())
-            .append_pair("request_id", request_id)
-            .finish()
+    console_url(
+        "/console/dlq",
+        filter_pairs(filter)
+            .into_iter()
+            .chain(extra.iter().copied()),
     )
 }
 
@@ -139,12 +135,12 @@ struct Done {
 impl PageParams {
     fn filter(&mut self) -> DlqFilter {
         DlqFilter {
-            queue: given(self.queue.take()),
-            tenant: given(self.tenant.take()),
-            connector: given(self.connector.take()),
-            error_code: given(self.error_code.take()),
-            since: given(self.since.take()),
-            until: given(self.until.take()),
+            queue: self.queue.take(),
+            tenant: self.tenant.take(),
+            connector: self.connector.take(),
+            error_code: self.error_code.take(),
+            since: self.since.take(),
+            until: self.until.take(),
         }
     }
 
@@ -157,7 +153,7 @@ impl PageParams {
         Some(Done {
             verb,
             count: self.count.as_deref()?.parse().ok()?,
-            request_id: given(self.request_id.take()),
+            request_id: self.request_id.take(),
         })
     }
 }
@@ -166,16 +162,13 @@ impl PageParams {
 pub async fn page(
     State(state): State<AppState>,
     operator: ConsoleOperator,
-    params: Result<Query<PageParams>, QueryRejection>,
+    ConsoleQuery(mut params): ConsoleQuery<PageParams>,
 ) -> ConsoleResult<Response> {
-    // A malformed query (a repeated filter) is a console page too, not axum's plain text.
-    let Query(mut params) =
-        params.map_err(|e| AppError::invalid_field("(query)", e.body_text()))?;
     let filter = params.filter();
     let done = params.done();
     let stats = state.jobs.dlq_stats().await.map_err(AppError::from)?;
     let query = DlqListQuery {
-        cursor: given(params.cursor.take()).map(Cursor::from),
+        cursor: params.cursor.take().map(Cursor::from),
         limit: Some(PAGE),
         ..DlqListQuery::new(filter.clone())
     };
@@ -216,13 +209,6 @@ fn age(seconds: i64) -> String {
     }
 }
 
-fn timestamp(t: OffsetDateTime) -> String {
-    t.format(time::macros::format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second]"
-    ))
-    .unwrap_or_default()
-}
-
 fn dlq_page(
     operator: &ConsoleOperator,
     view: &View<'_>,
@@ -261,7 +247,7 @@ fn dlq_page(
                     }
                 }
             }
-            form.filters method="get" action="/console/dlq" {
+            (filter_form("/console/dlq", "dlq-filters", html! {
                 select name="queue" aria-label="queue" {
                     option value="" { "any queue" }
                     @for q in QUEUES {
@@ -273,9 +259,7 @@ fn dlq_page(
                 input name="error_code" placeholder="error code" value=(value(&filter.error_code));
                 input name="since" placeholder="dead since (RFC 3339)" value=(value(&filter.since));
                 input name="until" placeholder="dead until (RFC 3339)" value=(value(&filter.until));
-                button type="submit" { "Filter" }
-                a href="/console/dlq" { "Clear" }
-            }
+            }))
             @match jobs {
                 Err(error) => { p.notice.error role="alert" { (error) } }
                 Ok(page) => {
@@ -302,11 +286,7 @@ fn dlq_page(
                     } @else {
                         (jobs_table(page, false))
                     }
-                    @if let Some(next) = &page.next_cursor {
-                        p.paging {
-                            a #dlq-older href=(dlq_url(filter, &[("cursor", next.as_str())])) { "Older →" }
-                        }
-                    }
+                    (older_link(page.next_cursor.as_ref().map(|next| dlq_url(filter, &[("cursor", next.as_str())])).as_deref()))
                 }
             }
         },
@@ -436,18 +416,44 @@ impl Action {
 }
 
 /// Which dead jobs an action applies to: the ticked ids, or (`scope=all`) everything the
-/// filter matches. The filter travels either way, for the way back to the page.
+/// filter matches, dead no later than `pinned_until` (the preview's time). The filter
+/// travels either way, for the way back to the page.
 #[derive(Debug, Default)]
 struct Selection {
     ids: Vec<Uuid>,
     all: bool,
     filter: DlqFilter,
+    pinned_until: Option<String>,
+    /// The count the preview showed, which the confirm must still find.
+    expected: Option<u64>,
 }
 
 impl Selection {
+    /// Pins "all matching" to what is dead by `now`: the filter's own `until` if it is
+    /// earlier (or does not read: the dry run names it), else `now`.
+    fn pin(&mut self, now: OffsetDateTime) {
+        if !self.all {
+            return;
+        }
+        let keep_own = match self.filter.until.as_deref() {
+            None => false,
+            Some(own) => match list::parse_time("until", Some(own)) {
+                Ok(Some(own)) => own <= now,
+                _ => true,
+            },
+        };
+        if !keep_own {
+            self.pinned_until = now.format(&Rfc3339).ok();
+        }
+    }
+
     fn request(&self, reason: &str, dry_run: bool) -> DlqActionRequest {
         let (ids, filter) = if self.all {
-            (None, Some(self.filter.clone()))
+            let mut filter = self.filter.clone();
+            if let Some(until) = &self.pinned_until {
+                filter.until = Some(until.clone());
+            }
+            (None, Some(filter))
         } else {
             (Some(self.ids.clone()), None)
         };
@@ -484,11 +490,17 @@ impl ActionForm {
                     }
                 }
                 "scope" => form.selection.all = value == "all",
+                "pinned_until" => form.selection.pinned_until = given(value),
+                "expected" => {
+                    form.selection.expected = Some(value.trim().parse().map_err(|_| {
+                        AppError::invalid_field("expected", format!("{value:?} is not a count"))
+                    })?);
+                }
                 "action" => form.action = Some(value.clone()),
                 "reason" => form.reason = Some(value.clone()),
                 other => {
                     if let Some(field) = filter_field(&mut form.selection.filter, other) {
-                        *field = given(Some(value.clone()));
+                        *field = given(value);
                     }
                 }
             }
@@ -531,7 +543,8 @@ pub async fn preview(
     let form = ActionForm::parse(&form)?;
     let action = Action::parse(form.action.as_deref())?;
     let authorized = operator.authorize(&state, action.admin_action()).await?;
-    let selection = form.selection()?;
+    let mut selection = form.selection()?;
+    selection.pin(OffsetDateTime::now_utc());
     let by = dlq_operator(&operator, &authorized, "");
     let (matched, _) = action
         .run(&state, &by, &selection.request("", true))
@@ -584,8 +597,12 @@ fn preview_page(
                 form #dlq-confirm method="post" action=(action.path()) {
                     (csrf_field(&operator.csrf_token()))
                     (filter_hidden(&selection.filter))
+                    input type="hidden" name="expected" value=(matched);
                     @if selection.all {
                         input type="hidden" name="scope" value="all";
+                        @if let Some(until) = &selection.pinned_until {
+                            input type="hidden" name="pinned_until" value=(until);
+                        }
                     } @else {
                         @for id in &selection.ids {
                             input type="hidden" name="id" value=(id);
@@ -594,7 +611,7 @@ fn preview_page(
                     p {
                         label for="reason" { "Reason (recorded in the audit log)" }
                         " "
-                        input #reason .wide name="reason" required minlength="3" autocomplete="off";
+                        input #reason .wide name="reason" required minlength=(MIN_REASON_CHARS) autocomplete="off";
                     }
                     p {
                         button #confirm type="submit" class=[(action == Action::Purge).then_some("danger")] {
@@ -634,13 +651,27 @@ async fn act(
 ) -> ConsoleResult<Response> {
     let authorized = operator.authorize(state, action.admin_action()).await?;
     let mut form = ActionForm::parse(&form)?;
-    let reason = form.reason.take().unwrap_or_default();
-    if reason.trim().is_empty() {
-        return Err(AppError::new(ErrorCode::ReasonRequired, "a reason is required").into());
-    }
-    let reason = require_reason(&reason)?;
+    let text = form.reason.take().unwrap_or_default();
+    let reason = reason(&text)?;
     let selection = form.selection()?;
     let by = dlq_operator(&operator, &authorized, reason);
+    if let Some(expected) = selection.expected {
+        // What was previewed must still be what is acted on (see the module docs).
+        let (matched, _) = action
+            .run(state, &by, &selection.request(reason, true))
+            .await?;
+        if matched != expected {
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "{matched} dead {} match now, not the {expected} the preview showed: \
+                     nothing was done; preview again",
+                    jobs_word(matched)
+                ),
+            )
+            .into());
+        }
+    }
     let (_, changed) = action
         .run(state, &by, &selection.request(reason, false))
         .await?;
@@ -714,7 +745,6 @@ mod tests {
             dlq_url(&filter, &[("done", "replayed")]),
             "/console/dlq?queue=low&error_code=a%26b&done=replayed"
         );
-        assert_eq!(audit_url("req 1"), "/console/audit?request_id=req+1");
     }
 
     #[test]

@@ -9,16 +9,18 @@
 //! (`http/event_stream.rs`), authenticated by the session cookie and ended as soon as the
 //! session is no longer valid (re-checked every [`super::session::STREAM_RECHECK`] at most).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use orch_core::api::events::{EventFilter, EventStreamQuery, EventView};
-use serde::Deserialize;
 
 use super::error::{ConsoleError, ConsoleResult};
+use super::forms::{filter_form, list_url};
 use super::layout::Nav;
+use super::query::ConsoleQuery;
 use super::session::ConsoleOperator;
+use super::view::{is_trace_id, timestamp};
 use crate::events::EventQuery;
 use crate::http::AppState;
 use crate::http::event_stream::{self, Framing, StreamQuery as _};
@@ -29,37 +31,12 @@ pub const BACKFILL: u32 = 200;
 /// Rows the browser keeps (a ring buffer: the oldest go first).
 pub const RING: usize = 2000;
 
-/// The filters as the form sends them: an empty field means "any".
-#[derive(Debug, Default, Deserialize)]
-pub struct FilterParams {
-    tenant: Option<String>,
-    connector: Option<String>,
-    kind: Option<String>,
-    trace_id: Option<String>,
-}
-
-fn given(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
-impl FilterParams {
-    fn filter(self) -> EventFilter {
-        EventFilter {
-            tenant: given(self.tenant),
-            connector: given(self.connector),
-            trace_id: given(self.trace_id),
-            kind: given(self.kind),
-        }
-    }
-}
-
 /// `GET /console/events`.
 pub async fn page(
     State(state): State<AppState>,
     operator: ConsoleOperator,
-    Query(params): Query<FilterParams>,
+    ConsoleQuery(entered): ConsoleQuery<EventFilter>,
 ) -> ConsoleResult<Response> {
-    let entered = params.filter();
     let filter = match entered.clone().normalized() {
         Ok(filter) => filter,
         Err(e) => {
@@ -84,13 +61,10 @@ pub async fn page(
         .await?
         .items;
     rows.reverse();
-    let filters = serde_urlencoded::to_string(EventStreamQuery::new(filter.clone()))
-        .map_err(|e| crate::http::AppError::Internal(e.to_string()))?;
-    let stream = if filters.is_empty() {
-        "/console/events/stream".to_owned()
-    } else {
-        format!("/console/events/stream?{filters}")
-    };
+    let stream = list_url(
+        "/console/events/stream",
+        &EventStreamQuery::new(filter.clone()),
+    )?;
     let tail = Tail {
         rows: &rows,
         stream: &stream,
@@ -117,14 +91,12 @@ fn events_page(
         "Events",
         html! {
             h1 { "Events" }
-            form.filters method="get" action="/console/events" {
+            (filter_form("/console/events", "events-filters", html! {
                 input name="tenant" placeholder="tenant" value=(value(&filter.tenant));
                 input name="connector" placeholder="connector" value=(value(&filter.connector));
                 input name="kind" placeholder="kind: job.dead or webhook.*" value=(value(&filter.kind));
                 input.wide name="trace_id" placeholder="trace id" value=(value(&filter.trace_id));
-                button type="submit" { "Filter" }
-                a href="/console/events" { "Clear" }
-            }
+            }))
             @if let Some(error) = error {
                 p.notice.error role="alert" { (error) }
             }
@@ -168,23 +140,11 @@ pub fn kind_class(kind: &str) -> String {
     }
 }
 
-fn is_trace_id(t: &str) -> bool {
-    t.len() == 32
-        && t.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
 /// One row of the tail (mirrored by `eventRow` in `console.js`); every value is escaped.
 pub fn event_row(event: &EventView) -> Markup {
-    let ts = event
-        .ts
-        .format(time::macros::format_description!(
-            "[year]-[month]-[day] [hour]:[minute]:[second]"
-        ))
-        .unwrap_or_default();
     html! {
         li class=(kind_class(&event.kind)) data-id=(event.id) {
-            span.ts { (ts) } " "
+            span.ts { (timestamp(event.ts)) } " "
             span.kind { (event.kind) } " "
             span.tenant { (event.tenant.as_deref().unwrap_or("-")) } " "
             span.connector { (event.connector.as_deref().unwrap_or("-")) } " "

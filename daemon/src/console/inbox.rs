@@ -9,24 +9,24 @@
 //! marked `via: console`. A role without `payloads.read` gets a page without the payload in
 //! it at all, not a hidden one.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use orch_core::api::inbox::{INBOX_STATUSES, InboxListQuery, InboxView};
-use orch_core::api::list::Cursor;
-use orch_core::problem::ErrorCode;
+use orch_core::api::list::PagedQuery;
 use serde::Deserialize;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use super::csrf::ConsolePost;
 use super::error::ConsoleResult;
-use super::forms::post_form;
+use super::forms::{audit_url, filter_form, list_url, post_form, reason};
 use super::layout::Nav;
+use super::query::ConsoleQuery;
 use super::session::ConsoleOperator;
-use crate::http::extract::require_reason;
+use super::view::{older_link, status_badge, trace_link, when};
+use crate::http::admin::inbox::inbox_id;
+use crate::http::extract::MIN_REASON_CHARS;
 use crate::http::{AppError, AppState};
 use crate::webhooks::inbox::{InboxService, ReplayBy, may_read_payloads, may_replay};
 
@@ -34,84 +34,18 @@ use crate::webhooks::inbox::{InboxService, ReplayBy, may_read_payloads, may_repl
 /// and re-indenting megabytes for a page helps no one).
 pub const PRETTY_MAX: usize = 256 * 1024;
 
-/// The filters as the form (or a bookmark, or the "Older" link) sends them.
-#[derive(Debug, Default, Deserialize)]
-pub struct ListParams {
-    tenant: Option<String>,
-    provider: Option<String>,
-    status: Option<String>,
-    #[serde(rename = "type")]
-    event_type: Option<String>,
-    since: Option<String>,
-    until: Option<String>,
-    cursor: Option<String>,
-    limit: Option<String>,
-}
-
-fn given(value: &Option<String>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-}
-
-impl ListParams {
-    /// The API's query for these fields (blank ones dropped).
-    fn query(&self) -> Result<InboxListQuery, AppError> {
-        let limit = given(&self.limit)
-            .map(|l| {
-                l.parse::<u32>()
-                    .map_err(|_| AppError::invalid_field("limit", format!("{l:?} is not a number")))
-            })
-            .transpose()?;
-        Ok(InboxListQuery {
-            tenant: given(&self.tenant),
-            provider: given(&self.provider),
-            status: given(&self.status),
-            event_type: given(&self.event_type),
-            since: given(&self.since),
-            until: given(&self.until),
-            cursor: given(&self.cursor).map(Cursor::from),
-            limit,
-        })
-    }
-
-    /// This list's URL with `cursor` (the filters kept).
-    fn url_with_cursor(&self, cursor: &Cursor) -> String {
-        let mut url = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in [
-            ("tenant", &self.tenant),
-            ("provider", &self.provider),
-            ("status", &self.status),
-            ("type", &self.event_type),
-            ("since", &self.since),
-            ("until", &self.until),
-            ("limit", &self.limit),
-        ] {
-            if let Some(value) = given(value) {
-                url.append_pair(name, &value);
-            }
-        }
-        url.append_pair("cursor", cursor.as_str());
-        format!("/console/inbox?{}", url.finish())
-    }
-}
-
-/// `GET /console/inbox`.
+/// `GET /console/inbox`: filters the service refuses are named on the page (400), the
+/// filter form kept.
 pub async fn list(
     State(state): State<AppState>,
     operator: ConsoleOperator,
-    Query(params): Query<ListParams>,
+    ConsoleQuery(params): ConsoleQuery<InboxListQuery>,
 ) -> ConsoleResult<Response> {
-    let query = match params
-        .query()
-        .and_then(|q| InboxService::query(&q).map_err(AppError::from))
-    {
+    let query = match InboxService::query(&params) {
         Ok(query) => query,
         Err(err) => {
-            let message = match &err {
-                AppError::Problem(p) => p.detail.clone(),
+            let message = match AppError::from(err) {
+                AppError::Problem(p) => p.detail,
                 other => other.to_string(),
             };
             let page = list_page(&operator, &params, Some(&message), None);
@@ -119,7 +53,11 @@ pub async fn list(
         }
     };
     let page = state.inbox.list(&query).await.map_err(AppError::from)?;
-    let older = page.next_cursor.as_ref().map(|c| params.url_with_cursor(c));
+    let older = page
+        .next_cursor
+        .clone()
+        .map(|c| list_url("/console/inbox", &params.at(Some(c))))
+        .transpose()?;
     let rows = Rows {
         items: &page.items,
         older: older.as_deref(),
@@ -134,32 +72,30 @@ struct Rows<'a> {
 
 fn list_page(
     operator: &ConsoleOperator,
-    params: &ListParams,
+    params: &InboxListQuery,
     error: Option<&str>,
     rows: Option<Rows<'_>>,
 ) -> Markup {
-    let value = |v: &Option<String>| given(v).unwrap_or_default();
-    let status = given(&params.status);
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let status = params.status.as_deref();
     operator.page(
         Nav::Inbox,
         "Inbox",
         html! {
             h1 { "Inbox" }
-            form.filters #inbox-filters method="get" action="/console/inbox" {
+            (filter_form("/console/inbox", "inbox-filters", html! {
                 input name="tenant" placeholder="tenant" value=(value(&params.tenant));
                 input name="provider" placeholder="provider" value=(value(&params.provider));
                 select name="status" {
                     option value="" selected[status.is_none()] { "any status" }
                     @for s in INBOX_STATUSES {
-                        option value=(s) selected[status.as_deref() == Some(s)] { (s) }
+                        option value=(s) selected[status == Some(s)] { (s) }
                     }
                 }
                 input name="type" placeholder="type: invoice.paid" value=(value(&params.event_type));
                 input name="since" placeholder="since (RFC 3339)" value=(value(&params.since));
                 input name="until" placeholder="until (RFC 3339)" value=(value(&params.until));
-                button type="submit" { "Filter" }
-                a href="/console/inbox" { "Clear" }
-            }
+            }))
             @if let Some(error) = error {
                 p.notice.error role="alert" { (error) }
             }
@@ -195,9 +131,7 @@ fn list_page(
                         }
                     }
                 }
-                @if let Some(older) = rows.older {
-                    p.pager { a #older .older href=(older) { "Older" } }
-                }
+                (older_link(rows.older))
             }
         },
     )
@@ -215,7 +149,7 @@ pub async fn detail(
     State(state): State<AppState>,
     operator: ConsoleOperator,
     Path(id): Path<String>,
-    Query(params): Query<DetailParams>,
+    ConsoleQuery(params): ConsoleQuery<DetailParams>,
 ) -> ConsoleResult<Markup> {
     let id = inbox_id(&id)?;
     // The API's payload rule: without `payloads.read` the payload is never read, so it
@@ -230,10 +164,9 @@ pub async fn detail(
         .replayed
         .as_deref()
         .and_then(|j| Uuid::parse_str(j).ok());
-    let request_id = given(&params.request_id);
     let notice = replayed.map(|job| Replayed {
         job,
-        request_id: request_id.as_deref(),
+        request_id: params.request_id.as_deref(),
     });
     Ok(detail_page(&operator, &row, with_payload, notice))
 }
@@ -326,7 +259,7 @@ fn detail_page(
                     p.dim { "Puts the row back to received with a new webhook job. Audited with your reason." }
                     (post_form(&format!("/console/inbox/{}/replay", row.id), &operator.csrf_token(), "replay", html! {
                         label for="replay-reason" { "Reason" }
-                        input #replay-reason type="text" name="reason" required placeholder="why replay it";
+                        input #replay-reason type="text" name="reason" required minlength=(MIN_REASON_CHARS) autocomplete="off" placeholder="why replay it";
                         button #replay-submit type="submit" { "Replay" }
                     }))
                 }
@@ -374,10 +307,7 @@ pub async fn replay(
     ConsolePost { operator, form }: ConsolePost<ReplayForm>,
 ) -> ConsoleResult<Response> {
     let authorized = operator.authorize(&state, "inbox.replay").await?;
-    if form.reason.trim().is_empty() {
-        return Err(AppError::new(ErrorCode::ReasonRequired, "a reason is required").into());
-    }
-    let reason = require_reason(&form.reason)?;
+    let reason = reason(&form.reason)?;
     let id = inbox_id(&id)?;
     let answer = state
         .inbox
@@ -400,50 +330,6 @@ pub async fn replay(
     Ok(Redirect::to(&format!("/console/inbox/{id}?{back}")).into_response())
 }
 
-fn inbox_id(id: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(id).map_err(|_| AppError::not_found(format!("no inbox row {id:?}")))
-}
-
-fn audit_url(request_id: &str) -> String {
-    let query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("request_id", request_id)
-        .finish();
-    format!("/console/audit?{query}")
-}
-
-/// A time as the console shows it (UTC), machine-readable in `datetime`.
-fn when(at: OffsetDateTime) -> Markup {
-    let shown = at
-        .format(time::macros::format_description!(
-            "[year]-[month]-[day] [hour]:[minute]:[second]"
-        ))
-        .unwrap_or_default();
-    html! { time datetime=(at.format(&Rfc3339).unwrap_or_default()) { (shown) } }
-}
-
-fn status_badge(status: &str) -> Markup {
-    let class = match status {
-        "processed" => "st st-processed",
-        "failed" => "st st-failed",
-        _ => "st st-received",
-    };
-    html! { span class=(class) { (status) } }
-}
-
-fn trace_link(trace_id: Option<&str>) -> Markup {
-    let trace = trace_id.filter(|t| {
-        t.len() == 32
-            && t.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    });
-    html! {
-        @match trace {
-            Some(trace) => a.trace href={ "/console/traces/" (trace) } { code { (&trace[..8]) } },
-            None => "-",
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,27 +343,5 @@ mod tests {
         assert!(html.contains("data-copy-target=\"payload-raw\""), "{html}");
         let not_json = payload_view("<b>").into_string();
         assert!(!not_json.contains("payload-pretty") && !not_json.contains("<b>"));
-    }
-
-    #[test]
-    fn the_older_link_keeps_the_filters() {
-        let params = ListParams {
-            tenant: Some("acme".into()),
-            status: Some(" ".into()),
-            event_type: Some("invoice.paid".into()),
-            cursor: Some("old".into()),
-            limit: Some("2".into()),
-            ..ListParams::default()
-        };
-        assert_eq!(
-            params.url_with_cursor(&Cursor::from("c&1")),
-            "/console/inbox?tenant=acme&type=invoice.paid&limit=2&cursor=c%261"
-        );
-        assert!(params.query().is_ok());
-        let bad = ListParams {
-            limit: Some("many".into()),
-            ..ListParams::default()
-        };
-        assert!(bad.query().is_err());
     }
 }

@@ -1,21 +1,20 @@
 //! `GET /console/jobs/{id}`: one job of any tenant, read through the service behind
-//! `GET /v1/admin/jobs/{id}` (`state.jobs.get`), with its runs; and the pieces the trace
-//! page shares with it ([`runs_table`], [`when`]).
+//! `GET /v1/admin/jobs/{id}` (`state.jobs.get`), with its runs; and the runs table the
+//! trace page shares with it ([`runs_table`]).
 //!
 //! A [`JobView`] carries no params or payload, so nothing here needs `payloads.read`; were
 //! one added to the view, this page would have to gate it on `Permission::PayloadsRead`.
 
-use axum::extract::{Path, State};
-use maud::{Markup, html};
-use orch_core::api::jobs::{JobError, JobView, RunView};
-use time::OffsetDateTime;
-
 use super::error::ConsoleResult;
 use super::layout::Nav;
 use super::session::ConsoleOperator;
+use super::view::{status_badge, trace_link, when};
 use crate::http::{AppError, AppState};
+use axum::extract::{Path, State};
+use maud::{Markup, html};
+use orch_core::api::jobs::{JobError, JobView, RunView};
 
-/// `GET /console/jobs/{id}`: 400 for an id that is not one, 404 for an unknown job.
+/// `GET /console/jobs/{id}`: 404 for an unknown job (or an id that is not one).
 pub async fn page(
     State(state): State<AppState>,
     operator: ConsoleOperator,
@@ -32,7 +31,7 @@ fn job_page(job: &JobView) -> Markup {
             dt { "Tenant" } dd.tenant { (job.tenant) }
             dt { "Kind" } dd.kind { (job.kind) }
             dt { "Queue" } dd.queue { (job.queue) }
-            dt { "Status" } dd.status { span class={ "status-" (job.status) } { (job.status) } }
+            dt { "Status" } dd.status { (status_badge(&job.status)) }
             dt { "Attempts" } dd.attempts { (job.attempts) " / " (job.max_attempts) }
             @if let Some(connector) = &job.connector {
                 dt { "Operation" }
@@ -45,8 +44,8 @@ fn job_page(job: &JobView) -> Markup {
                 // The view has no separate death time: a dead job's last change is its death.
                 dt { "Dead since" } dd.dead { (when(job.updated_at)) }
             }
-            @if let Some(trace) = &job.trace_id {
-                dt { "Trace" } dd.trace { a.trace href={ "/console/traces/" (trace) } { (trace) } }
+            @if job.trace_id.is_some() {
+                dt { "Trace" } dd.trace { (trace_link(job.trace_id.as_deref())) }
             }
             @if let Some(key) = &job.dedupe_key {
                 dt { "Dedupe key" } dd.dedupe { code { (key) } }
@@ -115,16 +114,10 @@ fn error_text(error: &JobError) -> String {
     }
 }
 
-/// A time as the console shows it (UTC, to the second), like the event rows.
-pub fn when(t: OffsetDateTime) -> String {
-    t.format(time::macros::format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second]"
-    ))
-    .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
+    use time::OffsetDateTime;
+
     use super::*;
 
     fn run(attempt: i32, error: Option<JobError>) -> RunView {

@@ -16,7 +16,9 @@
 //! [`csrf::ConsolePost`] (POST), rendering with `operator.page(Nav::…, title, content)`;
 //! hide buttons with `operator.can(Permission::…)`, enforce with
 //! `operator.authorize(&state, "<admin action>")` and pass `authorized.audit(reason)` to
-//! the service; build forms with [`forms::post_form`]. Then one `.route(…)` line in
+//! the service; build forms with [`forms::post_form`] and read GET filters with
+//! [`query::ConsoleQuery`] (a list's own query type where there is one); show times,
+//! statuses, trace links and the pager with [`view`]. Then one `.route(…)` line in
 //! [`router`]. Errors are [`error::ConsoleError`] (service errors via `AppError`).
 
 use axum::Router;
@@ -38,8 +40,10 @@ pub mod inbox;
 pub mod jobs;
 pub mod layout;
 pub mod login;
+pub mod query;
 pub mod session;
 pub mod traces;
+pub mod view;
 
 /// The console's routes (none when `console.enabled` is off), each response under the
 /// security headers. Mounted by `startup.rs` into `http::router`, inside its request

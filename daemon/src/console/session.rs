@@ -20,7 +20,6 @@ use super::error::ConsoleError;
 use super::layout::{self, Nav, Viewer};
 use crate::http::AppState;
 use crate::http::admin::ADMIN_ROUTES;
-use crate::http::auth::record_denial;
 use crate::http::context::{Principal, RequestContext};
 use crate::identity::console_sessions::{ConsoleSession, SessionId};
 use crate::identity::operators::OperatorRecord;
@@ -145,7 +144,10 @@ impl ConsoleOperator {
             return Ok(authorized);
         }
         let draft = authorized.audit("");
-        record_denial(state, &self.session.operator, route.permission, draft).await;
+        state
+            .audit
+            .record_denial(&self.session.operator, route.permission, draft)
+            .await;
         Err(ConsoleError::Forbidden(route.permission))
     }
 }

@@ -13,9 +13,10 @@ use orch_core::api::traces::{DeliveryNode, JobNode, TraceView};
 
 use super::error::ConsoleResult;
 use super::events::event_row;
-use super::jobs::{runs_table, when};
+use super::jobs::runs_table;
 use super::layout::Nav;
 use super::session::ConsoleOperator;
+use super::view::{status_badge, when};
 use crate::http::{AppError, AppState};
 
 /// `GET /console/traces/{trace_id}`.
@@ -76,7 +77,7 @@ fn delivery_section(node: &DeliveryNode<'_>) -> Markup {
                 dt { "Type" } dd.type { (row.event_type) }
                 dt { "Event id" } dd.event-id { code { (row.event_id) } }
                 dt { "Tenant" } dd.tenant { (row.tenant) }
-                dt { "Status" } dd.status { span class={ "status-" (row.status) } { (row.status) } }
+                dt { "Status" } dd.status { (status_badge(&row.status)) }
                 dt { "Received" } dd.received { (when(row.received_at)) }
                 @if let Some(note) = &row.note {
                     dt { "Note" } dd.note { (note) }
@@ -100,7 +101,7 @@ fn job_block(node: &JobNode<'_>) -> Markup {
             }
             p.facts {
                 span.queue { "queue " (job.queue) } " · "
-                span.status { span class={ "status-" (job.status) } { (job.status) } } " · "
+                span.status { (status_badge(&job.status)) } " · "
                 span.attempts { "attempts " (job.attempts) " / " (job.max_attempts) }
                 @if let Some(connector) = &job.connector {
                     " · " span.operation {

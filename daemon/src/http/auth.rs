@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use orch_core::audit::{AuditDraft, AuditResult};
+use orch_core::audit::AuditDraft;
 use orch_core::problem::ErrorCode;
 use orch_core::rbac::Permission;
 use time::OffsetDateTime;
@@ -66,25 +66,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Actor {
     }
 }
 
-/// Logs and audits an operator's call its role does not allow (`draft`: the call's
-/// attributed audit draft); a failure to audit is only logged, the caller answers 403.
-pub async fn record_denial(
-    state: &AppState,
-    operator: &OperatorRecord,
-    required: Permission,
-    draft: AuditDraft,
-) {
-    tracing::warn!(
-        role = %operator.role,
-        required_permission = %required,
-        action = %draft.action,
-        "operator denied"
-    );
-    if let Err(err) = state.audit.append(draft.result(AuditResult::Denied)).await {
-        tracing::error!(error = %err, "could not record a denied operator call in the audit log");
-    }
-}
-
 /// The bearer token of a request, if any.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -135,7 +116,10 @@ pub async fn operator_guard(
     };
     let required = actor.route.permission;
     if !actor.operator.role.allows(required) {
-        record_denial(&state, &actor.operator, required, actor.audit("")).await;
+        state
+            .audit
+            .record_denial(&actor.operator, required, actor.audit(""))
+            .await;
         return AppError::new(
             ErrorCode::Forbidden,
             format!("role {} lacks permission {required}", actor.operator.role),

@@ -306,12 +306,20 @@ impl From<QuotaError> for AppError {
     }
 }
 
+/// 400 `validation_failed` naming the list parameter.
+impl From<orch_core::api::list::InvalidParam> for AppError {
+    fn from(e: orch_core::api::list::InvalidParam) -> Self {
+        AppError::invalid_field(e.field, e.message)
+    }
+}
+
 /// A failure of an identity service. A missing or taken row is the store's generic 404/409
 /// unless the handler names it ([`Refine`]).
 impl From<IdentityError> for AppError {
     fn from(err: IdentityError) -> Self {
         match err {
             IdentityError::Store(e) => AppError::Store(e),
+            IdentityError::Invalid(e) => e.into(),
             // Disabled or rotated while this request ran: the caller's token is no longer good.
             IdentityError::Inactive => refused_token(&TokenError::Invalid(
                 "the operator is disabled or its key was revoked".into(),

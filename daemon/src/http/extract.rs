@@ -151,16 +151,10 @@ pub fn parse_cursor<T: FromStr>(cursor: Option<&Cursor>) -> Result<Option<T>, Ap
 
 /// An RFC 3339 time from a query parameter.
 pub fn parse_time(
-    field: &str,
+    field: &'static str,
     value: Option<&str>,
 ) -> Result<Option<time::OffsetDateTime>, AppError> {
-    value
-        .map(|v| {
-            time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339).map_err(
-                |_| AppError::invalid_field(field, format!("{v:?} is not an RFC 3339 time")),
-            )
-        })
-        .transpose()
+    Ok(orch_core::api::list::parse_time(field, value)?)
 }
 
 #[cfg(test)]

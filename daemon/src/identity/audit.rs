@@ -17,13 +17,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use orch_core::api::audit::{AnchorCheck, AuditHead, AuditVerifyResponse};
+use orch_core::api::audit::{AnchorCheck, AuditHead, AuditListQuery, AuditVerifyResponse};
+use orch_core::api::list::{self, Cursor, InvalidParam, Page, effective_limit};
 use orch_core::audit::{
-    AnchorMismatch, AuditAnchor, AuditDraft, AuditKey, AuditRecord, ChainBreak, ChainVerifier,
-    GENESIS_HASH,
+    AnchorMismatch, AuditAnchor, AuditDraft, AuditKey, AuditRecord, AuditResult, ChainBreak,
+    ChainVerifier, GENESIS_HASH,
 };
+use orch_core::rbac::Permission;
 
 use super::IdentityError;
+use super::operators::OperatorRecord;
 use super::signing;
 pub use crate::model::identity::AuditQuery;
 use crate::secrets;
@@ -92,6 +95,29 @@ pub fn announce_key(key: &AuditKey, source: AuditKeySource, distributed: bool) {
     }
 }
 
+/// Logs and audits (as denied, with the permission it lacked) an operator's call its role
+/// does not allow. A failure to audit is only logged: the caller answers 403 either way,
+/// and a denial changed nothing that the log must vouch for.
+pub async fn record_denial(
+    store: &dyn Store,
+    operator: &OperatorRecord,
+    required: Permission,
+    draft: AuditDraft,
+) {
+    tracing::warn!(
+        role = %operator.role,
+        required_permission = %required,
+        action = %draft.action,
+        "operator denied"
+    );
+    let denied = draft
+        .permission(required.as_str())
+        .result(AuditResult::Denied);
+    if let Err(err) = store.append_audit(denied).await {
+        tracing::error!(error = %err, "could not record a denied operator call in the audit log");
+    }
+}
+
 #[derive(Clone)]
 pub struct AuditService {
     store: Arc<dyn Store>,
@@ -105,6 +131,45 @@ impl AuditService {
 
     pub async fn list(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
         self.store.list_audit(query).await
+    }
+
+    /// Logs and audits an operator's call its role does not allow (`draft`: the call's
+    /// attributed audit draft); see [`record_denial`].
+    pub async fn record_denial(
+        &self,
+        operator: &OperatorRecord,
+        required: Permission,
+        draft: AuditDraft,
+    ) {
+        record_denial(&*self.store, operator, required, draft).await;
+    }
+
+    /// A page of the log, newest first, as `GET /v1/admin/audit` reads `params` (a bad
+    /// time or cursor is [`IdentityError::Invalid`]).
+    pub async fn page(&self, params: &AuditListQuery) -> Result<Page<AuditRecord>, IdentityError> {
+        let limit = effective_limit(params.limit);
+        let before_seq = params
+            .cursor
+            .as_ref()
+            .map(|c| {
+                c.parse::<i64>().map_err(|e| InvalidParam {
+                    field: "cursor",
+                    message: e.to_string(),
+                })
+            })
+            .transpose()?;
+        let query = AuditQuery {
+            before_seq,
+            since: list::parse_time("since", params.since.as_deref())?,
+            until: list::parse_time("until", params.until.as_deref())?,
+            operator: params.operator.clone(),
+            action: params.action.clone(),
+            tenant: params.tenant.clone(),
+            request_id: params.request_id.clone(),
+            limit,
+        };
+        let rows = self.store.list_audit(&query).await?;
+        Ok(Page::from_rows(rows, limit, |r| Cursor::of(r.seq)))
     }
 
     /// Appends a row on its own (denied attempts; actions with no other write).

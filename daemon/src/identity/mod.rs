@@ -31,6 +31,9 @@ pub enum IdentityError {
     Token(String),
     #[error("key generation failed: {0}")]
     Hash(String),
+    /// A list parameter that does not read (a bad time or cursor).
+    #[error(transparent)]
+    Invalid(#[from] orch_core::api::list::InvalidParam),
     /// The acting operator was disabled or its key revoked while the request ran.
     #[error("the operator is disabled or its key was revoked")]
     Inactive,

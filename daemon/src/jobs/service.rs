@@ -24,7 +24,7 @@ use orch_core::api::dlq::{
 use orch_core::api::jobs::{
     AdminJobListQuery, EnqueueJobRequest, EnqueuedJob, JobListQuery, JobView,
 };
-use orch_core::api::list::{Cursor, MAX_LIMIT, Page, effective_limit};
+use orch_core::api::list::{self, Cursor, MAX_LIMIT, Page, effective_limit};
 use orch_core::audit::{AuditDraft, AuditResult};
 use orch_core::config::model::QUEUES;
 use orch_core::rbac::Role;
@@ -89,6 +89,15 @@ pub enum JobServiceError {
     Quota(#[from] QuotaError),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<list::InvalidParam> for JobServiceError {
+    fn from(e: list::InvalidParam) -> Self {
+        Self::Invalid {
+            field: e.field,
+            message: e.message,
+        }
+    }
 }
 
 impl JobServiceError {
@@ -666,23 +675,10 @@ fn dead_query(f: &DlqFilter) -> Result<JobQuery, JobServiceError> {
         status: Some(JobStatus::Dead),
         connector: f.connector.clone(),
         error_code: f.error_code.clone(),
-        dead_since: parse_time("since", f.since.as_deref())?,
-        dead_until: parse_time("until", f.until.as_deref())?,
+        dead_since: list::parse_time("since", f.since.as_deref())?,
+        dead_until: list::parse_time("until", f.until.as_deref())?,
         ..JobQuery::default()
     })
-}
-
-fn parse_time(
-    field: &'static str,
-    value: Option<&str>,
-) -> Result<Option<OffsetDateTime>, JobServiceError> {
-    value
-        .map(|v| {
-            OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339).map_err(|_| {
-                JobServiceError::invalid(field, format!("{v:?} is not an RFC 3339 time"))
-            })
-        })
-        .transpose()
 }
 
 /// The audit row of each batch: the action's reason and selector, how many jobs the action

@@ -37,6 +37,7 @@ pub const POSTGRES: &[EmbeddedMigration] = embed!(
         (3, "live job counts", "0003_live_job_counts.sql"),
         (4, "inbox request headers", "0004_inbox_request_headers.sql"),
         (5, "console sessions", "0005_console_sessions.sql"),
+        (6, "audit request index", "0006_audit_request_index.sql"),
     ]
 );
 
@@ -48,6 +49,7 @@ pub const SQLITE: &[EmbeddedMigration] = embed!(
         (3, "live job counts", "0003_live_job_counts.sql"),
         (4, "inbox request headers", "0004_inbox_request_headers.sql"),
         (5, "console sessions", "0005_console_sessions.sql"),
+        (6, "audit request index", "0006_audit_request_index.sql"),
     ]
 );
 

@@ -10,19 +10,19 @@
 use std::sync::Arc;
 
 use orch_core::api::inbox::{INBOX_STATUSES, InboxListQuery, InboxReplayResponse, InboxView};
-use orch_core::api::list::{Cursor, Page, effective_limit};
-use orch_core::audit::{AuditDraft, AuditResult};
+use orch_core::api::list::{self, Cursor, Page, effective_limit};
+use orch_core::audit::AuditDraft;
 use orch_core::rbac::{Permission, Role};
 use orch_core::trace::TraceContext;
 use serde_json::json;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use super::ingress::WEBHOOK_MAX_ATTEMPTS;
 use super::{InboxQuery, InboxRecord, STRIPE, webhook_job};
 use crate::dispatch::{DispatchTicket, Dispatcher};
 use crate::events::{EventWriter, NewEvent};
+use crate::identity::audit::record_denial;
 use crate::identity::operators::OperatorRecord;
 use crate::store::{Store, StoreError};
 
@@ -42,6 +42,15 @@ pub enum InboxError {
     Forbidden { role: Role, permission: Permission },
     #[error(transparent)]
     Store(StoreError),
+}
+
+impl From<list::InvalidParam> for InboxError {
+    fn from(e: list::InvalidParam) -> Self {
+        Self::Invalid {
+            field: e.field,
+            message: e.message,
+        }
+    }
 }
 
 impl InboxError {
@@ -120,8 +129,8 @@ impl InboxService {
             provider: p.provider.clone(),
             status: p.status.clone(),
             event_type: p.event_type.clone(),
-            since: parse_time("since", p.since.as_deref())?,
-            until: parse_time("until", p.until.as_deref())?,
+            since: list::parse_time("since", p.since.as_deref())?,
+            until: list::parse_time("until", p.until.as_deref())?,
             before,
             limit: effective_limit(p.limit),
             ..InboxQuery::default()
@@ -206,8 +215,8 @@ impl InboxService {
         self.replay(&row, ReplayBy { audit, ..by }).await
     }
 
-    /// Logs and audits a refusal (`permission` lacking for row `target`); a failure to
-    /// audit is only logged, the caller answers 403.
+    /// Audits a refusal (`permission` lacking for row `target`, see [`record_denial`]) and
+    /// answers it.
     async fn deny(
         &self,
         by: &OperatorRecord,
@@ -215,14 +224,7 @@ impl InboxService {
         audit: AuditDraft,
         target: &str,
     ) -> InboxError {
-        tracing::warn!(role = %by.role, required_permission = %permission, "operator denied");
-        let denied = audit
-            .permission(permission.as_str())
-            .target("inbox", target)
-            .result(AuditResult::Denied);
-        if let Err(err) = self.store.append_audit(denied).await {
-            tracing::error!(error = %err, "could not record a denied inbox call in the audit log");
-        }
+        record_denial(&*self.store, by, permission, audit.target("inbox", target)).await;
         InboxError::Forbidden {
             role: by.role,
             permission,
@@ -276,19 +278,6 @@ impl InboxService {
             job_id: job.id,
         })
     }
-}
-
-/// An RFC 3339 time from a filter.
-fn parse_time(
-    field: &'static str,
-    value: Option<&str>,
-) -> Result<Option<OffsetDateTime>, InboxError> {
-    value
-        .map(|v| {
-            OffsetDateTime::parse(v, &Rfc3339)
-                .map_err(|_| InboxError::invalid(field, format!("{v:?} is not an RFC 3339 time")))
-        })
-        .transpose()
 }
 
 #[cfg(test)]

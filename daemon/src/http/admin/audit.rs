@@ -3,32 +3,19 @@
 use axum::Json;
 use axum::extract::State;
 use orch_core::api::audit::{AuditHead, AuditListQuery, AuditVerifyResponse};
-use orch_core::api::list::{Cursor, Page, effective_limit};
+use orch_core::api::list::Page;
 use orch_core::audit::{AuditAnchor, AuditRecord};
 use serde::Deserialize;
 
 use crate::http::AppState;
 use crate::http::error::AppError;
-use crate::http::extract::{ApiQuery, parse_cursor, parse_time};
-use crate::identity::audit::AuditQuery;
+use crate::http::extract::ApiQuery;
 
 pub async fn list(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<AuditListQuery>,
 ) -> Result<Json<Page<AuditRecord>>, AppError> {
-    let limit = effective_limit(params.limit);
-    let query = AuditQuery {
-        before_seq: parse_cursor(params.cursor.as_ref())?,
-        since: parse_time("since", params.since.as_deref())?,
-        until: parse_time("until", params.until.as_deref())?,
-        operator: params.operator,
-        action: params.action,
-        tenant: params.tenant,
-        request_id: params.request_id,
-        limit,
-    };
-    let items = state.audit.list(&query).await?;
-    Ok(Json(Page::from_rows(items, limit, |r| Cursor::of(r.seq))))
+    Ok(Json(state.audit.page(&params).await?))
 }
 
 #[derive(Debug, Deserialize)]

@@ -73,7 +73,7 @@ pub async fn replay(
     Ok(Json(answer))
 }
 
-/// A row id from the path; anything else names no row.
-fn inbox_id(id: &str) -> Result<Uuid, AppError> {
+/// A row id from the path (the API's and the console's); anything else names no row.
+pub(crate) fn inbox_id(id: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(id).map_err(|_| AppError::not_found(format!("no inbox row {id:?}")))
 }

@@ -18,7 +18,7 @@ mod config;
 mod dlq;
 mod events;
 mod impersonations;
-mod inbox;
+pub(crate) mod inbox;
 mod jobs;
 mod operators;
 mod traces;

@@ -411,22 +411,26 @@ pub(crate) async fn kill_jobs_with(
     code: &str,
     adjust: impl Fn(&mut orchd::jobs::JobRecord),
 ) -> Vec<uuid::Uuid> {
+    // Due only in a while, so no worker of a full node claims one first; claimed here "then".
+    let due = time::OffsetDateTime::now_utc() + time::Duration::seconds(30);
     let mut ids = Vec::new();
     for _ in 0..n {
         let mut job = crate::conformance::jobs::job(tenant, queue, None);
         job.max_attempts = 1;
+        job.run_at = due;
         adjust(&mut job);
         app.store.enqueue_job(&job).await.unwrap();
         ids.push(job.id);
     }
-    // Every job is due by then.
-    let now = time::OffsetDateTime::now_utc() + time::Duration::seconds(1);
-    let lease = now + time::Duration::seconds(60);
+    let then = due + time::Duration::seconds(1);
+    let lease = then + time::Duration::seconds(60);
     let claims = app
         .store
-        .claim_jobs(queue, "test", now, lease, n as u32)
+        .claim_jobs(queue, "test", then, lease, n as u32)
         .await
         .unwrap();
+    // They die now (a death is never ahead of the clock: filters pinned to "now" hold it).
+    let now = time::OffsetDateTime::now_utc();
     assert_eq!(claims.len(), n);
     let finished: Vec<orchd::jobs::FinishedAttempt> = claims
         .into_iter()

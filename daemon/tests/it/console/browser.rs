@@ -167,6 +167,7 @@ async fn the_console_works_in_a_real_browser(kind: Kind) {
     chrome
         .click_on("section.delivery .job a[href^='/console/jobs/']")
         .await;
+    chrome.find("dl#job").await;
     chrome.find("table.runs tr.run").await;
     chrome.screenshot("job").await;
     chrome.assert_clean("the job page").await;
@@ -190,8 +191,13 @@ async fn the_console_works_in_a_real_browser(kind: Kind) {
     let row = admin_json(&app, &admin, &format!("/v1/admin/inbox/{inbox_id}")).await;
     let jobs_before = jobs_of(&row);
     let here = chrome.current_url().await;
+    let valid = "return document.querySelector('form.replay').checkValidity()";
+    assert_eq!(
+        chrome.execute(valid, serde_json::json!([])).await,
+        Value::Bool(false),
+        "no reason: the form does not validate"
+    );
     chrome.click_on("form.replay button[type=submit]").await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(chrome.current_url().await, here, "no reason: not sent");
     let row = admin_json(&app, &admin, &format!("/v1/admin/inbox/{inbox_id}")).await;
     assert_eq!(jobs_of(&row), jobs_before, "no reason: no job");
@@ -236,7 +242,17 @@ async fn the_console_works_in_a_real_browser(kind: Kind) {
     assert_eq!(chrome.text_of("#preview-matched").await, "2");
     chrome.screenshot("dlq-preview").await;
     chrome.assert_clean("the DLQ preview").await;
+    let valid = "return document.getElementById('dlq-confirm').checkValidity()";
+    assert_eq!(
+        chrome.execute(valid, serde_json::json!([])).await,
+        Value::Bool(false),
+        "the confirm needs a reason"
+    );
     chrome.fill("[name=reason]", "fixed upstream").await;
+    assert_eq!(
+        chrome.execute(valid, serde_json::json!([])).await,
+        Value::Bool(true)
+    );
     chrome.click_on("button#confirm").await;
     chrome.find("#dlq-result").await;
     assert_eq!(chrome.text_of(depth).await, "1", "two left the DLQ");
@@ -250,7 +266,8 @@ async fn the_console_works_in_a_real_browser(kind: Kind) {
     chrome
         .click_on("#dlq-result a[href^='/console/audit']")
         .await;
-    let audit_page = chrome.text_of("main").await;
+    chrome.find("table#audit tr.audit-row").await;
+    let audit_page = chrome.text_of("table#audit").await;
     assert!(audit_page.contains("dlq.replay"), "{audit_page}");
     chrome.screenshot("audit").await;
     chrome.assert_clean("the audit page").await;
@@ -264,7 +281,7 @@ async fn the_console_works_in_a_real_browser(kind: Kind) {
     chrome
         .goto(&app.url(&format!("/console/inbox/{inbox_id}")))
         .await;
-    chrome.find("main h1").await;
+    chrome.find("#payload-hidden").await;
     assert!(!chrome.exists("form.replay").await, "no replay form");
     assert!(!chrome.exists("#payload-raw").await, "no payload");
     chrome.goto(&app.url("/console/dlq")).await;

@@ -10,7 +10,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::pages::{assert_no_store, assert_secured};
-use super::support::{Browser, csrf_token};
+use super::support::{Browser, csrf_token, error_notice, html_escape, older};
 use crate::both_backends;
 use crate::helpers::{Kind, TestApp};
 
@@ -172,7 +172,7 @@ async fn stats_filters_and_paging(kind: Kind) {
     assert!(html.contains("name=\"action\" value=\"replay\""));
     assert!(html.contains("name=\"action\" value=\"purge\""));
     assert!(html.contains("name=\"scope\" value=\"all\""));
-    assert!(!html.contains("id=\"dlq-older\""), "one page only");
+    assert!(!html.contains("id=\"older\""), "one page only");
     // Nothing the CSP would block.
     assert!(!html.contains("<script>") && !html.contains("<style"));
     assert!(!html.contains("style=\"") && !html.contains(" onclick="));
@@ -206,15 +206,19 @@ async fn stats_filters_and_paging(kind: Kind) {
     assert_eq!(row_ids(&earlier).len(), 5);
     // Bad values are a 400 page naming them.
     for (query, named) in [
-        ("queue=nope", "nope"),
-        ("since=yesterday", "since"),
-        ("queue=low&queue=webhook", "queue"),
+        ("queue=nope", "no queue \"nope\""),
+        (
+            "since=yesterday",
+            "since: \"yesterday\" is not an RFC 3339 time",
+        ),
+        ("queue=low&queue=webhook", "duplicate field `queue`"),
     ] {
         let res = browser.get(&format!("/console/dlq?{query}")).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{query}");
         assert_secured(&res, query);
         let body = res.text().await.unwrap();
-        assert!(body.contains(named), "{query}: {body}");
+        let notice = error_notice(&body).unwrap_or_else(|| panic!("no error notice: {body}"));
+        assert!(notice.contains(&html_escape(named)), "{query}: {notice}");
         assert!(row_ids(&body).is_empty());
     }
 
@@ -235,16 +239,11 @@ async fn stats_filters_and_paging(kind: Kind) {
     let page_one = row_ids(&first);
     assert_eq!(page_one.len(), 100);
     assert_eq!(page_one[0], many[100], "newest first");
-    let older = first
-        .split("id=\"dlq-older\" href=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("an Older link")
-        .replace("&amp;", "&");
+    let older = older(&first).expect("an Older link");
     assert_eq!(param(&older, "queue").as_deref(), Some("critical"));
     let second = browser.page(&older).await;
     assert_eq!(row_ids(&second), [many[0]]);
-    assert!(!second.contains("id=\"dlq-older\""));
+    assert!(!second.contains("id=\"older\""));
     app.stop().await;
 }
 
@@ -477,6 +476,131 @@ async fn all_matching_and_purge(kind: Kind) {
     app.stop().await;
 }
 
+/// The hidden fields of the preview's confirm form, as the browser posts them back.
+fn confirm_fields(preview: &str) -> Vec<(String, String)> {
+    let form = preview
+        .split("<form id=\"dlq-confirm\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</form>").next())
+        .unwrap_or_else(|| panic!("no confirm form in {preview}"));
+    form.split("<input type=\"hidden\" ")
+        .skip(1)
+        .map(|input| {
+            let attr = |name: &str| {
+                input
+                    .split(&format!("{name}=\""))
+                    .nth(1)
+                    .and_then(|rest| rest.split('"').next())
+                    .unwrap_or_else(|| panic!("no {name} in {input}"))
+                    .to_owned()
+            };
+            (attr("name"), attr("value"))
+        })
+        .collect()
+}
+
+async fn confirm(
+    browser: &Browser<'_>,
+    path: &str,
+    preview: &str,
+    reason: &str,
+) -> reqwest::Response {
+    let mut fields = confirm_fields(preview);
+    fields.push(("reason".to_owned(), reason.to_owned()));
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    browser.post(path, &fields, &[], None).await
+}
+
+async fn all_matching_is_what_the_preview_counted(kind: Kind) {
+    let Some(app) = api_only(kind).await else {
+        return;
+    };
+    let before = kill_jobs(&app, "acme", "low", "stripe", "upstream_error", 2).await;
+    let (browser, token) = signed_in(&app, &app.admin_key()).await;
+    let preview_all = |action: &'static str| {
+        let browser = &browser;
+        let token = token.clone();
+        async move {
+            let res = browser
+                .post(
+                    "/console/dlq/preview",
+                    &[
+                        ("_csrf", token.as_str()),
+                        ("action", action),
+                        ("scope", "all"),
+                        ("queue", "low"),
+                    ],
+                    &[],
+                    None,
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::OK);
+            res.text().await.unwrap()
+        }
+    };
+
+    // The preview pins the selection: its time bounds the dead time, its count is carried.
+    let preview = preview_all("replay").await;
+    assert_eq!(matched(&preview), 2);
+    let fields = confirm_fields(&preview);
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no {name} in {fields:?}"))
+    };
+    assert_eq!(field("expected"), "2");
+    assert!(
+        time::OffsetDateTime::parse(
+            &field("pinned_until"),
+            &time::format_description::well_known::Rfc3339
+        )
+        .is_ok(),
+        "{fields:?}"
+    );
+    // A job dying after the preview is not swept into the confirmed action.
+    let later = kill_jobs(&app, "acme", "low", "stripe", "upstream_error", 1).await;
+    let res = confirm(&browser, "/console/dlq/replay", &preview, "upstream fixed").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(param(&location(&res), "count").as_deref(), Some("2"));
+    assert_all(&app, &before, "queued").await;
+    assert_all(&app, &later, "dead").await;
+    // The way back shows the operator's filter, not the pin.
+    assert_eq!(param(&location(&res), "until"), None);
+
+    // Fewer match at the confirm than the preview counted: nothing is done, 409.
+    let preview = preview_all("purge").await;
+    assert_eq!(matched(&preview), 1);
+    let id = later[0].to_string();
+    let res = browser
+        .post(
+            "/console/dlq/replay",
+            &[
+                ("_csrf", token.as_str()),
+                ("id", id.as_str()),
+                ("reason", "someone else"),
+            ],
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = confirm(&browser, "/console/dlq/purge", &preview, "clean up").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_secured(&res, "conflict");
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("0 dead jobs match now, not the 1 the preview showed"),
+        "{page}"
+    );
+    assert!(ok_rows(&app, "dlq.purge").await.is_empty());
+    app.stop().await;
+}
+
 async fn roles_decide_what_is_shown_and_allowed(kind: Kind) {
     let Some(app) = api_only(kind).await else {
         return;
@@ -522,9 +646,14 @@ async fn roles_decide_what_is_shown_and_allowed(kind: Kind) {
     assert_all(&app, &low, "dead").await;
     assert!(ok_rows(&app, "dlq.replay").await.is_empty());
     assert!(ok_rows(&app, "dlq.purge").await.is_empty());
+    let denied = audit_rows(&app, "dlq.replay").await;
+    assert_eq!(
+        denied.len(),
+        2,
+        "each refused replay is audited: {denied:#?}"
+    );
     assert!(
-        audit_rows(&app, "dlq.replay")
-            .await
+        denied
             .iter()
             .all(|r| r["result"] == "denied" && r["diff_json"]["via"] == "console")
     );
@@ -597,6 +726,7 @@ both_backends!(
     stats_filters_and_paging,
     preview_then_replay_exactly_the_ticked_jobs,
     all_matching_and_purge,
+    all_matching_is_what_the_preview_counted,
     roles_decide_what_is_shown_and_allowed,
     forged_posts_change_nothing,
 );

@@ -11,7 +11,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::pages::assert_secured;
-use super::support::{Browser, csrf_token};
+use super::support::{Browser, csrf_token, error_notice, html_escape, older, position};
 use crate::api::webhooks::{Hooks, NEW_SECRET, admin_get, event, row_becomes, start};
 use crate::both_backends;
 use crate::helpers::{Kind, TestApp};
@@ -74,14 +74,6 @@ fn rows(html: &str) -> usize {
     html.matches("class=\"inbox-row\"").count()
 }
 
-/// The `href` of the "Older" link, unescaped.
-fn older(html: &str) -> Option<String> {
-    let start = html.find("id=\"older\"")?;
-    let rest = &html[start..];
-    let href = rest.split("href=\"").nth(1)?.split('"').next()?;
-    Some(href.replace("&amp;", "&"))
-}
-
 async fn the_list_filters_pages_and_links_each_row(kind: Kind) {
     let Some(Hooks { app, up: _up }) = start(kind).await else {
         return;
@@ -117,7 +109,8 @@ async fn the_list_filters_pages_and_links_each_row(kind: Kind) {
         .expect("a traced delivery")
         .to_owned();
     assert!(all.contains(&format!("href=\"/console/traces/{trace}\"")));
-    assert!(all.find("evt_cl3") < all.find("evt_cl2") && all.find("evt_cl2") < all.find("evt_cl1"));
+    assert!(position(&all, "evt_cl3") < position(&all, "evt_cl2"));
+    assert!(position(&all, "evt_cl2") < position(&all, "evt_cl1"));
     assert!(older(&all).is_none(), "one page only");
 
     let paid = browser
@@ -139,20 +132,35 @@ async fn the_list_filters_pages_and_links_each_row(kind: Kind) {
 
     // Bad filters: a 400 page naming the field, the form still there.
     for (query, field) in [
-        ("status=lost", "status"),
-        ("since=yesterday", "since"),
-        ("cursor=nope", "cursor"),
-        ("limit=many", "limit"),
+        ("status=lost", "status: \"lost\" is not one of"),
+        (
+            "since=yesterday",
+            "since: \"yesterday\" is not an RFC 3339 time",
+        ),
+        ("cursor=nope", "cursor: "),
     ] {
         let res = browser.get(&format!("/console/inbox?{query}")).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{query}");
         assert_secured(&res, query);
         let page = res.text().await.unwrap();
-        assert!(
-            page.contains(field) && page.contains("inbox-filters"),
-            "{page}"
-        );
+        let notice = error_notice(&page).unwrap_or_else(|| panic!("no error notice: {page}"));
+        assert!(notice.starts_with(&html_escape(field)), "{query}: {notice}");
+        assert!(page.contains("id=\"inbox-filters\""), "{page}");
         assert_eq!(rows(&page), 0);
+    }
+    // A query no form sends (a repeated or mistyped parameter): the console's 400 page
+    // naming it, not plain text.
+    for (query, named) in [
+        ("tenant=a&tenant=b", "duplicate field `tenant`"),
+        ("limit=many", "limit"),
+        ("colour=red", "unknown field `colour`"),
+    ] {
+        let res = browser.get(&format!("/console/inbox?{query}")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{query}");
+        assert_secured(&res, query);
+        let page = res.text().await.unwrap();
+        let notice = error_notice(&page).unwrap_or_else(|| panic!("no error notice: {page}"));
+        assert!(notice.contains(&html_escape(named)), "{query}: {notice}");
     }
 
     // Pages of two, then the rest through "Older".

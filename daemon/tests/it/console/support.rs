@@ -59,6 +59,37 @@ pub fn csrf_token(html: &str) -> String {
 }
 
 /// One browser profile against one app.
+/// The text of the page's error notice (`p.notice.error`), if it has one.
+pub fn error_notice(html: &str) -> Option<String> {
+    let start = html.find("<p class=\"notice error\"")?;
+    let rest = &html[start..];
+    let text = &rest[rest.find('>')? + 1..rest.find("</p>")?];
+    Some(text.to_owned())
+}
+
+/// The `href` of the page's "Older" link, unescaped.
+pub fn older(html: &str) -> Option<String> {
+    let start = html.find("id=\"older\"")?;
+    let rest = &html[start..];
+    let href = rest.split("href=\"").nth(1)?.split('"').next()?;
+    Some(href.replace("&amp;", "&"))
+}
+
+/// `text` as maud escapes it into a page.
+pub fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Where `needle` is in `html`; fails the test when it is not there (so an order check
+/// cannot pass on a missing row).
+pub fn position(html: &str, needle: &str) -> usize {
+    html.find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not on the page: {html}"))
+}
+
 pub struct Browser<'a> {
     pub app: &'a TestApp,
     pub client: reqwest::Client,

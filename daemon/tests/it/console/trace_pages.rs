@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::pages::{XSS, assert_secured};
-use super::support::Browser;
+use super::support::{Browser, error_notice, position};
 use crate::api::webhooks::{Hooks, NEW_SECRET, admin_get, event, row_becomes, start};
 use crate::both_backends;
 use crate::conformance::jobs::job;
@@ -143,7 +143,9 @@ async fn a_failed_delivery_reads_as_delivery_job_runs_and_events(kind: Kind) {
         "{section}"
     );
     assert!(section.contains("charge.failed") && section.contains("evt_console_trace"));
-    assert!(section.contains("<dd class=\"status\"><span class=\"status-failed\">failed"));
+    assert!(
+        section.contains("<dd class=\"status\"><span class=\"status-badge status-failed\">failed")
+    );
     assert!(section.contains(&format!("href=\"/console/jobs/{job_id}\"")));
     assert!(section.contains("queue webhook"), "{section}");
     let first_run = part(&page, "<tr class=\"run\" data-attempt=\"1\"", "</tr>");
@@ -172,7 +174,7 @@ async fn a_failed_delivery_reads_as_delivery_job_runs_and_events(kind: Kind) {
     assert_no_inline(&page);
     assert!(page.contains("<dd class=\"tenant\">acme</dd>"), "{page}");
     assert!(
-        page.contains("<span class=\"status-dead\">dead</span>"),
+        page.contains("<span class=\"status-badge status-dead\">dead</span>"),
         "{page}"
     );
     assert!(
@@ -309,7 +311,7 @@ async fn the_audit_page_lists_filters_and_pages(kind: Kind) {
         newest.contains("<td class=\"via\">console</td>"),
         "{newest}"
     );
-    assert!(page.find("hire the second") < page.find("hire the first"));
+    assert!(position(&page, "hire the second") < position(&page, "hire the first"));
     let created = part(&page, "operators.create", "</tr>");
     assert!(created.contains("<td class=\"via\">api</td>"), "{created}");
     assert!(
@@ -368,9 +370,21 @@ async fn the_audit_page_lists_filters_and_pages(kind: Kind) {
     assert_eq!(more.len(), 5, "{rest}");
     assert!(more.iter().all(|s| *s < oldest));
     assert!(rest.contains("bulk 0 ") && !rest.contains("class=\"older\""));
-    let bad = browser.get("/console/audit?cursor=nope").await;
-    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    assert_secured(&bad, "bad cursor");
+    for (query, named) in [
+        ("cursor=nope", "cursor: not a cursor from this list"),
+        (
+            "since=yesterday",
+            "since: &quot;yesterday&quot; is not an RFC 3339 time",
+        ),
+        ("action=a&action=b", "duplicate field `action`"),
+    ] {
+        let bad = browser.get(&format!("/console/audit?{query}")).await;
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "{query}");
+        assert_secured(&bad, query);
+        let page = bad.text().await.unwrap();
+        let notice = error_notice(&page).unwrap_or_else(|| panic!("no error notice: {page}"));
+        assert!(notice.contains(named), "{query}: {notice}");
+    }
 
     asks_to_sign_in(&app, "/console/audit").await;
     app.stop().await;

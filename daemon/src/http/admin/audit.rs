@@ -31,7 +31,8 @@ pub async fn list(
     Ok(Json(Page::from_rows(items, limit, |r| Cursor::of(r.seq))))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyParams {
     /// `<count>:<hash>`: an anchor recorded earlier that the chain must still hold.

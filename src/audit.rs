@@ -161,6 +161,7 @@ impl SealVersion {
 
 /// Outcome recorded for an operator action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum AuditResult {
     /// The mutation happened.
@@ -216,6 +217,7 @@ pub struct AuditDraft {
 
 /// One row of the audit log, as stored and as served by `GET /v1/admin/audit`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
     pub id: Uuid,
     pub seq: i64,

@@ -167,9 +167,128 @@ impl Problem {
 
 /// One field-level problem of a `validation_failed` error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,
+}
+
+/// The problem document and its code enum in OpenAPI (`orchd`'s `/openapi.json`). Written by
+/// hand: `code` is a `String` here (so a client can carry newer codes), but the server only
+/// ever sends [`ErrorCode::ALL`], and the extensions are an open map.
+#[cfg(feature = "openapi")]
+mod openapi {
+    use std::borrow::Cow;
+
+    use utoipa::openapi::schema::{
+        AllOfBuilder, ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
+    };
+    use utoipa::openapi::{Ref, RefOr};
+    use utoipa::{PartialSchema, ToSchema};
+
+    use super::{ErrorCode, FieldError, Problem};
+    use crate::config::ConfigIssue;
+
+    impl PartialSchema for ErrorCode {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(
+                    "The stable error code; `type` is `https://orch.dev/errors/<code>`.",
+                ))
+                .enum_values(Some(ErrorCode::ALL.iter().map(|c| c.as_str())))
+                .into()
+        }
+    }
+
+    impl ToSchema for ErrorCode {
+        fn name() -> Cow<'static, str> {
+            Cow::Borrowed("ErrorCode")
+        }
+    }
+
+    fn text(description: &str) -> ObjectBuilder {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(description))
+    }
+
+    impl PartialSchema for Problem {
+        fn schema() -> RefOr<Schema> {
+            let errors = ArrayBuilder::new()
+                .items(
+                    // `validation_failed` lists fields, `invalid_config` document places.
+                    OneOfBuilder::new()
+                        .item(Ref::from_schema_name(FieldError::name()))
+                        .item(Ref::from_schema_name(ConfigIssue::name())),
+                )
+                .description(Some(
+                    "`validation_failed`: the fields; `invalid_config`: the document's issues.",
+                ));
+            ObjectBuilder::new()
+                .description(Some(
+                    "RFC 9457 problem details with orch's members; code-specific members may follow.",
+                ))
+                .property(
+                    "type",
+                    text("`https://orch.dev/errors/<code>`")
+                        .format(Some(SchemaFormat::Custom("uri".into()))),
+                )
+                .required("type")
+                .property("title", text("A fixed summary of the code."))
+                .required("title")
+                .property(
+                    "status",
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(400))
+                        .maximum(Some(599)),
+                )
+                .required("status")
+                .property("detail", text("What went wrong, for people."))
+                .property(
+                    "code",
+                    AllOfBuilder::new().item(Ref::from_schema_name(ErrorCode::name())),
+                )
+                .required("code")
+                .property("request_id", text("The request's `X-Request-Id`."))
+                .property("trace_id", text("The request's W3C trace id."))
+                .property("errors", errors)
+                .property(
+                    "required_permission",
+                    text("`forbidden` from the operator API: the permission the role lacks."),
+                )
+                .property(
+                    "timeout",
+                    text("`upstream_timeout`: which deadline passed.")
+                        .enum_values(Some(["connect", "read", "total"])),
+                )
+                .property(
+                    "retry_after_s",
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0))
+                        .description(Some("With `Retry-After`: seconds to wait.")),
+                )
+                .property(
+                    "error",
+                    text("`POST /v1/auth/token`: the OAuth 2.0 error (RFC 6749 §5.2)."),
+                )
+                .into()
+        }
+    }
+
+    impl ToSchema for Problem {
+        fn name() -> Cow<'static, str> {
+            Cow::Borrowed("Problem")
+        }
+
+        fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+            schemas.push((ErrorCode::name().into_owned(), ErrorCode::schema()));
+            schemas.push((FieldError::name().into_owned(), FieldError::schema()));
+            schemas.push((ConfigIssue::name().into_owned(), ConfigIssue::schema()));
+        }
+    }
 }
 
 #[cfg(test)]

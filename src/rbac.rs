@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// An operator's role; each operator has exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Readonly,
@@ -68,6 +69,7 @@ impl FromStr for Role {
 
 /// What an admin route requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Permission {
     /// Any authenticated operator (e.g. `whoami`).
     #[serde(rename = "any")]
@@ -143,6 +145,7 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
 
 /// Tenant token scopes (`scope` claim, space-separated).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Scope {
     #[serde(rename = "execute")]
     Execute,

@@ -7,6 +7,7 @@ use crate::api::list::query_type;
 
 /// `GET /v1/admin/audit/verify[?expect_head=<count>:<hash>]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditVerifyResponse {
     /// The chain verifies under this node's audit key, and the anchor (if given) holds.
     pub ok: bool,
@@ -32,6 +33,7 @@ pub struct AuditVerifyResponse {
 /// `GET /v1/admin/audit/head`: the newest row's position and seal, and a MAC of both under
 /// the audit key, so an anchor written to an outside store can later be shown to be orchd's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditHead {
     /// Rows in the chain (the newest row's `seq`).
     pub count: u64,
@@ -52,6 +54,7 @@ impl AuditHead {
 
 /// How an `expect_head` anchor fared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnchorCheck {
     pub count: u64,
     pub hash: String,

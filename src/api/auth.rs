@@ -10,6 +10,7 @@ use crate::rbac::{Permission, Role};
 
 /// `POST /v1/auth/operator/token` request.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OperatorTokenRequest {
     pub api_key: String,
 }
@@ -24,6 +25,7 @@ impl fmt::Debug for OperatorTokenRequest {
 
 /// An operator as named in tokens and `whoami`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OperatorSummary {
     pub id: Uuid,
     pub name: String,
@@ -32,6 +34,7 @@ pub struct OperatorSummary {
 
 /// `POST /v1/auth/operator/token` response.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OperatorTokenResponse {
     pub token: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -51,6 +54,7 @@ impl fmt::Debug for OperatorTokenResponse {
 
 /// `POST /v1/auth/token` (OAuth2 client credentials), as form or JSON.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientCredentialsRequest {
     pub grant_type: String,
     pub client_id: String,
@@ -72,6 +76,7 @@ impl fmt::Debug for ClientCredentialsRequest {
 
 /// `POST /v1/auth/token` response (RFC 6749 §5.1).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessTokenResponse {
     pub access_token: String,
     pub token_type: String,
@@ -92,6 +97,7 @@ impl fmt::Debug for AccessTokenResponse {
 
 /// `GET /v1/admin/whoami`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WhoAmI {
     pub operator: OperatorSummary,
     pub permissions: Vec<Permission>,

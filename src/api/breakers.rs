@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 /// A circuit breaker as this node sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BreakerView {
     pub tenant: String,
     pub connector: String,
@@ -21,6 +22,7 @@ pub struct BreakerView {
 
 /// `POST /v1/admin/breakers/reset`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResetBreakerRequest {
     pub tenant: String,
     pub connector: String,

@@ -10,6 +10,7 @@ use crate::rbac::Scope;
 
 /// `POST /v1/admin/tenants/{t}/clients`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateClientRequest {
     pub name: String,
     pub scopes: Vec<Scope>,
@@ -19,6 +20,7 @@ pub struct CreateClientRequest {
 
 /// A tenant client as listed (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientView {
     pub id: Uuid,
     pub tenant: String,
@@ -32,6 +34,7 @@ pub struct ClientView {
 
 /// A new client and its secret, shown once.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssuedClient {
     pub client: ClientView,
     pub client_secret: String,

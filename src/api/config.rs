@@ -10,6 +10,7 @@ use crate::config::diff::ConfigDiff;
 
 /// `POST /v1/admin/tenants/{t}/config`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplyConfigRequest {
     /// The document, YAML or JSON text.
     pub document: String,
@@ -26,6 +27,7 @@ pub struct ApplyConfigRequest {
 /// The answer to an apply: 201 when a version was created, 200 when the content equals the
 /// newest version (or on a dry run).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplyConfigResponse {
     /// The stored version (the existing one when nothing changed; the would-be number on a
     /// dry run).
@@ -43,6 +45,7 @@ pub struct ApplyConfigResponse {
 
 /// `POST /v1/admin/config/validate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidateConfigRequest {
     pub document: String,
     /// Check the `tenant` key against this tenant.
@@ -51,6 +54,7 @@ pub struct ValidateConfigRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidateConfigResponse {
     pub valid: bool,
     pub errors: Vec<ConfigIssue>,
@@ -59,6 +63,7 @@ pub struct ValidateConfigResponse {
 
 /// A stored version (with its document when asked for one version).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfigVersionView {
     pub tenant: String,
     pub version: i32,
@@ -81,6 +86,7 @@ pub struct ConfigVersionView {
 
 /// `GET /v1/admin/tenants/{t}/config`: the active version and what this node serves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActiveConfigView {
     #[serde(flatten)]
     pub version: ConfigVersionView,
@@ -90,6 +96,7 @@ pub struct ActiveConfigView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServedConfig {
     pub version: i32,
     pub generation: i64,
@@ -99,6 +106,7 @@ pub struct ServedConfig {
 
 /// The pointer after a move, and in tenant listings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfigPointerView {
     pub tenant: String,
     pub active_version: i32,
@@ -111,6 +119,7 @@ pub struct ConfigPointerView {
 
 /// `POST …/config/activate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivateConfigRequest {
     pub version: i32,
     #[serde(default)]
@@ -119,6 +128,7 @@ pub struct ActivateConfigRequest {
 
 /// `POST …/config/rollback`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RollbackConfigRequest {
     #[serde(default)]
     pub reason: String,
@@ -129,6 +139,7 @@ pub struct RollbackConfigRequest {
 
 /// One move of the pointer, in `GET …/config/history`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PointerMoveView {
     pub id: Uuid,
     pub action: String,
@@ -144,6 +155,7 @@ pub struct PointerMoveView {
 
 /// `GET …/config/diff?from=&to=`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfigDiffView {
     pub from: i32,
     pub to: i32,

@@ -25,6 +25,7 @@ query_type! {
 
 /// `POST /v1/admin/dlq/replay` and `/purge`: by `ids` or by `filter` (exactly one).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DlqActionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,6 +43,7 @@ pub struct DlqActionRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DlqReplayResponse {
     pub matched: u64,
     pub replayed: u64,
@@ -50,6 +52,7 @@ pub struct DlqReplayResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DlqPurgeResponse {
     pub matched: u64,
     pub purged: u64,
@@ -58,6 +61,7 @@ pub struct DlqPurgeResponse {
 
 /// `GET /v1/admin/dlq/stats`: one row per queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DlqQueueView {
     pub queue: String,
     pub depth: i64,
@@ -68,6 +72,7 @@ pub struct DlqQueueView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DlqStatsResponse {
     pub queues: Vec<DlqQueueView>,
 }

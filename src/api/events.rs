@@ -12,6 +12,7 @@ use crate::tenant::TenantSlug;
 use crate::trace::TraceId;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventView {
     /// The event log id: a positive integer, increasing in the order readers can see events.
     pub id: i64,

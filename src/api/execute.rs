@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExecuteRequest {
     pub connector: String,
@@ -26,6 +27,7 @@ pub struct ExecuteRequest {
 
 /// 200 whenever an upstream HTTP response was received, whatever its status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExecuteResponse {
     pub status: u16,
     pub headers: BTreeMap<String, String>,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /healthz`: the process is up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
     pub version: String,
@@ -11,6 +12,7 @@ pub struct Health {
 
 /// `GET /readyz`: whether this node can serve, part by part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Readiness {
     /// `ready` or `not_ready`.
     pub status: String,
@@ -19,6 +21,7 @@ pub struct Readiness {
 
 /// One dependency checked by `/readyz` (`storage`, `migrations`, `redis`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReadinessCheck {
     pub name: String,
     pub ok: bool,

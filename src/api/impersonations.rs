@@ -15,6 +15,7 @@ pub const MAX_IMPERSONATION_TTL_S: u64 = 3600;
 
 /// `POST /v1/admin/impersonations`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StartImpersonationRequest {
     pub tenant: String,
     #[serde(default)]
@@ -28,6 +29,7 @@ pub struct StartImpersonationRequest {
 
 /// The started impersonation and its tenant token.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StartedImpersonation {
     pub id: Uuid,
     pub token: String,
@@ -51,6 +53,7 @@ impl fmt::Debug for StartedImpersonation {
 
 /// An impersonation as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImpersonationView {
     pub id: Uuid,
     pub operator_id: Uuid,
@@ -71,6 +74,7 @@ pub struct ImpersonationView {
 
 /// `GET /v1/whoami` (tenant token): who the token speaks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TenantWhoAmI {
     pub tenant: String,
     pub scopes: Vec<Scope>,

@@ -15,6 +15,7 @@ pub const INBOX_STATUSES: [&str; 3] = ["received", "processed", "failed"];
 
 /// What the ingress answers once a delivery is committed (200), new or duplicate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookReceipt {
     pub received: bool,
     /// True when this provider event id was already in the inbox: nothing new happens.
@@ -25,6 +26,7 @@ pub struct WebhookReceipt {
 
 /// One inbox row (`GET /v1/admin/inbox[/{id}]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InboxView {
     pub id: Uuid,
     pub tenant: String,
@@ -56,6 +58,7 @@ pub struct InboxView {
 
 /// `POST /v1/admin/inbox/{id}/replay`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InboxReplayRequest {
     #[serde(default)]
@@ -64,6 +67,7 @@ pub struct InboxReplayRequest {
 
 /// The answer to a replay: the row (status back to `received`) and the new job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InboxReplayResponse {
     pub inbox: InboxView,
     pub job_id: Uuid,

@@ -11,6 +11,7 @@ use crate::api::list::query_type;
 
 /// `POST /v1/jobs`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnqueueJobRequest {
     #[serde(default = "default_queue")]
@@ -37,6 +38,7 @@ fn default_queue() -> String {
 
 /// The answer to an enqueue (202 new, 200 when a dedupe key named a live job).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnqueuedJob {
     pub id: Uuid,
     pub status: String,
@@ -51,6 +53,7 @@ pub struct EnqueuedJob {
 
 /// The last failure of a job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobError {
     pub code: Option<String>,
     pub message: Option<String>,
@@ -59,6 +62,7 @@ pub struct JobError {
 
 /// One attempt of a job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RunView {
     pub attempt: i32,
     pub worker: String,
@@ -87,6 +91,7 @@ pub const JOB_STATUSES: [&str; 6] = [
 
 /// `GET /v1/jobs/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobView {
     pub id: Uuid,
     pub tenant: String,

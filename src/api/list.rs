@@ -89,6 +89,9 @@ macro_rules! query_type {
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        // A schema too: `DlqFilter` is also a body member.
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+        #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
         #[serde(deny_unknown_fields)]
         pub struct $name {
             $(
@@ -144,6 +147,7 @@ impl<T> Page<T> {
 /// The opaque position a list continues from: what `next_cursor` said, sent back as
 /// `?cursor=`. Its text is the list's business (an id, a sequence number).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Cursor(String);
 
@@ -215,6 +219,8 @@ pub fn parse_time(
 
 /// `?limit=&cursor=`: the query of lists that have no filters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,6 +10,7 @@ use crate::rbac::Role;
 
 /// `POST /v1/admin/operators`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateOperatorRequest {
     pub name: String,
     pub role: Role,
@@ -19,6 +20,7 @@ pub struct CreateOperatorRequest {
 
 /// Body of mutations that only need a reason (disable, rotate key, delete, stop).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReasonRequest {
     #[serde(default)]
     pub reason: String,
@@ -26,6 +28,7 @@ pub struct ReasonRequest {
 
 /// An operator as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OperatorView {
     pub id: Uuid,
     pub name: String,
@@ -39,6 +42,7 @@ pub struct OperatorView {
 
 /// An operator API key, shown once when created or rotated.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssuedOperatorKey {
     pub operator: OperatorView,
     pub key_id: Uuid,

@@ -23,6 +23,7 @@ pub const MAX_TRACE_RUNS_PER_JOB: usize = 50;
 
 /// `GET /v1/admin/traces/{trace_id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TraceView {
     /// 32 lower-case hex digits.
     pub trace_id: String,

@@ -16,6 +16,7 @@ use crate::tenant::TenantSlug;
 
 /// One problem (or warning) in a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfigIssue {
     /// Dotted document path, `connectors.stripe.operations.get_customer.path`; `""` = the document.
     pub path: String,

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodFilter, on};
 use orch_core::problem::ErrorCode;
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -34,6 +35,7 @@ pub mod event_stream;
 pub mod extract;
 pub mod idempotency;
 pub mod limits;
+pub mod openapi;
 pub mod routes;
 pub mod server;
 pub mod tenant_auth;
@@ -85,34 +87,89 @@ pub struct AppState {
     pub console_origin: Arc<str>,
 }
 
+/// A route mounted outside the admin table (which has its own, with permissions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MountedRoute {
+    pub method: Method,
+    pub path: &'static str,
+}
+
+/// Declares a group of routes once: the table (`/openapi.json` must describe each; tested)
+/// and the function that mounts exactly those, so the two cannot drift apart.
+macro_rules! route_table {
+    ($(#[$meta:meta])* $table:ident, $mount:ident {
+        $($method:ident $path:literal => $handler:path;)+
+    }) => {
+        $(#[$meta])*
+        pub const $table: &[MountedRoute] = &[$(MountedRoute {
+            method: Method::$method,
+            path: $path,
+        },)+];
+
+        fn $mount(router: Router<AppState>) -> Router<AppState> {
+            router$(.route($path, on(MethodFilter::$method, $handler)))+
+        }
+    };
+}
+
+route_table! {
+    /// Served by every node.
+    PROBE_ROUTES, mount_probes {
+        GET "/healthz" => routes::health::healthz;
+        GET "/readyz" => routes::health::readyz;
+        GET "/metrics" => routes::health::metrics;
+        GET "/openapi.json" => openapi::serve;
+    }
+}
+
+route_table! {
+    /// The tenant API and the token endpoints (nodes with the `api` role).
+    API_ROUTES, mount_api {
+        POST "/v1/auth/operator/token" => routes::auth::operator_token;
+        POST "/v1/auth/token" => routes::auth::client_token;
+        GET "/v1/whoami" => routes::tenant::whoami;
+        POST "/v1/execute" => routes::execute::execute;
+        POST "/v1/jobs" => routes::jobs::enqueue;
+        GET "/v1/jobs" => routes::jobs::list;
+        GET "/v1/jobs/{id}" => routes::jobs::get;
+        POST "/v1/jobs/{id}/cancel" => routes::jobs::cancel;
+        GET "/v1/events/stream" => routes::events::stream;
+    }
+}
+
+route_table! {
+    /// Webhook ingress (nodes with the `api` role), under its own body limit.
+    WEBHOOK_ROUTES, mount_webhooks {
+        POST "/webhooks/stripe" => routes::webhooks::stripe_default;
+        POST "/webhooks/stripe/{tenant}" => routes::webhooks::stripe_for_tenant;
+    }
+}
+
+/// Every route [`router`] can mount (on a node with every role), the operator console's
+/// pages aside: the route tables above and [`admin::ADMIN_ROUTES`].
+pub fn mounted_routes() -> impl Iterator<Item = MountedRoute> {
+    let admin = admin::ADMIN_ROUTES.iter().map(|r| MountedRoute {
+        method: r.method.clone(),
+        path: r.path,
+    });
+    PROBE_ROUTES
+        .iter()
+        .chain(API_ROUTES)
+        .chain(WEBHOOK_ROUTES)
+        .cloned()
+        .chain(admin)
+}
+
 /// The whole application router. Every node serves the probes; the tenant, admin and
 /// webhook routes, and `pages` (the operator console, built above this module so `http/`
 /// does not depend on it), are mounted only on nodes with the `api` role, under the same
-/// request context, limits and deadline.
+/// request context, limits and deadline. Routes are added only through the tables above
+/// (and the admin table), which `/openapi.json` is checked against.
 pub fn router(state: AppState, pages: Router<AppState>) -> Router {
     let api_limit = state.settings.api.max_body_bytes;
-    let mut app = Router::new()
-        .route("/healthz", get(routes::health::healthz))
-        .route("/readyz", get(routes::health::readyz))
-        .route("/metrics", get(routes::health::metrics));
+    let mut app = mount_probes(Router::new());
     if state.settings.roles.api {
-        app = app
-            .route(
-                "/v1/auth/operator/token",
-                post(routes::auth::operator_token),
-            )
-            .route("/v1/auth/token", post(routes::auth::client_token))
-            .route("/v1/whoami", get(routes::tenant::whoami))
-            .route("/v1/execute", post(routes::execute::execute))
-            .route(
-                "/v1/jobs",
-                post(routes::jobs::enqueue).get(routes::jobs::list),
-            )
-            .route("/v1/jobs/{id}", get(routes::jobs::get))
-            .route("/v1/jobs/{id}/cancel", post(routes::jobs::cancel))
-            .route("/v1/events/stream", get(routes::events::stream))
-            .merge(admin::router(&state))
-            .merge(pages);
+        app = mount_api(app).merge(admin::router(&state)).merge(pages);
     }
     // The API's size guard covers the routes above and the fallbacks; webhooks, added after
     // it, read their raw body under their own, larger limit (`webhooks.max_body_bytes`).
@@ -125,12 +182,7 @@ pub fn router(state: AppState, pages: Router<AppState>) -> Router {
             limits::refuse_oversized,
         ));
     if state.settings.roles.api {
-        app = app
-            .route("/webhooks/stripe", post(routes::webhooks::stripe_default))
-            .route(
-                "/webhooks/stripe/{tenant}",
-                post(routes::webhooks::stripe_for_tenant),
-            );
+        app = mount_webhooks(app);
     }
     let deadline = timeout::RequestDeadline {
         timeout: state.settings.http.request_timeout.as_duration(),

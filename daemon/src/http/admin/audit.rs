@@ -18,7 +18,8 @@ pub async fn list(
     Ok(Json(state.audit.page(&params).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyParams {
     /// `<count>:<hash>`: an anchor recorded earlier that the chain must still hold.

@@ -256,7 +256,8 @@ pub async fn version(
     Ok(Json(version_view(&v, Some(n) == active, true)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DiffParams {
     from: i32,

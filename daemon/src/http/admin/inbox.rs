@@ -25,7 +25,8 @@ pub async fn list(
     Ok(Json(state.inbox.list(&InboxService::query(&p)?).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ShowParams {
     #[serde(default)]

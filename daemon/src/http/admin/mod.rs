@@ -24,6 +24,11 @@ mod operators;
 mod traces;
 mod whoami;
 
+// The query types of admin routes, for `/openapi.json`.
+pub use audit::VerifyParams;
+pub use config::DiffParams;
+pub use inbox::ShowParams;
+
 macro_rules! admin_routes {
     ($($method:ident $path:literal $action:literal => $permission:ident, $handler:path;)+) => {
         /// Every admin route, with its permission and audit action.

@@ -19,6 +19,7 @@ mod impersonation;
 mod inbox;
 mod jobs;
 mod metrics;
+mod openapi;
 mod operators;
 mod quotas;
 mod rbac;

@@ -56,6 +56,7 @@ impl fmt::Debug for OperatorTokenResponse {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientCredentialsRequest {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^client_credentials$"))]
     pub grant_type: String,
     pub client_id: String,
     pub client_secret: String,

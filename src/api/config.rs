@@ -14,6 +14,7 @@ use crate::config::diff::ConfigDiff;
 pub struct ApplyConfigRequest {
     /// The document, YAML or JSON text.
     pub document: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, pattern = r"\S[\s\S]+\S"))]
     #[serde(default)]
     pub reason: String,
     /// Also make the new version active (needs `config.activate`).
@@ -49,6 +50,7 @@ pub struct ApplyConfigResponse {
 pub struct ValidateConfigRequest {
     pub document: String,
     /// Check the `tenant` key against this tenant.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z0-9][a-z0-9-]{0,62}$"))]
     #[serde(default)]
     pub tenant: Option<String>,
 }
@@ -122,6 +124,7 @@ pub struct ConfigPointerView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivateConfigRequest {
     pub version: i32,
+    #[cfg_attr(feature = "openapi", schema(required = true, pattern = r"\S[\s\S]+\S"))]
     #[serde(default)]
     pub reason: String,
 }
@@ -130,6 +133,7 @@ pub struct ActivateConfigRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RollbackConfigRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true, pattern = r"\S[\s\S]+\S"))]
     #[serde(default)]
     pub reason: String,
     /// Default: the version active before the current one.

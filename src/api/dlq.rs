@@ -9,6 +9,7 @@ use crate::api::list::query_type;
 query_type! {
     /// Which dead jobs a bulk action applies to.
     pub struct DlqFilter {
+        #[cfg_attr(feature = "openapi", param(value_type = Option<crate::api::list::QueueName>), schema(value_type = Option<crate::api::list::QueueName>))]
         pub queue: Option<String>,
         pub tenant: Option<String>,
         pub connector: Option<String>,
@@ -28,16 +29,19 @@ query_type! {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DlqActionRequest {
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100000))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<Uuid>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<DlqFilter>,
+    #[cfg_attr(feature = "openapi", schema(required = true, pattern = r"\S[\s\S]+\S"))]
     #[serde(default)]
     pub reason: String,
     #[serde(default)]
     pub dry_run: bool,
     /// Act on at most this many of the selected jobs (`matched` counts those): lets a
     /// client work through a large selection in chunks and show progress.
+    #[cfg_attr(feature = "openapi", schema(format = Int64, minimum = 0, maximum = 4294967295_u64))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
 }

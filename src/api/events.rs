@@ -90,11 +90,15 @@ fn check_kind(kind: &str) -> Result<(), &'static str> {
 query_type! {
     /// The filters of the event log and its streams (`tenant`, `connector`, `trace_id`, `kind`).
     pub struct EventFilter {
+        #[cfg_attr(feature = "openapi", param(pattern = "^[a-z0-9][a-z0-9-]{0,62}$"))]
         pub tenant: Option<String>,
+        #[cfg_attr(feature = "openapi", param(pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,128}$"))]
         pub connector: Option<String>,
+        #[cfg_attr(feature = "openapi", param(pattern = "^(?!0{32}$)[0-9a-fA-F]{32}$"))]
         pub trace_id: Option<String>,
         /// An exact kind (`job.dead`), or a prefix ending in `.` or `*` (`webhook.*`,
         /// `webhook.`); `*` alone matches every kind.
+        #[cfg_attr(feature = "openapi", param(pattern = "^(?=.{1,128}$)[a-z0-9_.-]*\\*?$"))]
         pub kind: Option<String>,
     }
 

@@ -12,6 +12,7 @@ pub struct ExecuteRequest {
     pub connector: String,
     pub operation: String,
     /// Fill the path template's placeholders (strings, numbers or booleans).
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, crate::api::execute::ParamValue>))]
     #[serde(default)]
     pub params: BTreeMap<String, Value>,
     /// The request body, encoded as the operation says (json or form).
@@ -21,6 +22,7 @@ pub struct ExecuteRequest {
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
     /// Shortens the policy's total deadline (never lengthens it).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     #[serde(default)]
     pub timeout_ms: Option<u64>,
 }
@@ -38,3 +40,25 @@ pub struct ExecuteResponse {
     pub request_id: String,
     pub trace_id: String,
 }
+
+/// A path-template value: a string, number or boolean (the OpenAPI document's view of
+/// `params`' values; on the wire they stay JSON values and are checked by the server).
+#[cfg(feature = "openapi")]
+pub struct ParamValue;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ParamValue {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([
+                Type::String,
+                Type::Number,
+                Type::Boolean,
+            ]))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ParamValue {}

@@ -61,6 +61,7 @@ pub struct InboxView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InboxReplayRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true, pattern = r"\S[\s\S]+\S"))]
     #[serde(default)]
     pub reason: String,
 }
@@ -80,6 +81,7 @@ query_type! {
         pub tenant: Option<String>,
         pub provider: Option<String>,
         /// One of [`INBOX_STATUSES`].
+        #[cfg_attr(feature = "openapi", param(value_type = Option<crate::api::list::InboxStatusName>))]
         pub status: Option<String>,
         /// The provider's event type (`invoice.paid`).
         #[serde(rename = "type")]

@@ -14,10 +14,12 @@ use crate::api::list::query_type;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnqueueJobRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::api::list::QueueName))]
     #[serde(default = "default_queue")]
     pub queue: String,
     pub connector: String,
     pub operation: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, crate::api::execute::ParamValue>))]
     #[serde(default)]
     pub params: BTreeMap<String, Value>,
     #[serde(default)]
@@ -25,6 +27,7 @@ pub struct EnqueueJobRequest {
     /// Not before this time (default: now).
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub run_at: Option<OffsetDateTime>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     #[serde(default)]
     pub max_attempts: Option<u32>,
     /// At most one live (queued or running) job of the tenant carries a given key.
@@ -122,7 +125,9 @@ query_type! {
     /// `GET /v1/jobs` (the caller's tenant): newest first.
     pub struct JobListQuery {
         /// One of [`JOB_STATUSES`].
+        #[cfg_attr(feature = "openapi", param(value_type = Option<crate::api::list::JobStatusName>))]
         pub status: Option<String>,
+        #[cfg_attr(feature = "openapi", param(value_type = Option<crate::api::list::QueueName>), schema(value_type = Option<crate::api::list::QueueName>))]
         pub queue: Option<String>,
     }
 }
@@ -133,7 +138,9 @@ query_type! {
     pub struct AdminJobListQuery {
         pub tenant: Option<String>,
         /// One of [`JOB_STATUSES`].
+        #[cfg_attr(feature = "openapi", param(value_type = Option<crate::api::list::JobStatusName>))]
         pub status: Option<String>,
+        #[cfg_attr(feature = "openapi", param(value_type = Option<crate::api::list::QueueName>), schema(value_type = Option<crate::api::list::QueueName>))]
         pub queue: Option<String>,
     }
 }

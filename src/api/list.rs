@@ -104,6 +104,41 @@ macro_rules! query_type {
 }
 pub(crate) use query_type;
 
+/// The names a `queue` parameter or field takes ([`crate::config::model::QUEUES`]), for the
+/// OpenAPI document only: the wire type stays a string.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum QueueName {
+    Webhook,
+    Critical,
+    Default,
+    Low,
+}
+
+/// The statuses a job can have ([`crate::api::jobs::JOB_STATUSES`]), for the OpenAPI document.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum JobStatusName {
+    Queued,
+    Running,
+    Succeeded,
+    Dead,
+    Cancelled,
+    Purged,
+}
+
+/// The statuses of an inbox row ([`crate::api::inbox::INBOX_STATUSES`]), for the OpenAPI document.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum InboxStatusName {
+    Received,
+    Processed,
+    Failed,
+}
+
 /// A list query that continues from a cursor (every `paged` [`query_type!`]).
 pub trait PagedQuery: Clone {
     /// The same query, from `cursor` on.

@@ -23,7 +23,7 @@ use orch_core::rbac::{Permission, Scope};
 use utoipa::openapi::path::{HttpMethod, Operation, Parameter, ParameterIn};
 use utoipa::openapi::request_body::RequestBody;
 use utoipa::openapi::schema::{
-    AllOfBuilder, ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type,
+    AllOfBuilder, ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
 };
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
@@ -42,6 +42,12 @@ pub const DOCUMENT_PATH: &str = "schemas/openapi.json";
 pub const TENANT_SCHEME: &str = "tenant_jwt";
 /// Security scheme of operator tokens (an operator API key exchanged for a bearer JWT).
 pub const OPERATOR_SCHEME: &str = "operator_jwt";
+
+/// A tenant slug (`orch_core::tenant::TenantSlug`).
+const UUID_PATTERN: &str =
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+const TENANT_PATTERN: &str = "^[a-z0-9][a-z0-9-]{0,62}$";
 
 /// Shared response headers (`#/components/headers/…`).
 const REQUEST_ID_HEADER: &str = "X-Request-Id";
@@ -123,6 +129,8 @@ struct Op {
     summary: &'static str,
     auth: Auth,
     query: Vec<Parameter>,
+    /// The shape of this list's `cursor` (a row id unless said otherwise).
+    cursor_pattern: &'static str,
     headers: Vec<Parameter>,
     body: Body,
     ok: Vec<(u16, &'static str, Content_)>,
@@ -155,6 +163,7 @@ impl Op {
             summary,
             auth,
             query: Vec::new(),
+            cursor_pattern: UUID_PATTERN,
             headers: Vec::new(),
             body: Body::None,
             ok: Vec::new(),
@@ -186,6 +195,12 @@ impl Op {
 
     fn query<Q: IntoParams>(mut self) -> Self {
         self.query = Q::into_params(|| Some(ParameterIn::Query));
+        self
+    }
+
+    /// The list's cursor is a sequence number (the audit log's, the event log's, a version).
+    fn numeric_cursor(mut self) -> Self {
+        self.cursor_pattern = "^[0-9]{1,18}$";
         self
     }
 
@@ -364,7 +379,8 @@ fn operations() -> Vec<Op> {
         Op::get("/v1/jobs", "list_jobs", "The tenant's jobs, newest first.")
             .tenant(Scope::JobsRead)
             .query::<jobs::JobListQuery>()
-            .ok_json(200, "A page of jobs.", page::<jobs::JobView>),
+            .ok_json(200, "A page of jobs.", page::<jobs::JobView>)
+            .errors(&[E::UnknownQueue]),
         Op::get(
             "/v1/jobs/{id}",
             "get_job",
@@ -410,6 +426,7 @@ fn operations() -> Vec<Op> {
             E::UnknownTenant,
             E::PayloadTooLarge,
             E::QuotaExceeded,
+            E::SecretUnavailable,
         ]),
         Op::post(
             "/webhooks/stripe/{tenant}",
@@ -429,6 +446,7 @@ fn operations() -> Vec<Op> {
             E::UnknownTenant,
             E::PayloadTooLarge,
             E::QuotaExceeded,
+            E::SecretUnavailable,
         ]),
         // The operator API.
         Op::get(
@@ -483,6 +501,7 @@ fn operations() -> Vec<Op> {
             "The audit log, newest first.",
         )
         .query::<audit::AuditListQuery>()
+        .numeric_cursor()
         .ok_json(
             200,
             "A page of audit rows.",
@@ -610,6 +629,7 @@ fn operations() -> Vec<Op> {
             "A tenant's config versions, newest first.",
         )
         .query::<list::PageQuery>()
+        .numeric_cursor()
         .ok_json(
             200,
             "A page of versions.",
@@ -667,6 +687,7 @@ fn operations() -> Vec<Op> {
             "The event log, newest first (oldest first after `after_id`).",
         )
         .query::<events::EventListQuery>()
+        .numeric_cursor()
         .ok_json(200, "A page of events.", page::<events::EventView>),
         Op::get(
             "/v1/admin/events/stream",
@@ -683,7 +704,8 @@ fn operations() -> Vec<Op> {
             "Jobs of any tenant, newest first.",
         )
         .query::<jobs::AdminJobListQuery>()
-        .ok_json(200, "A page of jobs.", page::<jobs::JobView>),
+        .ok_json(200, "A page of jobs.", page::<jobs::JobView>)
+        .errors(&[E::UnknownQueue]),
         Op::get(
             "/v1/admin/jobs/{id}",
             "admin_get_job",
@@ -706,7 +728,8 @@ fn operations() -> Vec<Op> {
         .errors(&[E::NotFound]),
         Op::get("/v1/admin/dlq", "list_dlq", "Dead jobs, newest first.")
             .query::<dlq::DlqListQuery>()
-            .ok_json(200, "A page of dead jobs.", page::<jobs::JobView>),
+            .ok_json(200, "A page of dead jobs.", page::<jobs::JobView>)
+            .errors(&[E::UnknownQueue]),
         Op::get(
             "/v1/admin/dlq/stats",
             "dlq_stats",
@@ -781,6 +804,9 @@ pub fn document() -> OpenApi {
     }
     // Query parameters refer to it, and `IntoParams` does not register what it refers to.
     schema::<api::list::Cursor>(&mut schemas);
+    schema::<api::list::QueueName>(&mut schemas);
+    schema::<api::list::JobStatusName>(&mut schemas);
+    schema::<api::list::InboxStatusName>(&mut schemas);
     let mut components = Components::new();
     components.schemas = schemas.schemas;
     components.responses = schemas.responses;
@@ -944,18 +970,64 @@ fn build(op: Op, schemas: &mut Schemas) -> (&'static str, HttpMethod, Operation)
         .split('/')
         .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
         .map(|name| {
+            let mut schema = ObjectBuilder::new().schema_type(Type::String);
+            // The shapes a handler checks before looking anything up (else 400).
+            match name {
+                "t" => schema = schema.pattern(Some(TENANT_PATTERN)),
+                "trace_id" => schema = schema.pattern(Some("^(?!0{32}$)[0-9a-fA-F]{32}$")),
+                _ => {}
+            }
             Parameter::builder()
                 .name(name)
                 .parameter_in(ParameterIn::Path)
                 .required(Required::True)
-                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .schema(Some(schema))
                 .build()
         })
         .collect();
+    if op.path.contains("{t}") || op.path.contains("{trace_id}") {
+        errors.push(E::ValidationFailed);
+    }
     if !op.query.is_empty() {
         errors.push(E::ValidationFailed);
     }
-    parameters.extend(op.query);
+    for mut param in op.query {
+        // `limit` is clamped (1..=500), never refused: any u32 is accepted.
+        if param.name == "limit" {
+            param.schema = Some(RefOr::T(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0))
+                    .maximum(Some(u32::MAX))
+                    .description(Some("Page size, clamped to 1..=500 (default 50)."))
+                    .into(),
+            ));
+        }
+        let text = |pattern: Option<&str>, format: Option<&str>| {
+            let mut schema = ObjectBuilder::new().schema_type(Type::String);
+            schema = schema.pattern(pattern);
+            if let Some(format) = format {
+                schema = schema.format(Some(SchemaFormat::Custom(format.to_owned())));
+            }
+            Some(RefOr::T(schema.into()))
+        };
+        match param.name.as_str() {
+            // A cursor is what the list handed out: its own shape, else 400.
+            "cursor" => param.schema = text(Some(op.cursor_pattern), None),
+            "since" | "until" => param.schema = text(None, Some("date-time")),
+            "after_id" => {
+                param.schema = Some(RefOr::T(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                        .minimum(Some(0))
+                        .into(),
+                ))
+            }
+            _ => {}
+        }
+        parameters.push(param);
+    }
     if op.auth == Auth::Stripe {
         parameters.push(
             Parameter::builder()

@@ -23,6 +23,7 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct VerifyParams {
     /// `<count>:<hash>`: an anchor recorded earlier that the chain must still hold.
+    #[param(pattern = r"^\s*([1-9][0-9]{0,18}:(hmac1:)?[0-9a-f]{64}|0:0{64})\s*$")]
     expect_head: Option<String>,
 }
 
